@@ -1,0 +1,29 @@
+import { Command, CommanderError } from "commander";
+import { ExitCode, exitCodeOf, type ExitCodeValue } from "../errors.js";
+import { VERSION } from "../version.js";
+import { registerCommands } from "./commands.js";
+
+/**
+ * Entry point of the `zhongcao` CLI. Returns the exit code instead of calling
+ * process.exit so tests can drive it in-process and buffered output is flushed.
+ */
+export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
+  const program = new Command("zhongcao")
+    .description("Simulate seeding on a content platform, run attribution and AIPS engines, score them against ground truth.")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerCommands(program);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with exit code 0.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    process.stderr.write(`zhongcao: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
