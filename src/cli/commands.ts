@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { registerAttribute } from "./attribute.js";
 
 /** Every verb registers itself here; one file per verb under src/cli/. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerAttribute(program);
 }

@@ -1,0 +1,118 @@
+import { readFile, stat } from "node:fs/promises";
+import type { Command } from "commander";
+import {
+  attributePaths,
+  builtInModel,
+  builtInModelNames,
+  DEFAULT_MODEL_NAMES,
+  loadModel,
+  parsePathCsv,
+  type AttributionModel,
+  type AttributionReport,
+} from "../engines/attribution/index.js";
+import { InputError } from "../errors.js";
+
+interface AttributeFlags {
+  readonly models?: string;
+  readonly sep: string;
+  readonly null: boolean;
+  readonly halfLife?: string;
+  readonly model: string[];
+  readonly json?: boolean;
+}
+
+/** `zhongcao attribute INPUT`: attribution models over a ChannelAttribution path CSV. */
+export function registerAttribute(program: Command): void {
+  program
+    .command("attribute")
+    .description("Run attribution models over a ChannelAttribution path CSV")
+    .argument("<input>", "path CSV with header path;total_conversions;total_conversion_value;total_null")
+    .option("--models <list>", `comma-separated models: ${builtInModelNames().join(", ")} (default: all but cid)`)
+    .option("--sep <char>", "field separator, one character; \\t for tab", ";")
+    .option("--no-null", "Markov without the null state: only converting paths build the chain")
+    .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
+    .option("--model <file>", "module whose default export implements AttributionModel; repeatable", collect, [])
+    .option("--json", "print one JSON document instead of tables")
+    .action(async (input: string, flags: AttributeFlags) => {
+      process.stdout.write(await runAttribute(input, flags));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runAttribute(input: string, flags: AttributeFlags): Promise<string> {
+  const { names, sep, halfLife } = parseFlags(flags);
+  const custom: AttributionModel[] = [];
+  for (const file of flags.model) custom.push(await loadModel(file));
+  const table = parsePathCsv(await readInput(input), { sep, source: input });
+  const report = attributePaths(table, {
+    models: [...names, ...custom],
+    noNull: !flags.null,
+    ...(halfLife === undefined ? {} : { halfLife }),
+  });
+  return flags.json === true ? `${JSON.stringify(report)}\n` : renderReport(report);
+}
+
+/** Checks every flag before any work, reporting all bad ones at once. */
+function parseFlags(flags: AttributeFlags): { names: string[]; sep: string; halfLife: number | undefined } {
+  const problems: string[] = [];
+  const names = flags.models === undefined ? [...DEFAULT_MODEL_NAMES] : flags.models.split(",").map((n) => n.trim());
+  for (const name of names) {
+    if (builtInModel(name) === undefined) {
+      problems.push(`--models: unknown model "${name}" (known: ${builtInModelNames().join(", ")})`);
+    }
+  }
+  const sep = flags.sep === "\\t" ? "\t" : flags.sep;
+  if (sep.length !== 1) problems.push(`--sep: must be one character, got "${flags.sep}"`);
+  let halfLife: number | undefined;
+  if (flags.halfLife !== undefined) {
+    halfLife = Number(flags.halfLife);
+    if (!(Number.isFinite(halfLife) && halfLife > 0)) problems.push(`--half-life: must be a number > 0, got "${flags.halfLife}"`);
+  }
+  if (problems.length > 0) throw new InputError("invalid flags for attribute", problems);
+  return { names, sep, halfLife };
+}
+
+async function readInput(input: string): Promise<string> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(input)).isDirectory();
+  } catch (error) {
+    throw new InputError(`${input}: cannot read input (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (isDirectory || /\.(arrow|feather|ipc)$/i.test(input)) {
+    throw new InputError(`${input}: Arrow input not supported yet; give a ChannelAttribution path CSV`);
+  }
+  return readFile(input, "utf8");
+}
+
+function renderReport(report: AttributionReport): string {
+  const modelNames = Object.keys(report.models);
+  const channels = Object.keys(Object.values(report.models)[0]?.conversions ?? {});
+  const fixed = (x: number): string => x.toFixed(4);
+  const rows = channels.map((channel) => [channel, ...modelNames.map((m) => fixed(report.models[m]!.conversions[channel]!))]);
+  const unattributed = modelNames.map((m) => report.models[m]!.unattributed);
+  if (unattributed.some((u) => u !== undefined)) {
+    rows.push(["(unattributed)", ...unattributed.map((u) => (u === undefined ? "" : fixed(u.conversions)))]);
+  }
+  const { totals } = report;
+  let out = `Conversions by channel\n${renderTable(["channel", ...modelNames], rows)}`;
+  out += `\nTotals: ${totals.conversions} conversions, value ${totals.value}, ${totals.nulls} nulls\n`;
+  if (report.markov !== undefined) {
+    const { conversionProbability, removalEffects, valueRemovalEffects } = report.markov;
+    const effects = channels.map((c) => [c, removalEffects[c]!.toFixed(6), valueRemovalEffects[c]!.toFixed(6)]);
+    out += `\nMarkov removal effects (P(conversion) = ${conversionProbability.toFixed(6)})\n`;
+    out += renderTable(["channel", "conversions", "value"], effects);
+  }
+  return out;
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => row[col]?.length ?? 0)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}

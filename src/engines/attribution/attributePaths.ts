@@ -1,0 +1,102 @@
+import { InputError } from "../../errors.js";
+import { markov, type MarkovResult } from "./markov.js";
+import { resolveOptions } from "./options.js";
+import { builtInModel, builtInModelNames, DEFAULT_MODEL_NAMES } from "./registry.js";
+import { assertValidTable, capProblems, totalsOf, type Totals } from "./table.js";
+import type { AttributionModel, AttributionOptions, ModelResult, PathTable, Unattributed } from "./types.js";
+
+export interface AttributePathsOptions extends AttributionOptions {
+  /** Built-in model names or model objects, run in this order; DEFAULT_MODEL_NAMES when absent. */
+  readonly models?: readonly (string | AttributionModel)[];
+}
+
+export type ChannelValues = Record<string, number>;
+
+export interface ModelCredit {
+  readonly conversions: ChannelValues;
+  readonly value: ChannelValues;
+  readonly unattributed?: Unattributed;
+}
+
+export interface MarkovSummary {
+  readonly conversionProbability: number;
+  readonly removalEffects: ChannelValues;
+  readonly valueRemovalEffects: ChannelValues;
+}
+
+/** The result of `zhongcao attribute --json`, and of the simulator's attribution stage. */
+export interface AttributionReport {
+  readonly models: Record<string, ModelCredit>;
+  /** Present when the markov model ran. */
+  readonly markov?: MarkovSummary;
+  readonly totals: Totals;
+}
+
+/**
+ * Runs models over a path table: the one entry point of the CLI and the
+ * simulator. Bad options, unknown models and an invalid table are rejected
+ * with every problem listed before any model runs.
+ */
+export function attributePaths(table: PathTable, options: AttributePathsOptions = {}): AttributionReport {
+  const filled = resolveOptions(options);
+  const models = resolveModels(options.models ?? DEFAULT_MODEL_NAMES);
+  assertValidTable(table);
+
+  const credits: Record<string, ModelCredit> = {};
+  let markovSummary: MarkovSummary | undefined;
+  for (const model of models) {
+    const result = checkedResult(model, model.attribute(table, filled), table.channels.length);
+    credits[model.name] = {
+      conversions: byChannel(table.channels, result.conversions),
+      value: byChannel(table.channels, result.value),
+      ...(result.unattributed === undefined ? {} : { unattributed: { ...result.unattributed } }),
+    };
+    if (model === markov) {
+      const { conversionProbability, removalEffects, valueRemovalEffects } = result as MarkovResult;
+      markovSummary = {
+        conversionProbability,
+        removalEffects: byChannel(table.channels, removalEffects),
+        valueRemovalEffects: byChannel(table.channels, valueRemovalEffects),
+      };
+    }
+  }
+  return {
+    models: credits,
+    ...(markovSummary === undefined ? {} : { markov: markovSummary }),
+    totals: totalsOf(table),
+  };
+}
+
+function resolveModels(specs: readonly (string | AttributionModel)[]): AttributionModel[] {
+  const problems: string[] = [];
+  const models: AttributionModel[] = [];
+  for (const spec of specs) {
+    const model = typeof spec === "string" ? builtInModel(spec) : spec;
+    if (model === undefined) problems.push(`"${spec as string}" is not a model (known: ${builtInModelNames().join(", ")})`);
+    else if (models.some((other) => other.name === model.name)) problems.push(`"${model.name}" is listed twice`);
+    else models.push(model);
+  }
+  if (problems.length > 0) throw new InputError("invalid attribution models", problems);
+  return models;
+}
+
+/** Guards against bring-your-own models returning the wrong shape. */
+function checkedResult(model: AttributionModel, result: ModelResult, channelCount: number): ModelResult {
+  const problems: string[] = [];
+  for (const key of ["conversions", "value"] as const) {
+    const column = (result as Partial<ModelResult> | undefined)?.[key] as ArrayLike<unknown> | undefined;
+    if (column?.length !== channelCount) {
+      problems.push(`${key}: expected ${channelCount} numbers, one per channel`);
+      continue;
+    }
+    for (let c = 0; c < channelCount; c++) {
+      if (typeof column[c] !== "number" || !Number.isFinite(column[c])) problems.push(`${key}[${c}]: not a finite number`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(`model "${model.name}" returned an invalid result`, capProblems(problems));
+  return result;
+}
+
+function byChannel(channels: readonly string[], amounts: ArrayLike<number>): ChannelValues {
+  return Object.fromEntries(channels.map((channel, c) => [channel, amounts[c]!]));
+}
