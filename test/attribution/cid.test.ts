@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { cid, resolveOptions } from "../../src/engines/attribution/index.js";
+import type { PathTable } from "../../src/engines/attribution/index.js";
+import { InputError } from "../../src/errors.js";
+import { HAND_ROWS, tableOf } from "./helpers.js";
+
+const day = 86_400_000;
+
+// Channels X = 0, Y = 1, Z = 2.
+const timed: PathTable = {
+  channels: ["X", "Y", "Z"],
+  paths: [
+    [0, 1, 2], // clicks on X (day 0) and Z (day 5); converts day 6 → Z, inside [day -1, day 6].
+    [0, 1], // click on X (day 0) only; converts day 10 → window [day 3, day 10] misses it: unattributed.
+    [1, 0, 2], // clicks Y (day 0), X (day 3), Z (day 12); converts day 10 → Z is after, X is on the window edge.
+    [0], // never converts.
+  ],
+  conversions: [1, 2, 1, 0],
+  value: [10, 30, 5, 0],
+  nulls: [0, 0, 0, 4],
+  touchTimes: [
+    [0, day, 5 * day],
+    [0, 9 * day],
+    [0, 3 * day, 12 * day],
+    [0],
+  ],
+  clickIds: [[1, 0, 1], [1, 0], [1, 1, 1], [1]],
+  conversionTimes: [6 * day, 10 * day, 10 * day, 0],
+};
+
+function amounts(result: { conversions: Float64Array; value: Float64Array }): [number[], number[]] {
+  return [Array.from(result.conversions), Array.from(result.value)];
+}
+
+describe("cid", () => {
+  it("credits the last click-id touch within the window and reports the rest as unattributed", () => {
+    const result = cid.attribute(timed, resolveOptions());
+    // X: row 2 (1, 5); Y: nothing; Z: row 0 (1, 10); unattributed: row 1 (2, 30).
+    expect(amounts(result)).toEqual([
+      [1, 0, 1],
+      [5, 0, 10],
+    ]);
+    expect(result.unattributed).toEqual({ conversions: 2, value: 30 });
+  });
+
+  it("widens with windowDays", () => {
+    const result = cid.attribute(timed, resolveOptions({ windowDays: 10 }));
+    // Row 1's window becomes [day 0, day 10] and takes in the click on X: X gets (1 + 2, 5 + 30).
+    expect(amounts(result)).toEqual([
+      [3, 0, 1],
+      [35, 0, 10],
+    ]);
+    expect(result.unattributed).toEqual({ conversions: 0, value: 0 });
+  });
+
+  it("measures the window from the last touch when conversion times are absent", () => {
+    const withoutConversionTimes: PathTable = { ...timed };
+    delete (withoutConversionTimes as { conversionTimes?: unknown }).conversionTimes;
+    const result = cid.attribute(withoutConversionTimes, resolveOptions());
+    // Row 0: from day 5, Z. Row 1: from day 9, window [day 2, day 9], no click: unattributed.
+    // Row 2: from day 12, Z (day 12). Conversions X 0, Y 0, Z 2; unattributed 2.
+    expect(amounts(result)).toEqual([
+      [0, 0, 2],
+      [0, 0, 15],
+    ]);
+    expect(result.unattributed).toEqual({ conversions: 2, value: 30 });
+  });
+
+  it("refuses paths without touch times and click ids", () => {
+    expect(() => cid.attribute(tableOf(HAND_ROWS), resolveOptions())).toThrow(InputError);
+  });
+});

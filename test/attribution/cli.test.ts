@@ -1,0 +1,148 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
+
+const HEADER = "path;total_conversions;total_conversion_value;total_null";
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "zhongcao-attribute-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function csv(name: string, lines: readonly string[]): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, lines.join("\n"));
+  return file;
+}
+
+/** Runs the CLI in-process and captures what it writes. */
+async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const GOOD = [HEADER, "feed > search > feed;1;10;1", "feed > feed > ad;2;40;0", "search;1;6;1", "shop > search;0;0;2"];
+
+describe("zhongcao attribute", () => {
+  it("prints one JSON document with every default model, Markov diagnostics and totals", async () => {
+    const { code, stdout } = await run(["attribute", await csv("good.csv", GOOD), "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      models: Record<string, { conversions: Record<string, number>; value: Record<string, number> }>;
+      markov: { conversionProbability: number; removalEffects: Record<string, number> };
+      totals: { conversions: number; value: number; nulls: number };
+    };
+    expect(Object.keys(report.models)).toEqual(DEFAULT_MODEL_NAMES);
+    for (const credit of Object.values(report.models)) {
+      expect(Object.keys(credit.conversions)).toEqual(["feed", "search", "ad", "shop"]);
+      expect(Object.keys(credit.value)).toEqual(["feed", "search", "ad", "shop"]);
+    }
+    expect(report.models.first_touch!.conversions).toEqual({ feed: 3, search: 1, ad: 0, shop: 0 });
+    expect(report.markov.conversionProbability).toBeGreaterThan(0);
+    expect(Object.keys(report.markov.removalEffects)).toEqual(["feed", "search", "ad", "shop"]);
+    expect(report.totals).toEqual({ conversions: 4, value: 56, nulls: 4 });
+  });
+
+  it("runs only the models asked for, with the flags given", async () => {
+    const file = await csv("comma.csv", GOOD.map((line) => line.replaceAll(";", ",")));
+    const { code, stdout } = await run(["attribute", file, "--models", "linear,markov", "--sep", ",", "--no-null", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { models: Record<string, unknown>; markov: { conversionProbability: number } };
+    expect(Object.keys(report.models)).toEqual(["linear", "markov"]);
+    expect(report.markov.conversionProbability).toBeCloseTo(1, 12);
+  });
+
+  it("prints aligned tables without --json", async () => {
+    const { code, stdout } = await run(["attribute", await csv("table.csv", GOOD), "--half-life", "2"]);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe("Conversions by channel");
+    expect(lines[1]).toMatch(/^channel\s+first_touch\s+last_touch\s+linear\s+position_based\s+time_decay\s+markov\s+shapley$/);
+    expect(lines[2]).toMatch(/^feed\s+3\.0000\s+/);
+    expect(stdout).toContain("Markov removal effects (P(conversion) = ");
+  });
+
+  it.each([
+    ["wrong header", ["path,total_conversions,total_conversion_value,total_null", "A,1,1,0"], "line 1: header"],
+    ["non-numeric count", [HEADER, "A;1;1;0", "B;many;1;0"], 'line 3: total_conversions "many" is not a number'],
+    ["negative count", [HEADER, "A;1;1;0", "B;1;1;0", "C;1;1;-4"], "line 4: total_null -4 is negative"],
+    ["empty path", [HEADER, " > ;1;1;0"], "line 2: empty path"],
+  ])("exits 2 on a %s and names the line", async (_, lines, message) => {
+    const file = await csv("bad.csv", lines);
+    const { code, stdout, stderr } = await run(["attribute", file, "--json"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(file);
+    expect(stderr).toContain(message);
+  });
+
+  it.each([
+    [["--models", "linear,magic"], '--models: unknown model "magic"'],
+    [["--sep", ";;"], "--sep: must be one character"],
+    [["--half-life", "0"], "--half-life: must be a number > 0"],
+    [["--half-life", "soon"], "--half-life: must be a number > 0"],
+  ])("exits 2 on bad flags %j", async (flags, message) => {
+    const { code, stderr } = await run(["attribute", await csv("flags.csv", GOOD), ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it("exits 2 on a missing file and on Arrow input", async () => {
+    expect((await run(["attribute", join(dir, "missing.csv")])).code).toBe(2);
+    const runDir = join(dir, "run");
+    await mkdir(runDir, { recursive: true });
+    const arrow = await run(["attribute", runDir]);
+    expect(arrow.code).toBe(2);
+    expect(arrow.stderr).toContain("Arrow input not supported yet");
+  });
+
+  it("runs a bring-your-own model next to the built-ins", async () => {
+    const model = join(dir, "even-split.mjs");
+    await writeFile(
+      model,
+      `export default {
+        name: "even_split",
+        attribute(table) {
+          const n = table.channels.length;
+          let conversions = 0, value = 0;
+          for (let p = 0; p < table.paths.length; p++) { conversions += table.conversions[p]; value += table.value[p]; }
+          return { channels: table.channels, conversions: new Float64Array(n).fill(conversions / n), value: new Float64Array(n).fill(value / n) };
+        },
+      };\n`,
+    );
+    const { code, stdout } = await run(["attribute", await csv("byo.csv", GOOD), "--models", "linear", "--model", model, "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { models: Record<string, { conversions: Record<string, number> }> };
+    expect(Object.keys(report.models)).toEqual(["linear", "even_split"]);
+    expect(report.models.even_split!.conversions).toEqual({ feed: 1, search: 1, ad: 1, shop: 1 });
+  });
+
+  it("exits 2 naming the module when a bring-your-own model has the wrong shape", async () => {
+    const model = join(dir, "not-a-model.mjs");
+    await writeFile(model, "export default { name: 'broken' };\n");
+    const { code, stderr } = await run(["attribute", await csv("byo-bad.csv", GOOD), "--model", model]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`attribution model ${model}: the default export must be`);
+  });
+});
