@@ -16,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   registerCommands(program);
   for (const command of program.commands) command.exitOverride();
   try {
-    await program.parseAsync(argv as string[], { from: "user" });
+    await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,0 +1,72 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
+import { runScenario } from "../run/runScenario.js";
+import type { RunManifest } from "../report/manifest.js";
+import { integer } from "./options.js";
+import { createProgress } from "./progress.js";
+
+interface RunFlags {
+  seed?: number;
+  users?: number;
+  days?: number;
+  out?: string;
+  events?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("Simulate a scenario, run the engines and write a run directory (default: the built-in default scenario)")
+    .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_SCENARIO_PATH)
+    .option("--seed <n>", "override the scenario seed", integer("--seed", 0, 2 ** 32 - 1))
+    .option("--users <n>", "override population.users", integer("--users", 1))
+    .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
+    .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
+    .option("--events", "also write every event to events/part-NNNNN.arrow")
+    .option("--json", "print run.json to stdout and nothing else")
+    .option("--quiet", "no progress bar and no summary")
+    .action(async (scenarioPath: string, flags: RunFlags) => {
+      const overrides: ScenarioOverrides = {};
+      if (flags.seed !== undefined) overrides.seed = flags.seed;
+      if (flags.users !== undefined) overrides.users = flags.users;
+      if (flags.days !== undefined) overrides.days = flags.days;
+      const loaded = loadScenario(scenarioPath, overrides);
+      const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}`);
+      const progress = createProgress(flags.quiet !== true && flags.json !== true);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort(new Error("interrupted: the run was stopped and nothing was written"));
+      process.once("SIGINT", onSigint);
+      try {
+        const { manifest } = await runScenario(loaded, {
+          outDir,
+          events: flags.events === true,
+          onProgress: (done, total, events) => progress.update(done, total, events),
+          signal: abort.signal,
+        });
+        progress.stop();
+        if (flags.json === true) process.stdout.write(`${JSON.stringify(manifest)}\n`);
+        else if (flags.quiet !== true) process.stdout.write(summary(manifest, outDir));
+      } finally {
+        progress.stop();
+        process.off("SIGINT", onSigint);
+      }
+    });
+}
+
+function summary(m: RunManifest, outDir: string): string {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const lines = [
+    `zhongcao ${m.version}  scenario ${m.scenario.name}  seed ${m.seed}  policy ${m.scenario.resolved.policy.type}`,
+    `events      ${m.events.total.toLocaleString("en-US")} (${m.events.observed.toLocaleString("en-US")} observed, ${m.events.duplicates} duplicates)`,
+    `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
+    `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s`,
+    `peak RSS    ${mib(m.memory.peakRssBytes)}`,
+    `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
+    ...m.warnings.map((w) => `warning     ${w}`),
+    `wrote       ${outDir}/ (${m.outputs.length + 1} files)`,
+  ];
+  return `${lines.join("\n")}\n`;
+}

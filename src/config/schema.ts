@@ -1,0 +1,271 @@
+import { z } from "zod";
+
+/**
+ * The scenario schema: the only place where scenario fields, their ranges and their
+ * defaults are written down. Every object is strict, so a misspelt key is an error
+ * instead of a silently ignored setting. DOMAIN.md explains where each default comes from.
+ */
+
+const share = z.number().min(0).max(1);
+const positive = z.number().positive();
+const nonNegative = z.number().min(0);
+const count = z.number().int().positive();
+
+/** A categorical distribution written as `{name: weight}`; weights are normalised at resolve time. */
+function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<K, number>) {
+  const shape = Object.fromEntries(keys.map((k) => [k, nonNegative.default(defaults[k])])) as Record<
+    K,
+    z.ZodDefault<z.ZodNumber>
+  >;
+  return z
+    .strictObject(shape)
+    .default(defaults as never)
+    .refine((w) => Object.values(w as Record<string, number>).some((v) => v > 0), { message: "at least one weight must be > 0" });
+}
+
+export const CATEGORY_NAMES = [
+  "beauty",
+  "fashion",
+  "home",
+  "fmcg",
+  "appliances_3c",
+  "baby",
+  "sports_outdoor",
+  "health",
+] as const;
+export type CategoryName = (typeof CATEGORY_NAMES)[number];
+
+const category = z.strictObject({
+  /** Share of brands (and of user affinity mass) in this category. */
+  share: nonNegative,
+  /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
+  ctr: share,
+  /** Median days from a touch to the purchase it causes (the category's decision cycle). */
+  decisionCycleDays: positive,
+  /** Median order value in yuan. */
+  priceYuan: positive,
+  /** Red Cat pilot category (eligible from launch). */
+  redcatPilot: z.boolean(),
+});
+
+const DEFAULT_CATEGORIES: Record<CategoryName, z.input<typeof category>> = {
+  beauty: { share: 0.26, ctr: 0.04, decisionCycleDays: 29, priceYuan: 260, redcatPilot: true },
+  fashion: { share: 0.18, ctr: 0.03, decisionCycleDays: 10, priceYuan: 220, redcatPilot: false },
+  home: { share: 0.12, ctr: 0.015, decisionCycleDays: 20, priceYuan: 180, redcatPilot: false },
+  fmcg: { share: 0.14, ctr: 0.03, decisionCycleDays: 10, priceYuan: 70, redcatPilot: true },
+  appliances_3c: { share: 0.1, ctr: 0.02, decisionCycleDays: 22, priceYuan: 1500, redcatPilot: false },
+  baby: { share: 0.06, ctr: 0.025, decisionCycleDays: 70, priceYuan: 200, redcatPilot: false },
+  sports_outdoor: { share: 0.08, ctr: 0.025, decisionCycleDays: 14, priceYuan: 400, redcatPilot: true },
+  health: { share: 0.06, ctr: 0.02, decisionCycleDays: 21, priceYuan: 150, redcatPilot: true },
+};
+
+const categories = z
+  .strictObject(
+    Object.fromEntries(CATEGORY_NAMES.map((c) => [c, category.default(DEFAULT_CATEGORIES[c] as never)])) as Record<
+      CategoryName,
+      z.ZodDefault<typeof category>
+    >,
+  )
+  .prefault({});
+
+const population = z
+  .strictObject({
+    users: count.default(100_000),
+    femaleShare: share.default(0.7),
+    /** Birth cohorts: 35 % born after 2000, ~50 % after 1995. */
+    cohorts: weights(["after2000", "from1995to1999", "before1995"], {
+      after2000: 0.35,
+      from1995to1999: 0.15,
+      before1995: 0.5,
+    }),
+    /** About half the users live in tier-1/2 cities. */
+    cityTiers: weights(["tier1", "tier2", "tier3", "tier4plus"], { tier1: 0.2, tier2: 0.3, tier3: 0.3, tier4plus: 0.2 }),
+    searcherShare: share.default(0.7),
+    activity: weights(["low", "medium", "high"], { low: 0.5, medium: 0.35, high: 0.15 }),
+    /** Mean app sessions per day for each activity level. */
+    sessionsPerDay: z
+      .strictObject({ low: nonNegative.default(0.15), medium: nonNegative.default(0.6), high: nonNegative.default(1.5) })
+      .prefault({}),
+    /** How many categories a user cares about (the rest get a small residual affinity). */
+    interestsPerUser: z.number().int().min(1).max(CATEGORY_NAMES.length).default(3),
+  })
+  .prefault({});
+
+const creators = z
+  .strictObject({
+    count: count.default(5_000),
+    /** Share of feed traffic that goes to creators with fewer than 1,000 followers. */
+    smallCreatorTrafficShare: share.default(0.5),
+    /** Share of creators with fewer than 1,000 followers. */
+    smallCreatorShare: share.default(0.8),
+  })
+  .prefault({});
+
+const brands = z
+  .strictObject({
+    count: count.default(120),
+    /** Probability a brand runs each store. */
+    storeShare: z
+      .strictObject({ tmall: share.default(0.85), jd: share.default(0.6), red_shop: share.default(0.3) })
+      .prefault({}),
+    /** Store experience score is drawn uniformly in this range (Red Cat needs ≥ minExperienceScore). */
+    experienceScore: z.strictObject({ min: positive.default(4.0), max: positive.default(5.0) }).prefault({}),
+    /** Daily ad budget is log-uniform between these, in yuan. */
+    dailyAdBudgetYuan: z.strictObject({ min: positive.default(500), max: positive.default(50_000) }).prefault({}),
+  })
+  .prefault({});
+
+const notes = z
+  .strictObject({
+    count: count.default(20_000),
+    videoShare: share.default(0.4),
+    sponsoredShare: share.default(0.15),
+  })
+  .prefault({});
+
+const behaviour = z
+  .strictObject({
+    impressionsPerSession: positive.default(8),
+    /** Video notes get this multiple of the category CTR. */
+    videoCtrMultiplier: positive.default(2),
+    /** Share of feed slots that are ads. */
+    adLoad: share.default(0.1),
+    adCtr: share.default(0.015),
+    /** Probability a searcher runs a search in a session. */
+    searchPerSession: share.default(0.35),
+    searchResultsPerSearch: count.default(4),
+    /** Search results are read this many times more often than feed impressions. */
+    searchCtrMultiplier: positive.default(4),
+    /** Engagement probabilities given a read. */
+    engagement: z
+      .strictObject({
+        like: share.default(0.015),
+        collect: share.default(0.008),
+        comment: share.default(0.005),
+        ask_for_link: share.default(0.006),
+        share: share.default(0.004),
+        follow: share.default(0.004),
+      })
+      .prefault({}),
+    /** Median image dwell in seconds (log-normal) and mean video completion fraction. */
+    imageDwellMedianSeconds: positive.default(4),
+    videoCompletionMean: share.default(0.4),
+    /** Probability an ad click on a Red Cat note goes on through the link area to the store. */
+    linkClickAfterAdClick: share.default(0.45),
+    /** Probability a store visit from a link adds to cart. */
+    addToCartAfterVisit: share.default(0.15),
+    /** Probability a buyer posts about it afterwards (S). */
+    postPurchaseShare: share.default(0.08),
+  })
+  .prefault({});
+
+const purchase = z
+  .strictObject({
+    /** Baseline (platform-independent) purchases per user per day, across all brands. */
+    baselinePerUserDay: nonNegative.default(0.0015),
+    /** Probability that a touch of each kind plants a purchase (before the AIPS state multiplier). */
+    touchMass: z
+      .strictObject({
+        read: share.default(0.004),
+        like: share.default(0.006),
+        collect: share.default(0.02),
+        comment: share.default(0.006),
+        ask_for_link: share.default(0.06),
+        share: share.default(0.01),
+        search: share.default(0.006),
+        ad_click: share.default(0.03),
+        link_click: share.default(0.08),
+        blue_link_click: share.default(0.06),
+      })
+      .prefault({}),
+    /** Multiplier of touch mass by the user's latent AIPS state for the brand. */
+    stateMultiplier: z
+      .strictObject({
+        none: nonNegative.default(0.5),
+        A: nonNegative.default(0.7),
+        I: nonNegative.default(1),
+        TI: nonNegative.default(2),
+        P: nonNegative.default(0.4),
+        S: nonNegative.default(0.4),
+      })
+      .prefault({}),
+    /** Log-normal spread (sigma) of the touch → purchase delay around the category cycle. */
+    delaySigma: positive.default(0.9),
+    /** Link clicks lead to faster purchases: median delay = cycle × this factor. */
+    linkDelayFactor: positive.default(0.3),
+    /** Share of non-link purchases made on the platform's own shop (when the brand has one). */
+    redShopShare: share.default(0.06),
+    /** Probability a buyer who clicked a store link buys in that store. */
+    linkStoreLoyalty: share.default(0.85),
+    /** Where off-platform purchases happen, for brands with those stores. */
+    retailerWeights: weights(["tmall", "taobao", "jd"], { tmall: 0.45, taobao: 0.25, jd: 0.3 }),
+  })
+  .prefault({});
+
+const passback = z
+  .strictObject({
+    /** Median passback delay in hours (log-normal, sigma 1). */
+    delayMedianHours: positive.default(6),
+    duplicateRate: share.default(0.02),
+  })
+  .prefault({});
+
+const redcat = z
+  .strictObject({
+    windowDays: z.union([z.literal(7), z.literal(15), z.literal(30)], { error: "must be one of 7, 15, 30" }).default(7),
+    minExperienceScore: positive.default(4.5),
+    minDailyBudgetYuan: nonNegative.default(5_000),
+    categories: z.array(z.enum(CATEGORY_NAMES)).optional(),
+    passback,
+  })
+  .prefault({});
+
+const policy = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("closed") }),
+  z.strictObject({ type: z.literal("redcat"), redcat }),
+]);
+
+const aipsTruth = z
+  .strictObject({
+    /** Days without a strong signal after which true interest fades back to I. */
+    tiWindowDays: positive.default(30),
+    /** Days without any signal after which I fades to A and A to none. */
+    interestDecayDays: positive.default(60),
+    awarenessDecayDays: positive.default(90),
+    /** Reads of distinct notes on one brand within the window that make true interest. */
+    readsForTrueInterest: count.default(3),
+    /** Probability a single strong signal reflects true (not passing) interest. */
+    strongSignalConviction: share.default(0.6),
+  })
+  .prefault({});
+
+export const scenarioSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'")
+    .default("scenario"),
+  description: z.string().optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+  simulation: z
+    .strictObject({
+      start: z.iso.date().default("2025-05-07"),
+      days: count.max(3650).default(60),
+      /** Users per shard: shards are fixed user ranges, independent of worker count. */
+      shardUsers: count.default(10_000),
+      /** Rows per pipeline batch. Outputs do not depend on it. */
+      batchRows: count.max(1 << 20).default(16_384),
+    })
+    .prefault({}),
+  population,
+  creators,
+  brands,
+  notes,
+  categories,
+  behaviour,
+  purchase,
+  policy: policy.prefault({ type: "redcat" }),
+  aipsTruth,
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;

@@ -1,0 +1,4 @@
+import type { Engine } from "./engine.js";
+
+/** Engines that run inside every `zhongcao run`, in this order. */
+export const ENGINES: readonly Engine[] = [];

@@ -1,0 +1,202 @@
+/**
+ * EventBatch: the unit that flows through the pipeline. Same-length typed-array columns,
+ * never one object per event. The column list below is the single definition that the
+ * builder, the re-batcher and the Arrow events schema all iterate over.
+ */
+
+type TypedArrayCtor =
+  | Float64ArrayConstructor
+  | Float32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Uint8ArrayConstructor;
+
+export const EVENT_COLUMNS = {
+  /** Deterministic event id: shard × 2^32 + sequence number (≥ 1). Duplicates repeat their original's id. */
+  id: Float64Array,
+  /** Event time, ms since epoch. */
+  time: Float64Array,
+  /** When the platform receives it (≥ time). */
+  arrival: Float64Array,
+  kind: Uint8Array,
+  user: Uint32Array,
+  note: Uint32Array,
+  brand: Uint32Array,
+  creator: Uint32Array,
+  channel: Uint8Array,
+  platform: Uint8Array,
+  /** Id of the ad/link click this event descends from (its event id); 0 = none. */
+  clickId: Float64Array,
+  /** Reads: image dwell in seconds, or video completion fraction. */
+  dwell: Float32Array,
+  /** Purchases: order value in yuan. */
+  value: Float32Array,
+  /** 1 if the platform observes the event under the scenario's policy. */
+  observed: Uint8Array,
+  /** 1 for a re-delivered copy of an earlier event (same id). */
+  duplicate: Uint8Array,
+  /** Truth: event id of the touch that caused a purchase; 0 for baseline demand and non-purchases. */
+  cause: Float64Array,
+} as const satisfies Record<string, TypedArrayCtor>;
+
+export type EventColumnName = keyof typeof EVENT_COLUMNS;
+export const EVENT_COLUMN_NAMES = Object.keys(EVENT_COLUMNS) as EventColumnName[];
+/** Columns engines must never read. */
+export const TRUTH_COLUMNS: readonly EventColumnName[] = ["cause"];
+
+export type EventColumns = { [K in EventColumnName]: InstanceType<(typeof EVENT_COLUMNS)[K]> };
+export interface EventBatch extends EventColumns {
+  readonly length: number;
+}
+
+export function allocateColumns(capacity: number): EventColumns {
+  const cols = {} as Record<EventColumnName, unknown>;
+  for (const name of EVENT_COLUMN_NAMES) cols[name] = new EVENT_COLUMNS[name](capacity);
+  return cols as EventColumns;
+}
+
+/** A batch of rows [start, end) sharing memory with `batch`. */
+export function sliceBatch(batch: EventBatch, start: number, end: number): EventBatch {
+  const out = { length: end - start } as Record<string, unknown>;
+  for (const name of EVENT_COLUMN_NAMES) out[name] = batch[name].subarray(start, end);
+  return out as unknown as EventBatch;
+}
+
+/** A new batch holding rows `order[0..n)` of `batch`, in that order. */
+export function gatherBatch(batch: EventBatch, order: Uint32Array | Int32Array, n = order.length): EventBatch {
+  const cols = allocateColumns(n);
+  for (const name of EVENT_COLUMN_NAMES) {
+    const src = batch[name];
+    const dst = cols[name];
+    // One monomorphic loop per element type keeps the copy fast.
+    if (src instanceof Float64Array) gatherF64(src, dst as Float64Array, order, n);
+    else if (src instanceof Uint32Array) gatherU32(src, dst as Uint32Array, order, n);
+    else if (src instanceof Float32Array) gatherF32(src, dst as Float32Array, order, n);
+    else gatherU8(src, dst as Uint8Array, order, n);
+  }
+  return { ...cols, length: n };
+}
+
+function gatherF64(src: Float64Array, dst: Float64Array, order: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
+}
+function gatherF32(src: Float32Array, dst: Float32Array, order: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
+}
+function gatherU32(src: Uint32Array, dst: Uint32Array, order: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
+}
+function gatherU8(src: Uint8Array, dst: Uint8Array, order: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
+}
+
+/** Copies all rows of `src` into `dst` columns starting at row `at`. */
+export function copyRows(src: EventBatch, dst: EventColumns, at: number): void {
+  for (const name of EVENT_COLUMN_NAMES) (dst[name] as Float64Array).set(src[name], at);
+}
+
+/**
+ * Growable column store used while generating a day. Rows are appended with `add()`,
+ * which returns the row index so callers fill the columns they need; unset columns stay 0
+ * except the key columns, which default to NONE.
+ */
+export class EventBuilder {
+  cols: EventColumns;
+  length = 0;
+  private capacity: number;
+
+  constructor(initialCapacity = 1 << 14) {
+    this.capacity = initialCapacity;
+    this.cols = allocateColumns(initialCapacity);
+    this.clearKeys(0, initialCapacity);
+  }
+
+  private clearKeys(from: number, to: number): void {
+    this.cols.user.fill(0xffffffff, from, to);
+    this.cols.note.fill(0xffffffff, from, to);
+    this.cols.brand.fill(0xffffffff, from, to);
+    this.cols.creator.fill(0xffffffff, from, to);
+  }
+
+  /** Appends a row with its required fields and returns its index. */
+  add(id: number, time: number, kind: number, user: number, channel: number, platform: number): number {
+    if (this.length === this.capacity) this.grow();
+    const r = this.length++;
+    const c = this.cols;
+    // Whole milliseconds: the Arrow timestamp unit, and it keeps the sort key exact.
+    const ms = Math.round(time);
+    c.id[r] = id;
+    c.time[r] = ms;
+    c.arrival[r] = ms;
+    c.kind[r] = kind;
+    c.user[r] = user;
+    c.channel[r] = channel;
+    c.platform[r] = platform;
+    return r;
+  }
+
+  private grow(): void {
+    const next = allocateColumns(this.capacity * 2);
+    for (const name of EVENT_COLUMN_NAMES) (next[name] as Float64Array).set(this.cols[name]);
+    this.cols = next;
+    this.clearKeys(this.capacity, this.capacity * 2);
+    this.capacity *= 2;
+  }
+
+  /**
+   * Rows in event-time order, ties in insertion order (which is id order), as a new batch;
+   * the builder is then emptied. `from` is a time no row precedes (the day's start).
+   */
+  takeSortedByTime(from: number): EventBatch {
+    const n = this.length;
+    const order = sortedOrder(this.cols.time, n, from);
+    const out = gatherBatch({ ...this.cols, length: n }, order, n);
+    this.reset();
+    return out;
+  }
+
+  reset(): void {
+    const n = this.length;
+    for (const name of EVENT_COLUMN_NAMES) this.cols[name].fill(0, 0, n);
+    this.clearKeys(0, n);
+    this.length = 0;
+  }
+}
+
+const RADIX_BITS = 14;
+const RADIX = 1 << RADIX_BITS;
+const MAX_OFFSET = 2 ** (2 * RADIX_BITS);
+
+/**
+ * Row order by (time, row). Times are whole ms within a day of `from`, so a stable
+ * two-pass LSD radix sort on the offset does it in linear time; ties keep insertion order.
+ */
+function sortedOrder(time: Float64Array, n: number, from: number): Uint32Array {
+  const offset = new Uint32Array(n);
+  let radixable = true;
+  for (let i = 0; i < n; i++) {
+    const o = time[i]! - from;
+    if (!(o >= 0 && o < MAX_OFFSET)) radixable = false;
+    offset[i] = o;
+  }
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!radixable) return order.sort((a, b) => time[a]! - time[b]! || a - b);
+  let next = new Uint32Array(n);
+  const counts = new Uint32Array(RADIX);
+  for (let shift = 0; shift < 2 * RADIX_BITS; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(offset[i]! >>> shift) & (RADIX - 1)]!++;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const row = order[i]!;
+      next[counts[(offset[row]! >>> shift) & (RADIX - 1)]!++] = row;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
+}

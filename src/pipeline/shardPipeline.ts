@@ -1,0 +1,120 @@
+import { concatMap, defer, endWith, ignoreElements, lastValueFrom, map, of, range, tap } from "rxjs";
+import { EventsPartSink } from "../arrow/eventsSink.js";
+import type { RunIdentity } from "../arrow/columns.js";
+import type { WrittenFile } from "../arrow/fileSink.js";
+import type { Scenario } from "../config/schema.js";
+import type { EventBatch } from "../events/batch.js";
+import type { LinkPolicy } from "../sim/policy.js";
+import { ShardSimulator, type ShardSpec } from "../sim/shard.js";
+import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
+import type { World } from "../world/world.js";
+import type { Engine } from "../engines/engine.js";
+import { DAY_MS } from "../sim/kernel.js";
+import { Deliverer } from "./deliver.js";
+import { Observer } from "./observe.js";
+import { rebatch } from "./rebatch.js";
+import { Tallier, type Tally } from "./tally.js";
+
+export interface ShardContext {
+  readonly scenario: Scenario;
+  readonly world: World;
+  readonly policy: LinkPolicy;
+  readonly identity: RunIdentity;
+  /** Directory for `part-NNNNN.arrow`, or null when events are not written. */
+  readonly eventsDir: string | null;
+  /** Engines fed with the observed stream. */
+  readonly engines: readonly Engine[];
+}
+
+/** Everything a shard hands back to be combined in shard order. */
+export interface ShardResult {
+  readonly shard: ShardSpec;
+  readonly tally: Tally;
+  readonly purchases: TruthPurchases;
+  readonly credits: TruthCredits;
+  /** Latent AIPS counts per day, `[day][brand * 6 + state]`. */
+  readonly aipsDaily: Float64Array[];
+  readonly users: { female: number; after2000: number; after1995: number; tier12: number; searchers: number; total: number };
+  readonly eventsFile: WrittenFile | null;
+  /** One partial per engine, in `ctx.engines` order. */
+  readonly enginePartials: unknown[];
+}
+
+export function partFileName(shard: number): string {
+  return `part-${String(shard).padStart(5, "0")}.arrow`;
+}
+
+/**
+ * The shard pipeline: days → re-batch → observe → tally → (events part file) → deliver
+ * (observed rows in arrival order, truth removed) → engines.
+ * Days are pulled one at a time (concatMap) so a day is generated only after the previous
+ * one is written: memory holds about one day of one shard.
+ */
+export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day: number, rows: number) => void): Promise<ShardResult> {
+  const { scenario, world, policy, identity } = ctx;
+  const sim = new ShardSimulator(scenario, world, policy, spec);
+  const observer = new Observer(policy, scenario.seed);
+  const tallier = new Tallier(world);
+  const sink = ctx.eventsDir ? new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, identity, spec.index) : null;
+  const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
+  const engines = ctx.engines.map((e) => e.createShardEngine({ scenario, world, policy, shard: spec, startMs }));
+  const deliverer = new Deliverer();
+  const write = (batch: EventBatch) => (sink ? defer(() => sink.write(batch)).pipe(map(() => batch)) : of(batch));
+
+  const day$ = range(0, sim.days).pipe(
+    concatMap((day) => {
+      let rows = 0;
+      return defer(() => of(sim.simulateDay(day))).pipe(
+        rebatch(scenario.simulation.batchRows),
+        map((batch) => observer.apply(batch)),
+        tap((batch) => {
+          tallier.add(batch);
+          rows += batch.length;
+        }),
+        concatMap(write),
+        map((batch) => deliverer.push(batch)),
+        tap((observed) => {
+          for (const engine of engines) engine.consume(observed);
+        }),
+        ignoreElements(),
+        endWith(day),
+        tap(() => {
+          for (const engine of engines) engine.endOfDay?.(day, startMs + (day + 1) * DAY_MS, sim.latent);
+          onDay?.(day, rows);
+        }),
+      );
+    }),
+  );
+  try {
+    await lastValueFrom(day$, { defaultValue: -1 });
+  } catch (error) {
+    await sink?.close().catch(() => undefined);
+    throw error;
+  }
+  const rest = deliverer.flush();
+  for (const engine of engines) engine.consume(rest);
+  const eventsFile = sink ? await sink.close() : null;
+  return {
+    shard: spec,
+    tally: tallier.tally,
+    purchases: sim.truth.purchases,
+    credits: sim.truth.credits,
+    aipsDaily: sim.aipsDaily,
+    users: summariseUsers(sim),
+    eventsFile,
+    enginePartials: engines.map((e) => e.finish()),
+  };
+}
+
+function summariseUsers(sim: ShardSimulator): ShardResult["users"] {
+  const u = sim.users;
+  const out = { female: 0, after2000: 0, after1995: 0, tier12: 0, searchers: 0, total: u.count };
+  for (let i = 0; i < u.count; i++) {
+    if (u.gender[i] === 0) out.female++;
+    if (u.cohort[i] === 0) out.after2000++;
+    if (u.cohort[i]! <= 1) out.after1995++;
+    if (u.cityTier[i]! <= 1) out.tier12++;
+    if (u.searcher[i] === 1) out.searchers++;
+  }
+  return out;
+}

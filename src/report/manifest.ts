@@ -1,0 +1,99 @@
+import type { LoadedScenario } from "../config/load.js";
+import type { Scenario } from "../config/schema.js";
+import { CHANNELS, KINDS } from "../events/enums.js";
+import type { Combined } from "../run/combine.js";
+import type { ShardSpec } from "../sim/shard.js";
+import { TOOL, VERSION } from "../version.js";
+import type { CalibrationRow } from "./calibration.js";
+
+export interface OutputEntry {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** run.json. `timing` and `memory` are the only fields that vary between identical runs. */
+export interface RunManifest {
+  tool: string;
+  version: string;
+  scenario: { name: string; sha256: string; resolved: Scenario };
+  seed: number;
+  workers: number;
+  shards: { count: number; usersPerShard: number };
+  events: { total: number; observed: number; duplicates: number; byKind: Record<string, number>; observedByKind: Record<string, number> };
+  purchases: { total: number; observed: number; byChannel: Record<string, number>; observedByChannel: Record<string, number>; byCauseChannel: Record<string, number> };
+  timing: { seconds: number; simulateSeconds: number; eventsPerSecond: number };
+  memory: { peakRssBytes: number };
+  outputs: OutputEntry[];
+  calibration: CalibrationRow[];
+  accuracy: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** Fields that depend on the machine and the moment, not on scenario and seed. */
+export const VOLATILE_MANIFEST_FIELDS = ["timing", "memory"] as const;
+
+function byName(names: readonly string[], counts: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(names.map((n, i) => [n, counts[i] ?? 0]));
+}
+
+export function buildManifest(input: {
+  loaded: LoadedScenario;
+  shards: readonly ShardSpec[];
+  combined: Combined;
+  calibration: CalibrationRow[];
+  outputs: OutputEntry[];
+  seconds: number;
+  simulatedSeconds: number;
+  peakRssBytes: number;
+  workers?: number;
+  accuracy?: Record<string, unknown>;
+  warnings?: string[];
+}): RunManifest {
+  const { loaded, combined: c } = input;
+  const s = loaded.scenario;
+  const total = c.tally.byKind.reduce((a, b) => a + b, 0);
+  const observed = c.tally.observedByKind.reduce((a, b) => a + b, 0);
+  const byCause = new Float64Array(CHANNELS.length);
+  for (const ch of c.purchases.causeChannel) byCause[ch]!++;
+  const warnings = [...(input.warnings ?? [])];
+  warnings.push(...input.calibration.filter((r) => !r.ok).map((r) => `calibration ${r.metric} = ${r.value.toFixed(4)} outside [${r.min}, ${r.max}]`));
+  return {
+    tool: TOOL,
+    version: VERSION,
+    scenario: { name: s.name, sha256: loaded.sha256, resolved: s },
+    seed: s.seed,
+    workers: input.workers ?? 0,
+    shards: { count: input.shards.length, usersPerShard: s.simulation.shardUsers },
+    events: {
+      total,
+      observed,
+      duplicates: c.tally.duplicates,
+      byKind: byName(KINDS, c.tally.byKind),
+      observedByKind: byName(KINDS, c.tally.observedByKind),
+    },
+    purchases: {
+      total: c.purchases.id.length,
+      observed: c.tally.observedPurchasesByChannel.reduce((a, b) => a + b, 0),
+      byChannel: byName(CHANNELS, c.tally.purchasesByChannel),
+      observedByChannel: byName(CHANNELS, c.tally.observedPurchasesByChannel),
+      byCauseChannel: byName(CHANNELS, byCause),
+    },
+    timing: {
+      seconds: round(input.seconds, 3),
+      simulateSeconds: round(input.simulatedSeconds, 3),
+      eventsPerSecond: Math.round(total / input.seconds),
+    },
+    memory: { peakRssBytes: input.peakRssBytes },
+    outputs: input.outputs,
+    calibration: input.calibration,
+    accuracy: input.accuracy ?? {},
+    warnings,
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,42 @@
+import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * A run directory that appears all at once: work happens in a hidden temp directory next
+ * to the target, and `commit()` renames it into place (replacing an older run of the same
+ * name). `discard()` removes it; on any failure nothing half-written is left behind.
+ */
+export class AtomicDir {
+  private constructor(
+    readonly target: string,
+    readonly path: string,
+  ) {}
+
+  static async create(target: string): Promise<AtomicDir> {
+    const parent = dirname(target);
+    await mkdir(parent, { recursive: true });
+    const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    return new AtomicDir(target, path);
+  }
+
+  async commit(): Promise<void> {
+    // mkdtemp creates 0700; a finished run is as readable as any other output.
+    await chmod(this.path, 0o755);
+    const exists = await stat(this.target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      const old = `${this.path}.old`;
+      await rename(this.target, old);
+      await rename(this.path, this.target);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(this.path, this.target);
+    }
+  }
+
+  async discard(): Promise<void> {
+    await rm(this.path, { recursive: true, force: true });
+  }
+}

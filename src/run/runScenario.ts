@@ -1,0 +1,149 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { makeSchema, type RunIdentity } from "../arrow/columns.js";
+import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
+import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
+import type { LoadedScenario } from "../config/load.js";
+import { AIPS_STATES } from "../events/enums.js";
+import { runShard, type ShardResult } from "../pipeline/shardPipeline.js";
+import { calibrate } from "../report/calibration.js";
+import { buildManifest, type RunManifest } from "../report/manifest.js";
+import { resolveLinkPolicy } from "../sim/policy.js";
+import type { ShardSpec } from "../sim/shard.js";
+import { buildWorld } from "../world/world.js";
+import { AtomicDir } from "./atomicDir.js";
+import { ENGINES } from "../engines/registry.js";
+import { combineShards, type Combined } from "./combine.js";
+import { PeakRss } from "./peakRss.js";
+
+export interface RunOptions {
+  /** Final run directory; created atomically. */
+  readonly outDir: string;
+  /** Write `events/part-NNNNN.arrow`. */
+  readonly events: boolean;
+  /** Called after every simulated shard-day. */
+  readonly onProgress?: (done: number, total: number, events: number) => void;
+  /** Aborts the run; nothing is left on disk. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly manifest: RunManifest;
+  readonly outDir: string;
+}
+
+/** Fixed contiguous user ranges; their size comes from the scenario, never from the worker count. */
+export function planShards(users: number, shardUsers: number): ShardSpec[] {
+  const shards: ShardSpec[] = [];
+  for (let first = 0, index = 0; first < users; first += shardUsers, index++) {
+    shards.push({ index, firstUser: first, userCount: Math.min(shardUsers, users - first) });
+  }
+  return shards;
+}
+
+/**
+ * Runs a scenario end to end: world, shards through the pipeline, combine in shard order,
+ * truth files and run.json, then one rename into place. Any failure or abort removes the
+ * temp directory, so a run directory either exists complete or not at all.
+ */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const peak = new PeakRss();
+  const { scenario } = loaded;
+  const dir = await AtomicDir.create(options.outDir);
+  try {
+    const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
+    const world = buildWorld(scenario);
+    const policy = resolveLinkPolicy(scenario, world);
+    const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
+    const eventsDir = options.events ? join(dir.path, "events") : null;
+    if (eventsDir) await mkdir(eventsDir);
+    const totalSteps = shards.length * scenario.simulation.days;
+    let steps = 0;
+    let events = 0;
+    const results: ShardResult[] = [];
+    for (const spec of shards) {
+      options.signal?.throwIfAborted();
+      results.push(
+        await runShard({ scenario, world, policy, identity, eventsDir, engines: ENGINES }, spec, (_day, rows) => {
+          events += rows;
+          options.onProgress?.(++steps, totalSteps, events);
+          peak.sample();
+        }),
+      );
+    }
+    options.signal?.throwIfAborted();
+    const combined = combineShards(results, world.categories.names.length);
+    const simulatedSeconds = (performance.now() - started) / 1000;
+    const files: WrittenFile[] = [
+      ...results.flatMap((r) => (r.eventsFile ? [r.eventsFile] : [])),
+      ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)),
+    ];
+    const accuracy: Record<string, unknown> = {};
+    const engineWarnings: string[] = [];
+    for (const [i, engine] of ENGINES.entries()) {
+      const out = await engine.finalize(
+        results.map((r) => r.enginePartials[i]),
+        { scenario, world, identity, dir: dir.path, truth: combined },
+      );
+      files.push(...out.files);
+      accuracy[engine.name] = out.accuracy;
+      engineWarnings.push(...out.warnings);
+    }
+    const calibration = calibrate(scenario, combined, world.categories.names);
+    peak.sample();
+    const manifest = buildManifest({
+      loaded,
+      shards,
+      combined,
+      calibration,
+      outputs: files.map((f) => ({ path: relative(dir.path, f.path), rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
+      seconds: (performance.now() - started) / 1000,
+      simulatedSeconds,
+      peakRssBytes: peak.bytes,
+      accuracy,
+      warnings: engineWarnings,
+    });
+    await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    options.signal?.throwIfAborted();
+    await dir.commit();
+    return { manifest, outDir: options.outDir };
+  } catch (error) {
+    await dir.discard();
+    throw error;
+  }
+}
+
+async function writeTruthFiles(dirPath: string, identity: RunIdentity, c: Combined, brandCount: number): Promise<WrittenFile[]> {
+  const p = c.purchases;
+  const purchases = await writeArrowFile(
+    join(dirPath, "truth_purchases.arrow"),
+    makeSchema(TRUTH_PURCHASE_SPECS, identity),
+    TRUTH_PURCHASE_SPECS,
+    p as unknown as Record<string, number[]>,
+    p.id.length,
+  );
+  const credits = await writeArrowFile(
+    join(dirPath, "truth_credits.arrow"),
+    makeSchema(TRUTH_CREDIT_SPECS, identity),
+    TRUTH_CREDIT_SPECS,
+    c.credits as unknown as Record<string, number[]>,
+    c.credits.share.length,
+  );
+  const states = AIPS_STATES.length;
+  const rows = c.aipsDaily.length * brandCount * states;
+  const cols = { day: new Uint32Array(rows), brand: new Uint32Array(rows), state: new Uint8Array(rows), users: new Uint32Array(rows) };
+  let r = 0;
+  c.aipsDaily.forEach((counts, day) => {
+    for (let b = 0; b < brandCount; b++) {
+      for (let s = 0; s < states; s++, r++) {
+        cols.day[r] = day;
+        cols.brand[r] = b;
+        cols.state[r] = s;
+        cols.users[r] = counts[b * states + s]!;
+      }
+    }
+  });
+  const aips = await writeArrowFile(join(dirPath, "aips_truth_daily.arrow"), makeSchema(AIPS_TRUTH_DAILY_SPECS, identity), AIPS_TRUTH_DAILY_SPECS, cols, rows);
+  return [purchases, credits, aips];
+}

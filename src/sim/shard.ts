@@ -1,0 +1,481 @@
+import type { Scenario } from "../config/schema.js";
+import { EventBuilder, type EventBatch } from "../events/batch.js";
+import { AipsState, Channel, Kind, Platform } from "../events/enums.js";
+import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
+import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
+import type { World } from "../world/world.js";
+import { LatentAips } from "./aipsTruth.js";
+import { DAY_MS, logNormalDensity } from "./kernel.js";
+import type { LinkPolicy } from "./policy.js";
+import { ScheduledQueue, ScheduledType } from "./queue.js";
+import { TOUCHES_PER_PAIR, TouchHistory } from "./touchHistory.js";
+import { emptyTruth } from "./truth.js";
+
+/** A shard: a fixed contiguous range of user ids. */
+export interface ShardSpec {
+  readonly index: number;
+  readonly firstUser: number;
+  readonly userCount: number;
+}
+
+const ID_BASE = 0x1_0000_0000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const STATE_COUNT = 6;
+
+/** Touch kinds that can plant a purchase, in the order of the scenario's `touchMass` keys. */
+const MASS_KINDS = [
+  "read",
+  "like",
+  "collect",
+  "comment",
+  "ask_for_link",
+  "share",
+  "search",
+  "ad_click",
+  "link_click",
+  "blue_link_click",
+] as const;
+
+/**
+ * Simulates one shard day by day. Each day: (1) user behaviour in the app, which plants
+ * purchase candidates into the event-time queue; (2) every scheduled event due before the
+ * day ends, in time order (the first valid candidate of a pair is its purchase); (3) decay
+ * of the latent AIPS state. The day's true events come out sorted by time.
+ *
+ * Every draw is keyed: behaviour by (user, day), purchase decisions by the candidate's
+ * source event, so the output depends only on (scenario, seed, shard range).
+ */
+export class ShardSimulator {
+  readonly users: UserRange;
+  readonly latent: LatentAips;
+  readonly truth = emptyTruth();
+  /** Latent AIPS counts per day: `aipsDaily[day][brand * 6 + state]`. */
+  readonly aipsDaily: Float64Array[] = [];
+
+  private readonly k: number;
+  private readonly brandCount: number;
+  private readonly startMs: number;
+  private readonly endMs: number;
+  private readonly builder = new EventBuilder();
+  private readonly queue = new ScheduledQueue();
+  private readonly touches: TouchHistory;
+  private readonly behaviour: KeyedRandom;
+  private readonly decide: KeyedRandom;
+  private readonly convictionStream: number;
+  private readonly massByKind = new Float64Array(32);
+  private readonly stateMultiplier = new Float64Array(STATE_COUNT);
+  private readonly sessionsByActivity: Float64Array;
+  private readonly lastPurchase: Float64Array;
+  private readonly lastLinkClick: Float64Array;
+  private readonly lastLinkClickTime: Float64Array;
+  private readonly brandsByCategory: number[][];
+  private readonly baselineShare: Float64Array;
+  private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
+  private seq = 0;
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly world: World,
+    private readonly policy: LinkPolicy,
+    readonly shard: ShardSpec,
+  ) {
+    this.k = world.categories.names.length;
+    this.brandCount = world.brands.count;
+    this.startMs = Date.parse(`${s.simulation.start}T00:00:00Z`);
+    this.endMs = this.startMs + s.simulation.days * DAY_MS;
+    this.users = buildUsers(s, world.categories, shard.firstUser, shard.userCount);
+    const pairs = shard.userCount * this.brandCount;
+    this.latent = new LatentAips(pairs, s, this.brandCount);
+    this.touches = new TouchHistory(pairs);
+    this.lastPurchase = new Float64Array(pairs).fill(-Infinity);
+    this.lastLinkClick = new Float64Array(pairs);
+    this.lastLinkClickTime = new Float64Array(pairs);
+    this.behaviour = new KeyedRandom(streamSeed(s.seed, "behaviour"));
+    this.decide = new KeyedRandom(streamSeed(s.seed, "purchase"));
+    this.convictionStream = streamSeed(s.seed, "aips.conviction");
+    for (const kind of MASS_KINDS) this.massByKind[Kind[kind]] = s.purchase.touchMass[kind];
+    const m = s.purchase.stateMultiplier;
+    this.stateMultiplier.set([m.none, m.A, m.I, m.TI, m.P, m.S]);
+    const spd = s.population.sessionsPerDay;
+    this.sessionsByActivity = Float64Array.of(spd.low, spd.medium, spd.high);
+    this.brandsByCategory = Array.from({ length: this.k }, () => [] as number[]);
+    for (let b = 0; b < this.brandCount; b++) this.brandsByCategory[world.brands.category[b]!]!.push(b);
+    // A brand's slice of a user's baseline demand for its category, used in credit shares.
+    this.baselineShare = new Float64Array(this.brandCount);
+    for (let b = 0; b < this.brandCount; b++) {
+      this.baselineShare[b] = 1 / this.brandsByCategory[world.brands.category[b]!]!.length;
+    }
+  }
+
+  get days(): number {
+    return this.s.simulation.days;
+  }
+
+  /** Simulates day `day` (0-based; call in order) and returns its true events sorted by time. */
+  simulateDay(day: number): EventBatch {
+    const dayStart = this.startMs + day * DAY_MS;
+    for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
+    this.runScheduled(dayStart + DAY_MS);
+    const counts = new Float64Array(this.brandCount * STATE_COUNT);
+    this.latent.endOfDay(dayStart + DAY_MS, counts);
+    this.aipsDaily.push(counts);
+    return this.builder.takeSortedByTime(dayStart);
+  }
+
+  private nextId(): number {
+    return this.shard.index * ID_BASE + ++this.seq;
+  }
+
+  private emit(time: number, kind: number, user: number, channel: number, platform: number): number {
+    return this.builder.add(this.nextId(), time, kind, user, channel, platform);
+  }
+
+  // ---- (1) behaviour ---------------------------------------------------------------
+
+  private userDay(u: number, day: number, dayStart: number): void {
+    const rng = this.behaviour.reset(this.shard.firstUser + u, day);
+    const sessions = rng.poisson(this.sessionsByActivity[this.users.activity[u]!]!);
+    const b = this.s.behaviour;
+    for (let s = 0; s < sessions; s++) {
+      // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
+      const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
+      let t = dayStart + hour * 3_600_000;
+      const sessionEnd = dayStart + DAY_MS - 10 * MINUTE;
+      const impressions = rng.poisson(b.impressionsPerSession);
+      // Sessions end before midnight so a day's events stay inside the day.
+      for (let i = 0; i < impressions && t < sessionEnd; i++) {
+        t += rng.exponential(8 * SECOND) + SECOND;
+        const cat = sampleCategory(this.users, this.k, u, rng.next());
+        if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
+        else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
+      }
+      if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) this.search(u, Math.min(t, sessionEnd), rng);
+    }
+    if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
+  }
+
+  private feedSlot(u: number, cat: number, t: number, rng: KeyedRandom, channel: number, ctrBoost: number): number {
+    const sampler = this.world.notes.feedByCategory[cat];
+    if (!sampler) return t;
+    return this.showNote(u, sampler.sample(rng.next()), t, rng, channel, ctrBoost);
+  }
+
+  /** An impression of a note, maybe a read and engagement after it. Returns the new clock. */
+  private showNote(u: number, note: number, t: number, rng: KeyedRandom, channel: number, ctrBoost: number): number {
+    const { notes, brands, categories } = this.world;
+    const brand = notes.brand[note]!;
+    const pair = u * this.brandCount + brand;
+    this.noteEvent(Kind.impression, u, note, t, channel);
+    this.latent.exposure(pair, t);
+    const video = notes.isVideo[note] === 1;
+    const state = this.latent.state[pair]!;
+    const interestBoost = state >= AipsState.TI ? 1.5 : 1;
+    const ctr = categories.ctr[brands.category[brand]!]! * (video ? this.s.behaviour.videoCtrMultiplier : 1);
+    if (!rng.chance(Math.min(1, ctr * ctrBoost * interestBoost))) return t;
+    t += 2 * SECOND;
+    const read = this.noteEvent(Kind.read, u, note, t, channel);
+    const b = this.s.behaviour;
+    const dwell = video ? Math.min(1, rng.exponential(b.videoCompletionMean)) : rng.logNormal(b.imageDwellMedianSeconds, 0.8);
+    this.builder.cols.dwell[read] = dwell;
+    const strongRead = video ? dwell >= 0.5 : dwell >= 5;
+    this.touch(pair, read, t, Kind.read, channel, strongRead, rng);
+    t += (video ? 30 : dwell) * SECOND;
+    const e = b.engagement;
+    const boost = state >= AipsState.TI ? 2 : 1;
+    if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false, rng);
+    if (rng.chance(e.collect * boost)) this.engage(Kind.collect, u, note, pair, (t += SECOND), channel, true, rng);
+    if (rng.chance(e.comment * boost)) this.engage(Kind.comment, u, note, pair, (t += 20 * SECOND), channel, false, rng);
+    if (rng.chance(e.ask_for_link * boost)) this.engage(Kind.ask_for_link, u, note, pair, (t += 10 * SECOND), channel, true, rng);
+    if (rng.chance(e.share * boost)) this.engage(Kind.share, u, note, pair, (t += 5 * SECOND), channel, true, rng);
+    if (rng.chance(e.follow)) this.noteEvent(Kind.follow, u, note, (t += SECOND), channel);
+    return t;
+  }
+
+  private engage(kind: number, u: number, note: number, pair: number, t: number, channel: number, strong: boolean, rng: KeyedRandom): void {
+    const row = this.noteEvent(kind, u, note, t, channel);
+    this.touch(pair, row, t, kind, channel, strong, rng);
+  }
+
+  private noteEvent(kind: number, u: number, note: number, t: number, channel: number): number {
+    const row = this.emit(t, kind, this.shard.firstUser + u, channel, Platform.red);
+    const c = this.builder.cols;
+    c.note[row] = note;
+    c.brand[row] = this.world.notes.brand[note]!;
+    c.creator[row] = this.world.notes.creator[note]!;
+    return row;
+  }
+
+  private adSlot(u: number, cat: number, t: number, rng: KeyedRandom): number {
+    const sampler = this.world.notes.adsByCategory[cat];
+    if (!sampler) return this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
+    const note = sampler.sample(rng.next());
+    const brand = this.world.notes.brand[note]!;
+    const pair = u * this.brandCount + brand;
+    this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad);
+    this.latent.exposure(pair, t);
+    if (!rng.chance(this.s.behaviour.adCtr)) return t;
+    t += 2 * SECOND;
+    const click = this.noteEvent(Kind.ad_click, u, note, t, Channel.ad);
+    const clickId = this.builder.cols.id[click]!;
+    this.builder.cols.clickId[click] = clickId;
+    this.touch(pair, click, t, Kind.ad_click, Channel.ad, false, rng);
+    if (this.policy.redcatEligible[brand] === 1 && rng.chance(this.s.behaviour.linkClickAfterAdClick)) {
+      t = this.followLink(u, note, pair, clickId, t + 3 * SECOND, rng);
+    }
+    return t + 10 * SECOND;
+  }
+
+  /** Red Cat: link area → the brand's Tmall store, every step tagged with the ad click's CID. */
+  private followLink(u: number, note: number, pair: number, clickId: number, t: number, rng: KeyedRandom): number {
+    const c = this.builder.cols;
+    const link = this.noteEvent(Kind.link_click, u, note, t, Channel.link);
+    c.clickId[link] = clickId;
+    this.lastLinkClick[pair] = clickId;
+    this.lastLinkClickTime[pair] = t;
+    this.touch(pair, link, t, Kind.link_click, Channel.link, true, rng);
+    t += 4 * SECOND;
+    const visit = this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, Platform.tmall, clickId);
+    c.note[visit] = note;
+    if (rng.chance(this.s.behaviour.addToCartAfterVisit)) {
+      t += rng.exponential(2 * MINUTE);
+      c.note[this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, Platform.tmall, clickId)] = note;
+    }
+    return t;
+  }
+
+  private retailEvent(kind: number, u: number, pair: number, t: number, channel: number, platform: number, clickId: number): number {
+    const row = this.emit(t, kind, this.shard.firstUser + u, channel, platform);
+    const c = this.builder.cols;
+    c.brand[row] = pair % this.brandCount;
+    c.clickId[row] = clickId;
+    return row;
+  }
+
+  private search(u: number, t: number, rng: KeyedRandom): number {
+    const brand = this.searchBrand(u, rng);
+    t += rng.exponential(20 * SECOND) + SECOND;
+    const row = this.emit(t, Kind.search, this.shard.firstUser + u, Channel.search, Platform.red);
+    this.builder.cols.brand[row] = brand;
+    const pair = u * this.brandCount + brand;
+    this.latent.exposure(pair, t);
+    this.touch(pair, row, t, Kind.search, Channel.search, true, rng);
+    const results = this.s.behaviour.searchResultsPerSearch;
+    const sampler = this.world.notes.byBrand[brand]!;
+    for (let i = 0; i < results; i++) {
+      t += rng.exponential(5 * SECOND) + SECOND;
+      t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
+    }
+    return t;
+  }
+
+  /** Half of searches are for a brand the user is already interested in, if any. */
+  private searchBrand(u: number, rng: KeyedRandom): number {
+    const base = u * this.brandCount;
+    if (rng.chance(0.5)) {
+      const start = rng.int(this.brandCount);
+      for (let i = 0; i < this.brandCount; i++) {
+        const b = (start + i) % this.brandCount;
+        if (this.latent.state[base + b]! >= AipsState.I) return b;
+      }
+    }
+    return this.randomBrandFor(u, rng);
+  }
+
+  private randomBrandFor(u: number, rng: KeyedRandom): number {
+    let brands = this.brandsByCategory[sampleCategory(this.users, this.k, u, rng.next())]!;
+    if (brands.length === 0) brands = this.brandsByCategory.find((list) => list.length > 0)!;
+    return brands[rng.int(brands.length)]!;
+  }
+
+  // ---- purchase candidates -----------------------------------------------------------
+
+  /**
+   * Records a touch: it moves the latent state, joins the pair's touch history and, with
+   * probability mass × state multiplier, plants one purchase candidate at a delay drawn
+   * from the category's decision-cycle kernel.
+   */
+  private touch(pair: number, row: number, t: number, kind: number, channel: number, strong: boolean, rng: KeyedRandom): void {
+    const id = this.builder.cols.id[row]!;
+    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, id) < this.s.aipsTruth.strongSignalConviction);
+    else this.latent.light(pair, t);
+    const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
+    if (mass <= 0) return;
+    const brand = pair % this.brandCount;
+    const cycle = this.world.categories.decisionCycleDays[this.world.brands.category[brand]!]!;
+    const isLink = kind === Kind.link_click || kind === Kind.blue_link_click;
+    const median = isLink ? cycle * this.s.purchase.linkDelayFactor : cycle;
+    this.touches.add(pair, id, t, mass, median, kind, channel);
+    if (!rng.chance(mass)) return;
+    const due = t + rng.logNormal(median, this.s.purchase.delaySigma) * DAY_MS;
+    if (due >= this.endMs) return;
+    const slot = this.queue.allocate(due, ScheduledType.purchase, pair);
+    const q = this.queue;
+    q.sourceId[slot] = id;
+    q.sourceTime[slot] = t;
+    q.sourceKind[slot] = kind;
+    q.sourceChannel[slot] = channel;
+    q.sourceMass[slot] = mass;
+    q.sourceMedianDays[slot] = median;
+    q.commit(slot);
+  }
+
+  /** Baseline demand: a purchase the platform did not cause, at a uniform time of the day. */
+  private scheduleBaseline(u: number, dayStart: number, rng: KeyedRandom): void {
+    const brand = this.randomBrandFor(u, rng);
+    const t = dayStart + rng.next() * DAY_MS;
+    const slot = this.queue.allocate(t, ScheduledType.purchase, u * this.brandCount + brand);
+    const q = this.queue;
+    q.sourceId[slot] = 0;
+    q.sourceTime[slot] = t;
+    q.sourceKind[slot] = Kind.purchase;
+    q.sourceChannel[slot] = Channel.baseline;
+    q.sourceMass[slot] = 0;
+    q.sourceMedianDays[slot] = 0;
+    q.commit(slot);
+  }
+
+  // ---- (2) scheduled events ----------------------------------------------------------
+
+  private runScheduled(until: number): void {
+    const q = this.queue;
+    while (q.peekTime() < until) {
+      const slot = q.pop();
+      if (q.type[slot] === ScheduledType.purchase) this.resolveCandidate(slot);
+      else this.postPurchaseShare(slot);
+      q.release(slot);
+    }
+  }
+
+  /** The first candidate of a pair to fall due after its last purchase is the next purchase. */
+  private resolveCandidate(slot: number): void {
+    const q = this.queue;
+    const pair = q.pair[slot]!;
+    const t = q.time[slot]!;
+    if (q.sourceTime[slot]! <= this.lastPurchase[pair]!) return;
+    // Steps before the order stay inside the order's day so days are emitted in time order.
+    const dayStart = this.startMs + Math.floor((t - this.startMs) / DAY_MS) * DAY_MS;
+    this.lastPurchase[pair] = t;
+    const u = Math.floor(pair / this.brandCount);
+    const brand = pair - u * this.brandCount;
+    const user = this.shard.firstUser + u;
+    const rng = this.decide.reset(q.sourceId[slot]! || t, pair);
+    const { brands } = this.world;
+    const c = this.builder.cols;
+
+    // Where the purchase happens: own shop, the store a link led to, or a retailer found by search.
+    let platform: number;
+    let channel: number;
+    const linkCid = this.lastLinkClick[pair]!;
+    if (brands.hasRedShop[brand] === 1 && rng.chance(this.s.purchase.redShopShare)) {
+      platform = Platform.red_shop;
+      channel = Channel.shop;
+    } else if (linkCid !== 0 && rng.chance(this.s.purchase.linkStoreLoyalty)) {
+      platform = Platform.tmall;
+      channel = Channel.link;
+    } else {
+      platform = this.pickRetailer(brand, rng.next());
+      channel = Channel.spillover;
+    }
+    // The retailer tags any order in the linked store with the pair's last CID (last-click).
+    const clickId = platform === Platform.tmall ? linkCid : 0;
+    if (channel === Channel.link) {
+      this.retailEvent(Kind.store_visit, u, pair, Math.max(dayStart, t - rng.exponential(10 * MINUTE) - MINUTE), channel, platform, clickId);
+      if (rng.chance(0.5)) this.retailEvent(Kind.add_to_cart, u, pair, Math.max(dayStart, t - rng.exponential(2 * MINUTE) - 1), channel, platform, clickId);
+    } else if (channel === Channel.spillover) {
+      this.retailEvent(Kind.retail_search, u, pair, Math.max(dayStart, t - rng.exponential(5 * MINUTE) - SECOND), channel, platform, clickId);
+    }
+    const row = this.retailEvent(Kind.purchase, u, pair, t, channel, platform, clickId);
+    const value = Math.round(brands.priceYuan[brand]! * rng.logNormal(1, 0.25) * 100) / 100;
+    c.value[row] = value;
+    c.cause[row] = q.sourceId[slot]!;
+    this.latent.purchase(pair, t);
+    this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId);
+
+    if (rng.chance(this.s.behaviour.postPurchaseShare)) {
+      const share = this.queue.allocate(t + rng.logNormal(3, 0.6) * DAY_MS, ScheduledType.postPurchaseShare, pair);
+      this.queue.commit(share);
+    }
+  }
+
+  private pickRetailer(brand: number, uniform: number): number {
+    const w = this.s.purchase.retailerWeights;
+    const tmall = this.world.brands.hasTmall[brand] === 1 ? w.tmall : 0;
+    const jd = this.world.brands.hasJd[brand] === 1 ? w.jd : 0;
+    const total = tmall + jd + w.taobao;
+    const x = uniform * total;
+    if (x < tmall) return Platform.tmall;
+    if (x < tmall + jd) return Platform.jd;
+    return Platform.taobao;
+  }
+
+  private recordTruth(row: number, slot: number, user: number, brand: number, platform: number, channel: number, value: number, clickId: number): void {
+    const q = this.queue;
+    const c = this.builder.cols;
+    const { purchases, credits } = this.truth;
+    const purchaseId = c.id[row]!;
+    const t = c.time[row]!;
+    purchases.id.push(purchaseId);
+    purchases.user.push(user);
+    purchases.brand.push(brand);
+    purchases.time.push(t);
+    purchases.platform.push(platform);
+    purchases.channel.push(channel);
+    purchases.value.push(value);
+    purchases.clickId.push(clickId);
+    purchases.clickTime.push(clickId === 0 ? 0 : this.lastLinkClickTime[q.pair[slot]!]!);
+    purchases.cause.push(q.sourceId[slot]!);
+    purchases.causeKind.push(q.sourceKind[slot]!);
+    purchases.causeChannel.push(q.sourceChannel[slot]!);
+    purchases.causeTime.push(q.sourceTime[slot]!);
+
+    // Credit shares: each alive term of the intensity at t, over their sum.
+    const pair = q.pair[slot]!;
+    const sigma = this.s.purchase.delaySigma;
+    const u = Math.floor(pair / this.brandCount);
+    const cat = this.world.brands.category[brand]!;
+    const affinity = this.users.affinityCdf[u * this.k + cat]! - (cat > 0 ? this.users.affinityCdf[u * this.k + cat - 1]! : 0);
+    const baseline = this.s.purchase.baselinePerUserDay * affinity * this.baselineShare[brand]!;
+    const n = this.touches.slotsOf(pair, this.slots);
+    const h = this.touches;
+    let total = baseline;
+    let causeSeen = q.sourceId[slot] === 0;
+    const terms = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const s = this.slots[i]!;
+      if (h.time[s]! >= t) continue;
+      terms[i] = h.mass[s]! * logNormalDensity((t - h.time[s]!) / DAY_MS, h.medianDays[s]!, sigma);
+      total += terms[i]!;
+      if (h.id[s] === q.sourceId[slot]) causeSeen = true;
+    }
+    // The cause's touch may have left the ring; its term still belongs in the intensity.
+    if (!causeSeen) {
+      terms[n] = q.sourceMass[slot]! * logNormalDensity((t - q.sourceTime[slot]!) / DAY_MS, q.sourceMedianDays[slot]!, sigma);
+      total += terms[n];
+    }
+    if (!(total > 0)) total = 1;
+    const push = (touch: number, kind: number, channel: number, share: number) => {
+      if (share <= 0) return;
+      credits.purchase.push(purchaseId);
+      credits.touch.push(touch);
+      credits.touchKind.push(kind);
+      credits.touchChannel.push(channel);
+      credits.share.push(share);
+    };
+    push(0, Kind.purchase, Channel.baseline, baseline / total);
+    for (let i = 0; i < n; i++) {
+      const s = this.slots[i]!;
+      push(h.id[s]!, h.kind[s]!, h.channel[s]!, terms[i]! / total);
+    }
+    if (!causeSeen) push(q.sourceId[slot]!, q.sourceKind[slot]!, q.sourceChannel[slot]!, terms[n]! / total);
+  }
+
+  private postPurchaseShare(slot: number): void {
+    const pair = this.queue.pair[slot]!;
+    const t = this.queue.time[slot]!;
+    const u = Math.floor(pair / this.brandCount);
+    const row = this.emit(t, Kind.post_purchase_share, this.shard.firstUser + u, Channel.organic_feed, Platform.red);
+    this.builder.cols.brand[row] = pair % this.brandCount;
+    this.latent.postPurchaseShare(pair, t);
+  }
+}
