@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
-import { runScenario } from "../run/runScenario.js";
+import { DEFAULT_BATCH_ROWS, runScenario } from "../run/runScenario.js";
 import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -14,6 +14,7 @@ interface RunFlags {
   events?: boolean;
   json?: boolean;
   quiet?: boolean;
+  batchRows: number;
 }
 
 export function registerRun(program: Command): void {
@@ -25,6 +26,7 @@ export function registerRun(program: Command): void {
     .option("--users <n>", "override population.users", integer("--users", 1))
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
+    .option("--batch-rows <n>", "rows per pipeline batch (outputs are identical for any value)", integer("--batch-rows", 1, 1 << 20), DEFAULT_BATCH_ROWS)
     .option("--events", "also write every event to events/part-NNNNN.arrow")
     .option("--json", "print run.json to stdout and nothing else")
     .option("--quiet", "no progress bar and no summary")
@@ -43,6 +45,7 @@ export function registerRun(program: Command): void {
         const { manifest } = await runScenario(loaded, {
           outDir,
           events: flags.events === true,
+          batchRows: flags.batchRows,
           onProgress: (done, total, events) => progress.update(done, total, events),
           signal: abort.signal,
         });

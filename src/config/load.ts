@@ -35,7 +35,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Reads YAML or JSON (JSON is YAML), reporting every syntax error with its line. */
 function parseText(text: string, path: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new InputError(
       `${path}: not valid YAML/JSON`,

@@ -252,8 +252,6 @@ export const scenarioSchema = z.strictObject({
       days: count.max(3650).default(60),
       /** Users per shard: shards are fixed user ranges, independent of worker count. */
       shardUsers: count.default(10_000),
-      /** Rows per pipeline batch. Outputs do not depend on it. */
-      batchRows: count.max(1 << 20).default(16_384),
     })
     .prefault({}),
   population,

@@ -22,6 +22,8 @@ export interface ShardContext {
   readonly identity: RunIdentity;
   /** Directory for `part-NNNNN.arrow`, or null when events are not written. */
   readonly eventsDir: string | null;
+  /** Rows per pipeline batch: an execution setting, so outputs must not depend on it. */
+  readonly batchRows: number;
   /** Engines fed with the observed stream. */
   readonly engines: readonly Engine[];
 }
@@ -65,7 +67,7 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
     concatMap((day) => {
       let rows = 0;
       return defer(() => of(sim.simulateDay(day))).pipe(
-        rebatch(scenario.simulation.batchRows),
+        rebatch(ctx.batchRows),
         map((batch) => observer.apply(batch)),
         tap((batch) => {
           tallier.add(batch);

@@ -19,6 +19,8 @@ import { PeakRss } from "./peakRss.js";
 export interface RunOptions {
   /** Final run directory; created atomically. */
   readonly outDir: string;
+  /** Rows per pipeline batch (default DEFAULT_BATCH_ROWS); outputs do not depend on it. */
+  readonly batchRows?: number;
   /** Write `events/part-NNNNN.arrow`. */
   readonly events: boolean;
   /** Called after every simulated shard-day. */
@@ -31,6 +33,8 @@ export interface RunResult {
   readonly manifest: RunManifest;
   readonly outDir: string;
 }
+
+export const DEFAULT_BATCH_ROWS = 16_384;
 
 /** Fixed contiguous user ranges; their size comes from the scenario, never from the worker count. */
 export function planShards(users: number, shardUsers: number): ShardSpec[] {
@@ -65,7 +69,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     for (const spec of shards) {
       options.signal?.throwIfAborted();
       results.push(
-        await runShard({ scenario, world, policy, identity, eventsDir, engines: ENGINES }, spec, (_day, rows) => {
+        await runShard({ scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS }, spec, (_day, rows) => {
           events += rows;
           options.onProgress?.(++steps, totalSteps, events);
           peak.sample();

@@ -179,7 +179,7 @@ export class ShardSimulator {
     const dwell = video ? Math.min(1, rng.exponential(b.videoCompletionMean)) : rng.logNormal(b.imageDwellMedianSeconds, 0.8);
     this.builder.cols.dwell[read] = dwell;
     const strongRead = video ? dwell >= 0.5 : dwell >= 5;
-    this.touch(pair, read, t, Kind.read, channel, strongRead, rng);
+    this.touch(pair, read, Kind.read, channel, strongRead, rng);
     t += (video ? 30 : dwell) * SECOND;
     const e = b.engagement;
     const boost = state >= AipsState.TI ? 2 : 1;
@@ -194,7 +194,7 @@ export class ShardSimulator {
 
   private engage(kind: number, u: number, note: number, pair: number, t: number, channel: number, strong: boolean, rng: KeyedRandom): void {
     const row = this.noteEvent(kind, u, note, t, channel);
-    this.touch(pair, row, t, kind, channel, strong, rng);
+    this.touch(pair, row, kind, channel, strong, rng);
   }
 
   private noteEvent(kind: number, u: number, note: number, t: number, channel: number): number {
@@ -219,7 +219,7 @@ export class ShardSimulator {
     const click = this.noteEvent(Kind.ad_click, u, note, t, Channel.ad);
     const clickId = this.builder.cols.id[click]!;
     this.builder.cols.clickId[click] = clickId;
-    this.touch(pair, click, t, Kind.ad_click, Channel.ad, false, rng);
+    this.touch(pair, click, Kind.ad_click, Channel.ad, false, rng);
     if (this.policy.redcatEligible[brand] === 1 && rng.chance(this.s.behaviour.linkClickAfterAdClick)) {
       t = this.followLink(u, note, pair, clickId, t + 3 * SECOND, rng);
     }
@@ -233,7 +233,7 @@ export class ShardSimulator {
     c.clickId[link] = clickId;
     this.lastLinkClick[pair] = clickId;
     this.lastLinkClickTime[pair] = t;
-    this.touch(pair, link, t, Kind.link_click, Channel.link, true, rng);
+    this.touch(pair, link, Kind.link_click, Channel.link, true, rng);
     t += 4 * SECOND;
     const visit = this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, Platform.tmall, clickId);
     c.note[visit] = note;
@@ -259,7 +259,7 @@ export class ShardSimulator {
     this.builder.cols.brand[row] = brand;
     const pair = u * this.brandCount + brand;
     this.latent.exposure(pair, t);
-    this.touch(pair, row, t, Kind.search, Channel.search, true, rng);
+    this.touch(pair, row, Kind.search, Channel.search, true, rng);
     const results = this.s.behaviour.searchResultsPerSearch;
     const sampler = this.world.notes.byBrand[brand]!;
     for (let i = 0; i < results; i++) {
@@ -295,8 +295,10 @@ export class ShardSimulator {
    * probability mass × state multiplier, plants one purchase candidate at a delay drawn
    * from the category's decision-cycle kernel.
    */
-  private touch(pair: number, row: number, t: number, kind: number, channel: number, strong: boolean, rng: KeyedRandom): void {
+  private touch(pair: number, row: number, kind: number, channel: number, strong: boolean, rng: KeyedRandom): void {
     const id = this.builder.cols.id[row]!;
+    // The stored (whole-ms) event time, so truth refers to exactly what the events say.
+    const t = this.builder.cols.time[row]!;
     if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, id) < this.s.aipsTruth.strongSignalConviction);
     else this.latent.light(pair, t);
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
@@ -307,7 +309,7 @@ export class ShardSimulator {
     const median = isLink ? cycle * this.s.purchase.linkDelayFactor : cycle;
     this.touches.add(pair, id, t, mass, median, kind, channel);
     if (!rng.chance(mass)) return;
-    const due = t + rng.logNormal(median, this.s.purchase.delaySigma) * DAY_MS;
+    const due = Math.round(t + rng.logNormal(median, this.s.purchase.delaySigma) * DAY_MS);
     if (due >= this.endMs) return;
     const slot = this.queue.allocate(due, ScheduledType.purchase, pair);
     const q = this.queue;
@@ -323,7 +325,7 @@ export class ShardSimulator {
   /** Baseline demand: a purchase the platform did not cause, at a uniform time of the day. */
   private scheduleBaseline(u: number, dayStart: number, rng: KeyedRandom): void {
     const brand = this.randomBrandFor(u, rng);
-    const t = dayStart + rng.next() * DAY_MS;
+    const t = Math.round(dayStart + rng.next() * DAY_MS);
     const slot = this.queue.allocate(t, ScheduledType.purchase, u * this.brandCount + brand);
     const q = this.queue;
     q.sourceId[slot] = 0;
@@ -393,7 +395,7 @@ export class ShardSimulator {
     this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId);
 
     if (rng.chance(this.s.behaviour.postPurchaseShare)) {
-      const share = this.queue.allocate(t + rng.logNormal(3, 0.6) * DAY_MS, ScheduledType.postPurchaseShare, pair);
+      const share = this.queue.allocate(Math.round(t + rng.logNormal(3, 0.6) * DAY_MS), ScheduledType.postPurchaseShare, pair);
       this.queue.commit(share);
     }
   }

@@ -1,0 +1,183 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tableFromIPC } from "apache-arrow";
+import { stringify } from "yaml";
+import { EVENT_COLUMN_NAMES } from "../src/events/batch.js";
+import { VOLATILE_MANIFEST_FIELDS, type RunManifest } from "../src/report/manifest.js";
+import { VERSION } from "../src/version.js";
+import { runCli, tempDir } from "./helpers.js";
+import { readIpcFileLayout } from "./support/ipcFooter.js";
+
+/** A small scenario file: 3 shards, enough days for delayed purchases and passback. */
+const SMALL = {
+  name: "small",
+  seed: 7,
+  simulation: { days: 15, shardUsers: 400 },
+  population: { users: 1000 },
+  creators: { count: 300 },
+  brands: { count: 25 },
+  notes: { count: 1500 },
+  behaviour: { adLoad: 0.3, adCtr: 0.1 },
+  policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+};
+
+const dir = tempDir();
+const scenarioFile = join(dir.path, "small.yaml");
+
+function arrowFiles(runDir: string): string[] {
+  const top = readdirSync(runDir).filter((f) => f.endsWith(".arrow"));
+  const events = existsSync(join(runDir, "events")) ? readdirSync(join(runDir, "events")).map((f) => join("events", f)) : [];
+  return [...top, ...events].sort();
+}
+
+const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+function stableManifest(runDir: string): Partial<RunManifest> {
+  const m = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8")) as Record<string, unknown>;
+  for (const f of VOLATILE_MANIFEST_FIELDS) delete m[f];
+  return m;
+}
+
+async function run(out: string, ...extra: string[]) {
+  const result = await runCli(["run", scenarioFile, "--out", out, "--events", "--quiet", ...extra]);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return out;
+}
+
+let first: string;
+
+beforeAll(async () => {
+  writeFileSync(scenarioFile, stringify(SMALL));
+  first = await run(join(dir.path, "first"));
+});
+afterAll(() => dir.cleanup());
+
+describe("zhongcao run", () => {
+  it("writes the run directory with truth files, events parts and run.json", () => {
+    expect(arrowFiles(first)).toEqual(
+      expect.arrayContaining([
+        "aips_truth_daily.arrow",
+        "events/part-00000.arrow",
+        "events/part-00001.arrow",
+        "events/part-00002.arrow",
+        "truth_credits.arrow",
+        "truth_purchases.arrow",
+      ]),
+    );
+    expect(arrowFiles(first).filter((f) => f.startsWith("events/"))).toHaveLength(3);
+    const m = JSON.parse(readFileSync(join(first, "run.json"), "utf8")) as RunManifest;
+    expect(m.tool).toBe("zhongcao");
+    expect(m.version).toBe(VERSION);
+    expect(m.seed).toBe(7);
+    expect(m.shards.count).toBe(3);
+    expect(m.events.total).toBe(Object.values(m.events.byKind).reduce((a, b) => a + b, 0));
+    expect(m.events.total).toBeGreaterThan(10_000);
+    expect(m.timing.eventsPerSecond).toBeGreaterThan(0);
+    expect(m.memory.peakRssBytes).toBeGreaterThan(0);
+    expect(m.scenario.sha256).toBe(sha(scenarioFile));
+    for (const o of m.outputs) {
+      expect(sha(join(first, o.path))).toBe(o.sha256);
+    }
+  });
+
+  it("is byte-identical for the same scenario and seed", async () => {
+    const second = await run(join(dir.path, "second"));
+    for (const f of arrowFiles(first)) expect(sha(join(second, f)), f).toBe(sha(join(first, f)));
+    expect(stableManifest(second)).toEqual(stableManifest(first));
+  });
+
+  it("does not change a byte when the batch size changes", async () => {
+    const tiny = await run(join(dir.path, "tiny-batches"), "--batch-rows", "777");
+    for (const f of arrowFiles(first)) expect(sha(join(tiny, f)), f).toBe(sha(join(first, f)));
+    expect(stableManifest(tiny)).toEqual(stableManifest(first));
+  });
+
+  it("changes with the seed", async () => {
+    const other = await run(join(dir.path, "other-seed"), "--seed", "8");
+    expect(sha(join(other, "truth_purchases.arrow"))).not.toBe(sha(join(first, "truth_purchases.arrow")));
+  });
+
+  it("writes Arrow IPC files an independent reader accepts, with the rows run.json reports", () => {
+    const m = JSON.parse(readFileSync(join(first, "run.json"), "utf8")) as RunManifest;
+    let eventRows = 0;
+    for (const o of m.outputs) {
+      const layout = readIpcFileLayout(readFileSync(join(first, o.path)));
+      expect(layout.batchRows.reduce((a, b) => a + b, 0)).toBe(o.rows);
+      expect(layout.metadata["zhongcao.version"]).toBe(VERSION);
+      expect(layout.metadata["zhongcao.seed"]).toBe("7");
+      expect(layout.metadata["zhongcao.scenario_sha256"]).toBe(m.scenario.sha256);
+      if (o.path.startsWith("events/")) {
+        expect(layout.fieldNames).toEqual(EVENT_COLUMN_NAMES);
+        expect(layout.dictionaryBatches).toBe(3);
+        eventRows += o.rows;
+      }
+    }
+    expect(eventRows).toBe(m.events.total);
+  });
+
+  it("stores event columns as typed Arrow columns readers can query", () => {
+    const t = tableFromIPC(readFileSync(join(first, "events/part-00000.arrow")));
+    expect(String(t.schema.fields.find((f) => f.name === "time")!.type)).toBe("Timestamp<MILLISECOND, UTC>");
+    expect(String(t.schema.fields.find((f) => f.name === "kind")!.type)).toBe("Dictionary<Uint8, Utf8>");
+    const row = t.get(0)!.toJSON() as Record<string, unknown>;
+    expect(row.kind).toMatch(/^[a-z_]+$/);
+    expect(row.time).toBeGreaterThanOrEqual(Date.parse("2025-05-07T00:00:00Z"));
+    const purchases = tableFromIPC(readFileSync(join(first, "truth_purchases.arrow")));
+    expect(purchases.numRows).toBeGreaterThan(0);
+  });
+
+  it("prints only run.json on stdout with --json", async () => {
+    const out = join(dir.path, "json");
+    const r = await runCli(["run", scenarioFile, "--out", out, "--json", "--days", "3"]);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout) as RunManifest;
+    expect(parsed.scenario.resolved.simulation.days).toBe(3);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("rejects a bad scenario with exit 2 and writes nothing", async () => {
+    const bad = join(dir.path, "bad.yaml");
+    writeFileSync(bad, stringify({ ...SMALL, population: { users: 10, typo: 1 } }));
+    const before = readdirSync(dir.path).sort();
+    const r = await runCli(["run", bad, "--out", join(dir.path, "never")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("population.typo: unknown key");
+    expect(readdirSync(dir.path).sort()).toEqual(before);
+  });
+
+  it("rejects bad flags with exit 2", async () => {
+    expect((await runCli(["run", scenarioFile, "--users", "-3"])).code).toBe(2);
+    expect((await runCli(["run", scenarioFile, "--days", "abc"])).code).toBe(2);
+    expect((await runCli(["run", scenarioFile, "--bogus"])).code).toBe(2);
+  });
+});
+
+describe("zhongcao inspect", () => {
+  it("summarises a run directory with checksums and calibration", async () => {
+    const r = await runCli(["inspect", first]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("truth_purchases.arrow");
+    expect(r.stdout).toMatch(/events\/part-00000\.arrow .* ok/);
+    expect(r.stdout).toContain("users.femaleShare");
+    expect(r.stdout).toContain("feed.ctr.image.beauty");
+  });
+
+  it("prints schema and metadata of one file, and rejects missing or non-Arrow paths", async () => {
+    const one = await runCli(["inspect", join(first, "truth_purchases.arrow")]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain("causeChannel");
+    expect(one.stdout).toContain("[zhongcao.seed] 7");
+    expect((await runCli(["inspect", join(dir.path, "nope")])).code).toBe(2);
+    expect((await runCli(["inspect", join(first, "run.json")])).code).toBe(2);
+  });
+});
+
+describe("package", () => {
+  it("reports the version in package.json", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
