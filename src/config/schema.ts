@@ -239,6 +239,24 @@ const aipsTruth = z
   })
   .prefault({});
 
+const aips = z
+  .strictObject({
+    /** Days a strong signal keeps a user in True Interest (TI per SPU over 30 days). */
+    tiWindowDays: count.max(3650).default(30),
+    /** An image read with at least this dwell is a strong signal. */
+    imageDwellSeconds: positive.default(5),
+    /** A video read with at least this completion fraction is a strong signal. */
+    videoCompletion: share.default(0.5),
+    /** Reads of this many distinct notes on one brand within the TI window make True Interest. */
+    distinctReadsForTI: count.max(16).default(3),
+    /** Days without engagement after which I fades to A, and without any signal after which A fades to none. */
+    interestDecayDays: count.max(3650).default(60),
+    awarenessDecayDays: count.max(3650).default(90),
+    /** How long after a day ends its snapshot waits for late (passback) events; rounded up to whole days. */
+    allowedLatenessHours: z.number().int().min(0).max(720).default(48),
+  })
+  .prefault({});
+
 export const scenarioSchema = z.strictObject({
   name: z
     .string()
@@ -263,6 +281,7 @@ export const scenarioSchema = z.strictObject({
   purchase,
   policy: policy.prefault({ type: "redcat" }),
   aipsTruth,
+  aips,
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
