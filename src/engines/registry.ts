@@ -1,4 +1,5 @@
+import { aipsEngine } from "./aips/index.js";
 import type { Engine } from "./engine.js";
 
 /** Engines that run inside every `zhongcao run`, in this order. */
-export const ENGINES: readonly Engine[] = [];
+export const ENGINES: readonly Engine[] = [aipsEngine];

@@ -1,0 +1,26 @@
+import type { Engine, EngineOutput, FinalizeContext, ShardEngineContext } from "../engine.js";
+import { summariseAccuracy } from "./accuracy.js";
+import { combineAips } from "./combine.js";
+import type { AipsPartial } from "./partial.js";
+import { AipsShardEngine } from "./shardEngine.js";
+import { writeAipsFiles } from "./writeOutputs.js";
+
+/** AIPS: each (user, brand) pair's Awareness → Interest → True Interest → Purchase → Share state from observed signals. */
+export const aipsEngine: Engine<AipsPartial> = {
+  name: "aips",
+  createShardEngine: (ctx: ShardEngineContext) => new AipsShardEngine(ctx),
+  async finalize(partials: AipsPartial[], ctx: FinalizeContext): Promise<EngineOutput> {
+    const combined = combineAips(partials);
+    const files = await writeAipsFiles(ctx.dir, ctx.identity, combined, ctx.world);
+    const accuracy = summariseAccuracy(combined, ctx.scenario, ctx.world);
+    const { lateDropped, afterEnd } = combined.counters;
+    const warnings: string[] = [];
+    if (lateDropped > 0) {
+      warnings.push(
+        `aips: ${lateDropped} events arrived after their day's snapshot (allowedLatenessHours ${ctx.scenario.aips.allowedLatenessHours}); they are missing from those snapshots and counted from the next`,
+      );
+    }
+    if (afterEnd > 0) warnings.push(`aips: ${afterEnd} events fall after the last day and are in no snapshot`);
+    return { files, accuracy, warnings };
+  },
+};

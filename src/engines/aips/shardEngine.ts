@@ -1,0 +1,117 @@
+import type { ObservedBatch } from "../../pipeline/deliver.js";
+import type { LatentAips } from "../../sim/aipsTruth.js";
+import type { ShardEngine, ShardEngineContext } from "../engine.js";
+import { Confusion } from "./confusion.js";
+import { EngineDays } from "./engineDays.js";
+import { OpenEvents } from "./openEvents.js";
+import { resolveAipsOptions, type AipsOptions } from "./options.js";
+import { PairSignals } from "./pairSignals.js";
+import { emptyCounters, type AipsPartial } from "./partial.js";
+import { RecentIds } from "./recentIds.js";
+import { classify, Signal } from "./signals.js";
+import { TruthDays } from "./truthDays.js";
+
+/**
+ * The AIPS engine for one shard.
+ *
+ * Inference (observed rows only): each row is deduplicated by event id, classified into
+ * signal flags and held in `OpenEvents` until its day's snapshot is taken.
+ *
+ * Event-time semantics: the snapshot of day d is the state derived at the end of day d
+ * from every event whose *event time* is before that moment. It is taken when the
+ * end-of-day call for day d + ⌈allowedLatenessHours / 24⌉ arrives (or at the end of the
+ * stream), so an event that arrives up to that point is applied at its event time and
+ * the snapshot is exactly what in-order, duplicate-free delivery gives. An event that
+ * arrives after its day's snapshot was taken is counted in `lateDropped`: it is missing
+ * from the snapshots already taken and, still at its event time, part of every later one.
+ *
+ * Scoring (the scorer half, never read by inference): at each day end the latent state is
+ * copied and kept until the engine's snapshot of that day is taken, then compared pair
+ * by pair.
+ */
+export class AipsShardEngine implements ShardEngine<AipsPartial> {
+  private readonly o: AipsOptions;
+  private readonly brandCount: number;
+  private readonly signals: PairSignals;
+  private readonly open = new OpenEvents();
+  private readonly ids = new RecentIds();
+  private readonly engineDays: EngineDays;
+  private readonly truthDays: TruthDays;
+  private readonly confusion: Confusion;
+  private readonly counters = emptyCounters();
+  /** Days ended but not yet snapshotted, oldest first, with their end tick. */
+  private readonly pending: { day: number; at: number }[] = [];
+  /** Events before this tick belong to snapshots already taken. */
+  private closedBefore = 0;
+
+  constructor(private readonly ctx: ShardEngineContext) {
+    this.o = resolveAipsOptions(ctx.scenario);
+    this.brandCount = ctx.world.brands.count;
+    const pairs = ctx.shard.userCount * this.brandCount;
+    this.signals = new PairSignals(pairs, this.o);
+    this.engineDays = new EngineDays(this.signals, this.brandCount);
+    this.truthDays = new TruthDays(pairs, this.brandCount, this.o.lagDays);
+    this.confusion = new Confusion(ctx.world.brands.category, ctx.world.categories.names.length);
+  }
+
+  consume(batch: ObservedBatch): void {
+    const { firstUser, userCount } = this.ctx.shard;
+    const { isVideo } = this.ctx.world.notes;
+    const c = this.counters;
+    for (let i = 0; i < batch.length; i++) {
+      if (this.ids.seen(batch.id[i]!)) {
+        c.repeats++;
+        continue;
+      }
+      const flags = classify(batch.kind[i]!, batch.dwell[i]!, batch.note[i]!, isVideo, this.o);
+      const user = batch.user[i]! - firstUser;
+      const brand = batch.brand[i]!;
+      const tick = this.tickOf(batch.time[i]!);
+      if (flags === Signal.ignore || user < 0 || user >= userCount || brand >= this.brandCount || tick < 1) {
+        c.ignored++;
+        continue;
+      }
+      const pair = user * this.brandCount + brand;
+      c.applied++;
+      if (tick < this.closedBefore) {
+        c.lateDropped++;
+        this.signals.apply(pair, tick, flags, batch.note[i]!);
+      } else {
+        this.open.push(pair, tick, flags, batch.note[i]!);
+      }
+    }
+  }
+
+  endOfDay(day: number, dayEndMs: number, latent: LatentAips): void {
+    this.truthDays.record(day, latent.state);
+    this.pending.push({ day, at: this.tickOf(dayEndMs) });
+    while (this.pending.length > 0 && this.pending[0]!.day <= day - this.o.lagDays) this.snapshot();
+  }
+
+  finish(): AipsPartial {
+    while (this.pending.length > 0) this.snapshot();
+    this.counters.afterEnd = this.open.size;
+    return {
+      brandCount: this.brandCount,
+      engineCounts: this.engineDays.counts,
+      truthCounts: this.truthDays.counts,
+      truthNewTi: this.truthDays.newTi,
+      flows: this.engineDays.flows,
+      confusion: this.confusion.counts,
+      counters: this.counters,
+    };
+  }
+
+  private snapshot(): void {
+    const { day, at } = this.pending.shift()!;
+    this.open.foldBefore(at, this.signals);
+    this.closedBefore = at;
+    const engine = this.engineDays.take(day, at);
+    this.confusion.add(this.truthDays.stateOn(day), engine);
+  }
+
+  /** Whole seconds since the run's start, plus one (0 is "never" in the pair memory). */
+  private tickOf(ms: number): number {
+    return Math.floor((ms - this.ctx.startMs) / 1000) + 1;
+  }
+}
