@@ -15,6 +15,7 @@ interface RunFlags {
   json?: boolean;
   quiet?: boolean;
   batchRows: number;
+  workers?: number;
 }
 
 export function registerRun(program: Command): void {
@@ -26,6 +27,7 @@ export function registerRun(program: Command): void {
     .option("--users <n>", "override population.users", integer("--users", 1))
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
+    .option("--workers <n>", "worker threads (default: available cores; 0 = inline, for debugging)", integer("--workers", 0, 256))
     .option("--batch-rows <n>", "rows per pipeline batch (outputs are identical for any value)", integer("--batch-rows", 1, 1 << 20), DEFAULT_BATCH_ROWS)
     .option("--events", "also write every event to events/part-NNNNN.arrow")
     .option("--json", "print run.json to stdout and nothing else")
@@ -46,6 +48,7 @@ export function registerRun(program: Command): void {
           outDir,
           events: flags.events === true,
           batchRows: flags.batchRows,
+          ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           onProgress: (done, total, events) => progress.update(done, total, events),
           signal: abort.signal,
         });

@@ -13,13 +13,15 @@ export interface OutputEntry {
   readonly sha256: string;
 }
 
-/** run.json. `timing` and `memory` are the only fields that vary between identical runs. */
+/** run.json. Only VOLATILE_MANIFEST_FIELDS vary between runs of the same scenario and seed. */
 export interface RunManifest {
   tool: string;
   version: string;
   scenario: { name: string; sha256: string; resolved: Scenario };
   seed: number;
+  /** Execution settings: they must not change any other field. */
   workers: number;
+  batchRows: number;
   shards: { count: number; usersPerShard: number };
   events: { total: number; observed: number; duplicates: number; byKind: Record<string, number>; observedByKind: Record<string, number> };
   purchases: { total: number; observed: number; byChannel: Record<string, number>; observedByChannel: Record<string, number>; byCauseChannel: Record<string, number> };
@@ -31,8 +33,8 @@ export interface RunManifest {
   warnings: string[];
 }
 
-/** Fields that depend on the machine and the moment, not on scenario and seed. */
-export const VOLATILE_MANIFEST_FIELDS = ["timing", "memory"] as const;
+/** Fields that depend on the machine, the moment or execution settings, not on scenario and seed. */
+export const VOLATILE_MANIFEST_FIELDS = ["timing", "memory", "workers", "batchRows"] as const;
 
 function byName(names: readonly string[], counts: ArrayLike<number>): Record<string, number> {
   return Object.fromEntries(names.map((n, i) => [n, counts[i] ?? 0]));
@@ -47,7 +49,8 @@ export function buildManifest(input: {
   seconds: number;
   simulatedSeconds: number;
   peakRssBytes: number;
-  workers?: number;
+  workers: number;
+  batchRows: number;
   accuracy?: Record<string, unknown>;
   warnings?: string[];
 }): RunManifest {
@@ -64,7 +67,8 @@ export function buildManifest(input: {
     version: VERSION,
     scenario: { name: s.name, sha256: loaded.sha256, resolved: s },
     seed: s.seed,
-    workers: input.workers ?? 0,
+    workers: input.workers,
+    batchRows: input.batchRows,
     shards: { count: input.shards.length, usersPerShard: s.simulation.shardUsers },
     events: {
       total,

@@ -5,7 +5,9 @@ import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
 import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES } from "../events/enums.js";
-import { runShard, type ShardResult } from "../pipeline/shardPipeline.js";
+import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
+import { executeShard } from "../workers/executeShard.js";
+import { defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
@@ -21,6 +23,8 @@ export interface RunOptions {
   readonly outDir: string;
   /** Rows per pipeline batch (default DEFAULT_BATCH_ROWS); outputs do not depend on it. */
   readonly batchRows?: number;
+  /** Worker threads (default: available cores); 0 runs every shard inline on the main thread. */
+  readonly workers?: number;
   /** Write `events/part-NNNNN.arrow`. */
   readonly events: boolean;
   /** Called after every simulated shard-day. */
@@ -65,15 +69,32 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const totalSteps = shards.length * scenario.simulation.days;
     let steps = 0;
     let events = 0;
-    const results: ShardResult[] = [];
-    for (const spec of shards) {
-      options.signal?.throwIfAborted();
-      results.push(
-        await runShard({ scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS }, spec, (_day, rows) => {
-          events += rows;
-          options.onProgress?.(++steps, totalSteps, events);
-          peak.sample();
-        }),
+    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+    const workers = options.workers ?? defaultWorkerCount();
+    const onDay = (rows: number) => {
+      events += rows;
+      options.onProgress?.(++steps, totalSteps, events);
+      peak.sample();
+    };
+    let results: ShardResult[];
+    if (workers === 0) {
+      const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows };
+      results = [];
+      for (const spec of shards) {
+        options.signal?.throwIfAborted();
+        results.push(
+          await executeShard(ctx, spec, (_day, rows) => onDay(rows)).catch((error: unknown) => {
+            throw new ShardFailure(spec, error);
+          }),
+        );
+      }
+    } else {
+      results = await runShardsInPool(
+        shards,
+        Math.min(workers, shards.length),
+        () => ({ scenario, scenarioSha256: loaded.sha256, eventsDir, batchRows }),
+        (_spec, p) => onDay(p.rows),
+        options.signal,
       );
     }
     options.signal?.throwIfAborted();
@@ -107,6 +128,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       peakRssBytes: peak.bytes,
       accuracy,
       warnings: engineWarnings,
+      workers,
+      batchRows,
     });
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     options.signal?.throwIfAborted();

@@ -1,0 +1,30 @@
+import type { MessagePort } from "node:worker_threads";
+import type { Scenario } from "../config/schema.js";
+import type { ShardSpec } from "../sim/shard.js";
+
+/** What the main thread sends a worker for one shard: a few numbers and the resolved scenario. */
+export interface ShardTask {
+  readonly scenario: Scenario;
+  readonly scenarioSha256: string;
+  readonly spec: ShardSpec;
+  readonly eventsDir: string | null;
+  readonly batchRows: number;
+  /** Receives `{ day, rows }` after each simulated day. */
+  readonly progress: MessagePort;
+}
+
+export interface DayProgress {
+  readonly day: number;
+  readonly rows: number;
+}
+
+/**
+ * Test hook: `ZHONGCAO_FAIL_SHARD=N` makes shard N throw inside its worker, so tests can
+ * check that a failing worker fails the run cleanly. Not a user setting.
+ */
+export const FAIL_SHARD_ENV = "ZHONGCAO_FAIL_SHARD";
+
+export function injectedFailure(shard: number): Error | null {
+  const value = process.env[FAIL_SHARD_ENV];
+  return value !== undefined && Number(value) === shard ? new Error(`injected failure (${FAIL_SHARD_ENV}=${value})`) : null;
+}

@@ -1,0 +1,51 @@
+import { move, transferableSymbol, valueSymbol } from "piscina";
+import { ENGINES } from "../engines/registry.js";
+import type { ShardResult } from "../pipeline/shardPipeline.js";
+import { executeShard } from "./executeShard.js";
+import { resolveLinkPolicy } from "../sim/policy.js";
+import { buildWorld, type World } from "../world/world.js";
+import type { ShardTask } from "./protocol.js";
+import { packNumberArrays, transferList } from "./transfer.js";
+
+/** The world is a pure function of the scenario, so a worker builds it once per scenario. */
+let cached: { sha: string; seed: number; world: World } | null = null;
+
+function worldFor(task: ShardTask): World {
+  if (cached?.sha !== task.scenarioSha256 || cached.seed !== task.scenario.seed) {
+    cached = { sha: task.scenarioSha256, seed: task.scenario.seed, world: buildWorld(task.scenario) };
+  }
+  return cached.world;
+}
+
+/** Piscina entry point: runs one shard's whole pipeline and moves its partial results back. */
+export default async function runShardTask(task: ShardTask): Promise<unknown> {
+  const { scenario, spec } = task;
+  try {
+    const world = worldFor(task);
+    const policy = resolveLinkPolicy(scenario, world);
+    const result = await executeShard(
+      {
+        scenario,
+        world,
+        policy,
+        identity: { scenarioSha256: task.scenarioSha256, seed: scenario.seed },
+        eventsDir: task.eventsDir,
+        engines: ENGINES,
+        batchRows: task.batchRows,
+      },
+      spec,
+      (day, rows) => task.progress.postMessage({ day, rows }),
+    );
+    const packed: ShardResult = { ...result, purchases: packNumberArrays(result.purchases), credits: packNumberArrays(result.credits) };
+    return move({
+      get [transferableSymbol]() {
+        return transferList(packed);
+      },
+      get [valueSymbol]() {
+        return packed;
+      },
+    });
+  } finally {
+    task.progress.close();
+  }
+}

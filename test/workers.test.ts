@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { VOLATILE_MANIFEST_FIELDS } from "../src/report/manifest.js";
+import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
+import { runCli, tempDir } from "./helpers.js";
+
+/** Worker threads run the built code, so these tests rely on `npm test`'s build step. */
+const SCENARIO = {
+  name: "sharded",
+  seed: 11,
+  simulation: { days: 10, shardUsers: 250 },
+  population: { users: 1100 },
+  creators: { count: 300 },
+  brands: { count: 20 },
+  notes: { count: 1000 },
+  behaviour: { adLoad: 0.3, adCtr: 0.1 },
+  policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+};
+
+const dir = tempDir();
+const scenarioFile = join(dir.path, "sharded.yaml");
+writeFileSync(scenarioFile, stringify(SCENARIO));
+afterAll(() => dir.cleanup());
+
+function digest(runDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(runDir, rel), { withFileTypes: true })) {
+      const path = join(rel, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".arrow")) out[path] = createHash("sha256").update(readFileSync(join(runDir, path))).digest("hex");
+    }
+  };
+  walk("");
+  const manifest = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8")) as Record<string, unknown>;
+  for (const f of VOLATILE_MANIFEST_FIELDS) delete manifest[f];
+  out["run.json"] = createHash("sha256").update(JSON.stringify(manifest)).digest("hex");
+  return out;
+}
+
+describe("worker threads", () => {
+  it("give byte-identical outputs with --workers 0, 1, 2 and 3", async () => {
+    const digests: Record<string, string>[] = [];
+    for (const workers of ["0", "1", "2", "3"]) {
+      const out = join(dir.path, `w${workers}`);
+      const r = await runCli(["run", scenarioFile, "--out", out, "--events", "--quiet", "--workers", workers]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      digests.push(digest(out));
+    }
+    expect(Object.keys(digests[0]!).filter((f) => f.startsWith("events/"))).toHaveLength(5);
+    for (const d of digests.slice(1)) expect(d).toEqual(digests[0]);
+  });
+
+  it.each(["0", "2"])("a failure injected in one shard (--workers %s) exits 1, names the shard and leaves no directory", async (workers) => {
+    const out = join(dir.path, `failed-${workers}`);
+    process.env[FAIL_SHARD_ENV] = "3";
+    try {
+      const r = await runCli(["run", scenarioFile, "--out", out, "--events", "--quiet", "--workers", workers]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/shard 3 \(users 750–999\) failed: injected failure/);
+    } finally {
+      delete process.env[FAIL_SHARD_ENV];
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir.path).filter((f) => f.startsWith(`.failed-${workers}`))).toEqual([]);
+  });
+
+  it("Ctrl-C stops the run, exits 1 and leaves nothing half-written", async () => {
+    const out = join(dir.path, "interrupted");
+    const big = join(dir.path, "big.yaml");
+    writeFileSync(big, stringify({ ...SCENARIO, name: "big", population: { users: 20_000 }, simulation: { days: 60, shardUsers: 2000 } }));
+    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", big, "--out", out, "--events", "--workers", "2", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    // Interrupt once the run has started writing its temp directory.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (readdirSync(dir.path).some((f) => f.startsWith(".interrupted.tmp-"))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("interrupted");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir.path).filter((f) => f.startsWith(".interrupted"))).toEqual([]);
+  });
+});
