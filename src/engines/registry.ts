@@ -1,5 +1,6 @@
+import { attributionEngine } from "./attribution/stream/index.js";
 import { aipsEngine } from "./aips/index.js";
 import type { Engine } from "./engine.js";
 
 /** Engines that run inside every `zhongcao run`, in this order. */
-export const ENGINES: readonly Engine[] = [aipsEngine];
+export const ENGINES: readonly Engine[] = [attributionEngine, aipsEngine];

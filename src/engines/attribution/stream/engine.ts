@@ -1,0 +1,45 @@
+import type { Engine } from "../../engine.js";
+import { attributePaths } from "../attributePaths.js";
+import { builtInModelNames } from "../registry.js";
+import { scoreAttribution } from "./accuracy.js";
+import { JourneyBuilder } from "./journeyBuilder.js";
+import type { JourneyCounts, JourneyPartial } from "./journeyLog.js";
+import { mergeJourneys } from "./journeyTable.js";
+import { noteCredit } from "./noteCredit.js";
+import { writeAttributionFiles } from "./outputs.js";
+import { streamSettingsFor, type StreamAttributionSettings } from "./settings.js";
+
+/**
+ * The attribution stage of `zhongcao run`: each shard folds its observed stream
+ * into journeys; the main thread merges them in shard order, runs every built-in
+ * model, breaks per-touch credit down by note, and scores each model against truth.
+ */
+export const attributionEngine: Engine<JourneyPartial> = {
+  name: "attribution",
+  createShardEngine(ctx) {
+    const builder = new JourneyBuilder(streamSettingsFor(ctx.scenario));
+    return {
+      consume: (batch) => builder.consume(batch),
+      finish: () => builder.finish(),
+    };
+  },
+  async finalize(partials, ctx) {
+    const settings = streamSettingsFor(ctx.scenario);
+    const journeys = mergeJourneys(partials);
+    const options = { halfLife: settings.halfLifeDays, windowDays: settings.cidWindowDays };
+    const report = attributePaths(journeys.table, { ...options, models: builtInModelNames() });
+    const notes = noteCredit(journeys, options);
+    const { rows, summary } = scoreAttribution(report, ctx.truth, journeys.counts);
+    const files = await writeAttributionFiles(ctx.dir, ctx.identity, report, notes, ctx.world.notes.creator, rows);
+    return { files, accuracy: { settings, ...summary }, warnings: lateWarnings(journeys.counts, settings) };
+  },
+};
+
+function lateWarnings(counts: JourneyCounts, settings: StreamAttributionSettings): string[] {
+  const late = counts.lateTouches + counts.lateConversions;
+  if (late === 0) return [];
+  return [
+    `attribution: ${late} events (${counts.lateTouches} touches, ${counts.lateConversions} conversions) arrived after their ` +
+      `journey had closed (allowed lateness ${settings.allowedLatenessHours} h) and were counted but not used`,
+  ];
+}

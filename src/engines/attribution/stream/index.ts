@@ -1,0 +1,12 @@
+export { scoreAttribution } from "./accuracy.js";
+export type { AccuracyRows, AttributionAccuracy, ModelAccuracy } from "./accuracy.js";
+export { attributionEngine } from "./engine.js";
+export { JourneyBuilder } from "./journeyBuilder.js";
+export type { JourneyRows } from "./journeyBuilder.js";
+export type { ConvertedJourneys, JourneyCounts, JourneyPartial } from "./journeyLog.js";
+export { mergeJourneys } from "./journeyTable.js";
+export type { Journeys, TimedPathTable } from "./journeyTable.js";
+export { NOTE_MODELS, noteCredit } from "./noteCredit.js";
+export { DEFAULT_ALLOWED_LATENESS_HOURS, DEFAULT_LOOKBACK_DAYS, journeySettings, streamSettingsFor } from "./settings.js";
+export type { JourneySettings, StreamAttributionSettings } from "./settings.js";
+export { TOUCH_KINDS } from "./touchKinds.js";

@@ -1,0 +1,124 @@
+import { T_CHANNEL, T_CLICKED, T_NOTE, T_TIME, TOUCH_STRIDE } from "./pairBuffer.js";
+
+/** What a journey builder counted; every observed event lands in exactly one bucket. */
+export interface JourneyCounts {
+  /** Observed purchases, each once (repeats excluded), late ones included. */
+  observedConversions: number;
+  /** Conversions with at least one touch in the look-back: one path-table row each. */
+  journeyConversions: number;
+  /** Conversions without any touch in the look-back: they reach no path. */
+  untouchedConversions: number;
+  /** Journeys that closed without a conversion. */
+  nullJourneys: number;
+  /** Touches on the paths of closed journeys. */
+  touches: number;
+  /** Touches that fell out of the look-back before their journey closed. */
+  expiredTouches: number;
+  /** Events that arrived after the journey they belonged to had closed; not used. */
+  lateTouches: number;
+  lateConversions: number;
+  /** Re-delivered copies and repeated ids. */
+  duplicatesDropped: number;
+}
+
+/**
+ * Converting journeys, one row each: timed models (time_decay in days, cid)
+ * need every touch's time, so these are not aggregated. Journey j's touches are
+ * [offsets[j], offsets[j + 1]) of the touch columns.
+ */
+export interface ConvertedJourneys {
+  readonly offsets: Uint32Array;
+  readonly channel: Uint8Array;
+  readonly time: Float64Array;
+  readonly clicked: Uint8Array;
+  readonly note: Uint32Array;
+  readonly conversionId: Float64Array;
+  readonly conversionTime: Float64Array;
+  readonly value: Float64Array;
+}
+
+/** A shard's journeys: plain data and typed arrays, so it can cross a worker boundary. */
+export interface JourneyPartial {
+  readonly converted: ConvertedJourneys;
+  /** Non-converting journeys aggregated: path key (channel codes joined by ">") → journeys. */
+  readonly nullPaths: string[];
+  readonly nullCounts: Float64Array;
+  readonly counts: JourneyCounts;
+}
+
+export function emptyCounts(): JourneyCounts {
+  return {
+    observedConversions: 0,
+    journeyConversions: 0,
+    untouchedConversions: 0,
+    nullJourneys: 0,
+    touches: 0,
+    expiredTouches: 0,
+    lateTouches: 0,
+    lateConversions: 0,
+    duplicatesDropped: 0,
+  };
+}
+
+/** Collects closed journeys. Memory: one row per conversion, one entry per distinct null path. */
+export class JourneyLog {
+  readonly counts = emptyCounts();
+  private readonly offsets: number[] = [0];
+  private readonly channel: number[] = [];
+  private readonly time: number[] = [];
+  private readonly clicked: number[] = [];
+  private readonly note: number[] = [];
+  private readonly conversionId: number[] = [];
+  private readonly conversionTime: number[] = [];
+  private readonly value: number[] = [];
+  private readonly nulls = new Map<string, number>();
+
+  /** Touches [from, to) of a pair's flattened touch list converted at `time`. */
+  converted(touches: readonly number[], from: number, to: number, id: number, time: number, value: number): void {
+    if (from === to) {
+      this.counts.untouchedConversions++;
+      return;
+    }
+    for (let i = from; i < to; i++) {
+      const at = i * TOUCH_STRIDE;
+      this.channel.push(touches[at + T_CHANNEL]!);
+      this.time.push(touches[at + T_TIME]!);
+      this.clicked.push(touches[at + T_CLICKED]!);
+      this.note.push(touches[at + T_NOTE]!);
+    }
+    this.offsets.push(this.channel.length);
+    this.conversionId.push(id);
+    this.conversionTime.push(time);
+    this.value.push(value);
+    this.counts.journeyConversions++;
+    this.counts.touches += to - from;
+  }
+
+  /** Touches [from, to) closed without a conversion. */
+  null(touches: readonly number[], from: number, to: number): void {
+    const channels: number[] = [];
+    for (let i = from; i < to; i++) channels.push(touches[i * TOUCH_STRIDE + T_CHANNEL]!);
+    const key = channels.join(">");
+    this.nulls.set(key, (this.nulls.get(key) ?? 0) + 1);
+    this.counts.nullJourneys++;
+    this.counts.touches += to - from;
+  }
+
+  partial(): JourneyPartial {
+    return {
+      converted: {
+        offsets: Uint32Array.from(this.offsets),
+        channel: Uint8Array.from(this.channel),
+        time: Float64Array.from(this.time),
+        clicked: Uint8Array.from(this.clicked),
+        note: Uint32Array.from(this.note),
+        conversionId: Float64Array.from(this.conversionId),
+        conversionTime: Float64Array.from(this.conversionTime),
+        value: Float64Array.from(this.value),
+      },
+      nullPaths: [...this.nulls.keys()],
+      nullCounts: Float64Array.from(this.nulls.values()),
+      counts: { ...this.counts },
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import type { Scenario } from "../../../config/schema.js";
+
+/** How observed events become journeys; `journeySettings` fills every default once. */
+export interface JourneySettings {
+  /** Touches older than this before a conversion (or before a journey's last touch) are not in its path. */
+  readonly lookbackDays: number;
+  /** How far behind the latest arrival an event may lag and still be placed exactly. */
+  readonly allowedLatenessHours: number;
+}
+
+/** What the run's attribution stage uses: journey settings plus the timed models' options. */
+export interface StreamAttributionSettings extends JourneySettings {
+  /** time_decay half-life in days. */
+  readonly halfLifeDays: number;
+  /** cid look-back window in days. */
+  readonly cidWindowDays: number;
+}
+
+export const DEFAULT_LOOKBACK_DAYS = 30;
+export const DEFAULT_ALLOWED_LATENESS_HOURS = 48;
+const DEFAULT_HALF_LIFE_DAYS = 7;
+const DEFAULT_CID_WINDOW_DAYS = 7;
+
+export function journeySettings(overrides: Partial<JourneySettings> = {}): JourneySettings {
+  return {
+    lookbackDays: overrides.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
+    allowedLatenessHours: overrides.allowedLatenessHours ?? DEFAULT_ALLOWED_LATENESS_HOURS,
+  };
+}
+
+/** The cid window follows the scenario's passback window, as the platform would count. */
+export function streamSettingsFor(scenario: Scenario): StreamAttributionSettings {
+  return {
+    ...journeySettings(),
+    halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+    cidWindowDays: scenario.policy.type === "redcat" ? scenario.policy.redcat.windowDays : DEFAULT_CID_WINDOW_DAYS,
+  };
+}
