@@ -4,7 +4,7 @@
  */
 export function packNumberArrays<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = Array.isArray(v) && v.every((x) => typeof x === "number") ? Float64Array.from(v as number[]) : v;
+  for (const [key, v] of Object.entries(value)) out[key] = Array.isArray(v) && v.every((x) => typeof x === "number") ? Float64Array.from(v) : v;
   return out as T;
 }
 
