@@ -1,7 +1,42 @@
-import { allocateColumns, gatherBatch, type EventBatch, type EventColumnName } from "../events/batch.js";
+import { allocateColumns, copyRows, gatherBatch, sliceBatch, type EventBatch } from "../events/batch.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
 export type ObservedBatch = Omit<EventBatch, "cause">;
+
+const EMPTY: EventBatch = { ...allocateColumns(0), length: 0 };
+
+/** Delivery order: (arrival, id, duplicate). */
+function before(a: EventBatch, i: number, b: EventBatch, j: number): boolean {
+  const ta = a.arrival[i]!;
+  const tb = b.arrival[j]!;
+  if (ta !== tb) return ta < tb;
+  const ia = a.id[i]!;
+  const ib = b.id[j]!;
+  return ia !== ib ? ia < ib : a.duplicate[i]! < b.duplicate[j]!;
+}
+
+/** Merges two batches each sorted in delivery order (column-wise copies, no per-row objects). */
+function mergeSorted(a: EventBatch, b: EventBatch): EventBatch {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const both = allocateColumns(a.length + b.length);
+  copyRows(a, both, 0);
+  copyRows(b, both, a.length);
+  const order = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let o = 0; o < order.length; o++) {
+    if (j === b.length || (i < a.length && !before(b, j, a, i))) order[o] = i++;
+    else order[o] = a.length + j++;
+  }
+  return gatherBatch({ ...both, length: order.length }, order);
+}
+
+function sortForDelivery(batch: EventBatch): EventBatch {
+  const order = Uint32Array.from({ length: batch.length }, (_, i) => i);
+  order.sort((x, y) => (before(batch, x, batch, y) ? -1 : before(batch, y, batch, x) ? 1 : 0));
+  return gatherBatch(batch, order);
+}
 
 /**
  * Turns the time-ordered true stream into what the platform receives: observed rows only,
@@ -11,75 +46,42 @@ export type ObservedBatch = Omit<EventBatch, "cause">;
  * that fold rows one by one give the same result at any batch size.
  */
 export class Deliverer {
-  /** Late rows waiting for their arrival, sorted by (arrival, id, duplicate). */
-  private pending: EventBatch = { ...allocateColumns(0), length: 0 };
+  /** Late rows waiting for their arrival, in delivery order. */
+  private pending: EventBatch = EMPTY;
 
   push(batch: EventBatch): ObservedBatch {
     const n = batch.length;
-    if (n === 0) return this.stripTruth(batch);
+    if (n === 0) return stripTruth(batch);
     const boundary = batch.time[n - 1]!;
-    const onTime: number[] = [];
-    const late: number[] = [];
+    const onTime = new Uint32Array(n);
+    const late = new Uint32Array(n);
+    let nOnTime = 0;
+    let nLate = 0;
     for (let i = 0; i < n; i++) {
       if (batch.observed[i] !== 1) continue;
-      if (batch.arrival[i]! <= boundary && batch.arrival[i] === batch.time[i]) onTime.push(i);
-      else late.push(i);
+      // On-time rows already come in (time = arrival, id) order from the simulator.
+      if (batch.arrival[i] === batch.time[i]) onTime[nOnTime++] = i;
+      else late[nLate++] = i;
     }
-    if (late.length > 0) this.addPending(batch, late);
-    return this.stripTruth(this.merge(gatherBatch(batch, Uint32Array.from(onTime)), boundary));
+    if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
+    const current = gatherBatch(batch, onTime, nOnTime);
+    let due = 0;
+    while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
+    if (due === 0) return stripTruth(current);
+    const released = mergeSorted(current, sliceBatch(this.pending, 0, due));
+    this.pending = sliceBatch(this.pending, due, this.pending.length);
+    return stripTruth(released);
   }
 
   /** Everything still pending (end of stream). */
   flush(): ObservedBatch {
     const rest = this.pending;
-    this.pending = { ...allocateColumns(0), length: 0 };
-    return this.stripTruth(rest);
-  }
-
-  private addPending(batch: EventBatch, rows: number[]): void {
-    const p = this.pending;
-    const all = [...Array(p.length).keys()].map((i) => ({ src: 0, i })).concat(rows.map((i) => ({ src: 1, i })));
-    const key = (r: { src: number; i: number }) => (r.src === 0 ? p : batch);
-    all.sort((a, b) => {
-      const A = key(a);
-      const B = key(b);
-      return A.arrival[a.i]! - B.arrival[b.i]! || A.id[a.i]! - B.id[b.i]! || A.duplicate[a.i]! - B.duplicate[b.i]!;
-    });
-    const cols = allocateColumns(all.length);
-    all.forEach((r, out) => copyRow(key(r), r.i, cols, out));
-    this.pending = { ...cols, length: all.length };
-  }
-
-  /** Merges on-time rows with pending rows due by `boundary`, both sorted. */
-  private merge(onTime: EventBatch, boundary: number): EventBatch {
-    const p = this.pending;
-    let due = 0;
-    while (due < p.length && p.arrival[due]! <= boundary) due++;
-    if (due === 0) return onTime;
-    const out = allocateColumns(onTime.length + due);
-    let a = 0;
-    let b = 0;
-    let o = 0;
-    while (a < onTime.length || b < due) {
-      const takePending =
-        a === onTime.length ||
-        (b < due && (p.arrival[b]! < onTime.arrival[a]! || (p.arrival[b] === onTime.arrival[a] && (p.id[b]! < onTime.id[a]! || (p.id[b] === onTime.id[a] && p.duplicate[b]! < onTime.duplicate[a]!)))));
-      if (takePending) copyRow(p, b++, out, o++);
-      else copyRow(onTime, a++, out, o++);
-    }
-    const rest = allocateColumns(p.length - due);
-    for (let i = due; i < p.length; i++) copyRow(p, i, rest, i - due);
-    this.pending = { ...rest, length: p.length - due };
-    return { ...out, length: o };
-  }
-
-  private stripTruth(batch: EventBatch): ObservedBatch {
-    const { cause: _truth, ...observed } = batch;
-    return observed;
+    this.pending = EMPTY;
+    return stripTruth(rest);
   }
 }
 
-const NAMES = Object.keys(allocateColumns(0)) as EventColumnName[];
-function copyRow(src: EventBatch, i: number, dst: ReturnType<typeof allocateColumns>, j: number): void {
-  for (const name of NAMES) dst[name][j] = src[name][i]!;
+function stripTruth(batch: EventBatch): ObservedBatch {
+  const { cause: _truth, ...observed } = batch;
+  return observed;
 }
