@@ -10,6 +10,7 @@ import {
   type AttributionModel,
   type AttributionReport,
 } from "../engines/attribution/index.js";
+import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
 import { InputError } from "../errors.js";
 
 interface AttributeFlags {
@@ -17,20 +18,25 @@ interface AttributeFlags {
   readonly sep: string;
   readonly null: boolean;
   readonly halfLife?: string;
+  readonly lookbackDays?: string;
   readonly model: string[];
   readonly json?: boolean;
 }
 
-/** `zhongcao attribute INPUT`: attribution models over a ChannelAttribution path CSV. */
+/** `zhongcao attribute INPUT`: attribution models over a ChannelAttribution path CSV or observed events. */
 export function registerAttribute(program: Command): void {
   program
     .command("attribute")
-    .description("Run attribution models over a ChannelAttribution path CSV")
-    .argument("<input>", "path CSV with header path;total_conversions;total_conversion_value;total_null")
-    .option("--models <list>", `comma-separated models: ${builtInModelNames().join(", ")} (default: all but cid)`)
+    .description("Run attribution models over a ChannelAttribution path CSV or the events of a run")
+    .argument(
+      "<input>",
+      "path CSV with header path;total_conversions;total_conversion_value;total_null, or an events part file / run directory from `run --events`",
+    )
+    .option("--models <list>", `comma-separated models: ${builtInModelNames().join(", ")} (default: all; all but cid on path CSV)`)
     .option("--sep <char>", "field separator, one character; \\t for tab", ";")
     .option("--no-null", "Markov without the null state: only converting paths build the chain")
     .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
+    .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30)")
     .option("--model <file>", "module whose default export implements AttributionModel; repeatable", collect, [])
     .option("--json", "print one JSON document instead of tables")
     .action(async (input: string, flags: AttributeFlags) => {
@@ -43,10 +49,21 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function runAttribute(input: string, flags: AttributeFlags): Promise<string> {
-  const { names, sep, halfLife } = parseFlags(flags);
+  const events = await isEventsInput(input);
+  const { names, sep, halfLife, lookbackDays } = parseFlags(flags, events);
   const custom: AttributionModel[] = [];
   for (const file of flags.model) custom.push(await loadModel(file));
-  const table = parsePathCsv(await readInput(input), { sep, source: input });
+  if (events) {
+    const journeys = await journeysFromEvents(input, journeySettings(lookbackDays === undefined ? {} : { lookbackDays }));
+    const report = attributePaths(journeys.table, {
+      models: [...names, ...custom],
+      noNull: !flags.null,
+      ...(halfLife === undefined ? {} : { halfLife }),
+    });
+    if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
+    return renderReport(report) + renderJourneys(journeys.counts);
+  }
+  const table = parsePathCsv(await readFile(input, "utf8"), { sep, source: input });
   const report = attributePaths(table, {
     models: [...names, ...custom],
     noNull: !flags.null,
@@ -55,10 +72,18 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
   return flags.json === true ? `${JSON.stringify(report)}\n` : renderReport(report);
 }
 
-/** Checks every flag before any work, reporting all bad ones at once. */
-function parseFlags(flags: AttributeFlags): { names: string[]; sep: string; halfLife: number | undefined } {
+interface ParsedFlags {
+  names: string[];
+  sep: string;
+  halfLife: number | undefined;
+  lookbackDays: number | undefined;
+}
+
+/** Checks every flag before any work, reporting all bad ones at once. Events feed cid too, so it runs by default there. */
+function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   const problems: string[] = [];
-  const names = flags.models === undefined ? [...DEFAULT_MODEL_NAMES] : flags.models.split(",").map((n) => n.trim());
+  const defaults = events ? builtInModelNames() : DEFAULT_MODEL_NAMES;
+  const names = flags.models === undefined ? [...defaults] : flags.models.split(",").map((n) => n.trim());
   for (const name of names) {
     if (builtInModel(name) === undefined) {
       problems.push(`--models: unknown model "${name}" (known: ${builtInModelNames().join(", ")})`);
@@ -71,21 +96,33 @@ function parseFlags(flags: AttributeFlags): { names: string[]; sep: string; half
     halfLife = Number(flags.halfLife);
     if (!(Number.isFinite(halfLife) && halfLife > 0)) problems.push(`--half-life: must be a number > 0, got "${flags.halfLife}"`);
   }
+  let lookbackDays: number | undefined;
+  if (flags.lookbackDays !== undefined) {
+    lookbackDays = Number(flags.lookbackDays);
+    if (!events) problems.push("--lookback-days: applies to events input only; path CSV journeys are already cut");
+    else if (!(Number.isFinite(lookbackDays) && lookbackDays > 0)) problems.push(`--lookback-days: must be a number > 0, got "${flags.lookbackDays}"`);
+  }
   if (problems.length > 0) throw new InputError("invalid flags for attribute", problems);
-  return { names, sep, halfLife };
+  return { names, sep, halfLife, lookbackDays };
 }
 
-async function readInput(input: string): Promise<string> {
+/** A directory or an Arrow file holds events; anything else is read as path CSV. */
+async function isEventsInput(input: string): Promise<boolean> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(input)).isDirectory();
   } catch (error) {
     throw new InputError(`${input}: cannot read input (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  if (isDirectory || /\.(arrow|feather|ipc)$/i.test(input)) {
-    throw new InputError(`${input}: Arrow input not supported yet; give a ChannelAttribution path CSV`);
-  }
-  return readFile(input, "utf8");
+  return isDirectory || /\.(arrow|feather|ipc)$/i.test(input);
+}
+
+function renderJourneys(counts: JourneyCounts): string {
+  return (
+    `\nJourneys: ${counts.journeyConversions} converting, ${counts.nullJourneys} without conversion; ` +
+    `${counts.observedConversions} observed conversions (${counts.untouchedConversions} without a touch in the look-back), ` +
+    `${counts.lateTouches + counts.lateConversions} events too late, ${counts.duplicatesDropped} duplicates dropped\n`
+  );
 }
 
 function renderReport(report: AttributionReport): string {

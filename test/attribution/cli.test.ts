@@ -108,13 +108,19 @@ describe("zhongcao attribute", () => {
     expect(stderr).toContain(message);
   });
 
-  it("exits 2 on a missing file and on Arrow input", async () => {
+  it("exits 2 on a missing file and on a directory without events parts", async () => {
     expect((await run(["attribute", join(dir, "missing.csv")])).code).toBe(2);
     const runDir = join(dir, "run");
     await mkdir(runDir, { recursive: true });
     const arrow = await run(["attribute", runDir]);
     expect(arrow.code).toBe(2);
-    expect(arrow.stderr).toContain("Arrow input not supported yet");
+    expect(arrow.stderr).toContain("no events/part-*.arrow files");
+  });
+
+  it("exits 2 on --lookback-days with path CSV input", async () => {
+    const { code, stderr } = await run(["attribute", await csv("lookback.csv", GOOD), "--lookback-days", "7"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--lookback-days: applies to events input only");
   });
 
   it("runs a bring-your-own model next to the built-ins", async () => {

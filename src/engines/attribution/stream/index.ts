@@ -1,6 +1,7 @@
 export { scoreAttribution } from "./accuracy.js";
 export type { AccuracyRows, AttributionAccuracy, ModelAccuracy } from "./accuracy.js";
 export { attributionEngine } from "./engine.js";
+export { eventPartFiles, journeysFromEvents, readJourneyRows } from "./eventParts.js";
 export { JourneyBuilder } from "./journeyBuilder.js";
 export type { JourneyRows } from "./journeyBuilder.js";
 export type { ConvertedJourneys, JourneyCounts, JourneyPartial } from "./journeyLog.js";

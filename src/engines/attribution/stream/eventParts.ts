@@ -1,0 +1,179 @@
+import { open, readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { RecordBatchReader, type Data, type RecordBatch, type Schema, type Vector } from "apache-arrow";
+import { CHANNELS, KINDS } from "../../../events/enums.js";
+import { InputError } from "../../../errors.js";
+import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
+import type { JourneyPartial } from "./journeyLog.js";
+import { mergeJourneys, type Journeys } from "./journeyTable.js";
+import type { JourneySettings } from "./settings.js";
+import { Role, ROLE_BY_KIND } from "./touchKinds.js";
+
+const PART_FILE = /^part-\d+\.arrow$/;
+
+/**
+ * The events part files named by INPUT: a part file itself, a run directory
+ * (its `events/` parts) or an events directory, in part (= shard) order.
+ */
+export async function eventPartFiles(input: string): Promise<string[]> {
+  const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`${input}: cannot read input (${error.code ?? String(error)})`);
+  });
+  if (!info.isDirectory()) return [input];
+  const eventsDir = join(input, "events");
+  const dir = (await stat(eventsDir).then((s) => s.isDirectory()).catch(() => false)) ? eventsDir : input;
+  const parts = (await readdir(dir)).filter((name) => PART_FILE.test(name)).sort();
+  if (parts.length === 0) throw new InputError(`${input}: no events/part-*.arrow files (write them with \`zhongcao run --events\`)`);
+  return parts.map((name) => join(dir, name));
+}
+
+/** Columns read, and the Arrow type each must have as `zhongcao run --events` writes it. */
+const COLUMNS = {
+  id: "Uint64",
+  time: "Timestamp<MILLISECOND, UTC>",
+  arrival: "Timestamp<MILLISECOND, UTC>",
+  kind: "Dictionary<Uint8, Utf8>",
+  user: "Uint32",
+  brand: "Uint32",
+  note: "Uint32",
+  channel: "Dictionary<Uint8, Utf8>",
+  clickId: "Uint64",
+  value: "Float32",
+  observed: "Uint8",
+  duplicate: "Uint8",
+} as const;
+type Column = keyof typeof COLUMNS;
+
+/**
+ * The observed touch and purchase rows of one events part file, in the order the
+ * platform received them: by (arrival, id, duplicate), the order the run's
+ * delivery stage hands rows to engines, so journeys built from the file match
+ * those built during the run. Only those rows are held in memory.
+ */
+export async function readJourneyRows(path: string): Promise<JourneyRows> {
+  const handle = await open(path);
+  try {
+    let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
+    try {
+      reader = await RecordBatchReader.from(handle);
+      await reader.open();
+    } catch (error) {
+      throw new InputError(`${path}: not an Arrow IPC file (${(error as Error).message})`);
+    }
+    const index = columnIndex(reader.schema, path);
+    const rows = new RowCollector();
+    for await (const batch of reader) rows.add(batch as RecordBatch, index);
+    return rows.sorted();
+  } finally {
+    await handle.close();
+  }
+}
+
+function columnIndex(schema: Schema, path: string): Record<Column, number> {
+  const problems: string[] = [];
+  const index = {} as Record<Column, number>;
+  for (const [name, type] of Object.entries(COLUMNS) as [Column, string][]) {
+    const i = schema.fields.findIndex((field) => field.name === name);
+    if (i < 0) problems.push(`${name}: missing column`);
+    else if (String(schema.fields[i]!.type) !== type) problems.push(`${name}: expected ${type}, got ${String(schema.fields[i]!.type)}`);
+    index[name] = i;
+  }
+  if (problems.length > 0) throw new InputError(`${basename(path)}: not a zhongcao events file`, problems);
+  return index;
+}
+
+/** Reads 64-bit integer columns as numbers (exact below 2^53) through their 32-bit halves. */
+function int64Reader(data: Data): (i: number) => number {
+  const values = data.values as BigUint64Array;
+  const halves = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const offset = data.offset;
+  return (i) => halves[2 * (offset + i)]! + halves[2 * (offset + i) + 1]! * 0x1_0000_0000;
+}
+
+/** Dictionary indices mapped to enum codes by label (255 for a label zhongcao does not know). */
+function enumReader(data: Data, labels: readonly string[]): (i: number) => number {
+  const dictionary = (data.dictionary as Vector | undefined)?.toArray() as string[] | undefined;
+  const codes = Uint8Array.from(dictionary ?? [], (label) => {
+    const code = labels.indexOf(label);
+    return code < 0 ? 255 : code;
+  });
+  const indices = data.values as Uint8Array;
+  const offset = data.offset;
+  return (i) => codes[indices[offset + i]!]!;
+}
+
+function plainReader(data: Data): (i: number) => number {
+  const values = data.values as Uint32Array | Uint8Array | Float32Array;
+  const offset = data.offset;
+  return (i) => values[offset + i]!;
+}
+
+const OUT_COLUMNS = ["id", "time", "arrival", "kind", "user", "brand", "note", "channel", "clickId", "value", "duplicate"] as const;
+
+class RowCollector {
+  private readonly columns = Object.fromEntries(OUT_COLUMNS.map((name) => [name, [] as number[]])) as Record<(typeof OUT_COLUMNS)[number], number[]>;
+
+  add(batch: RecordBatch, index: Record<Column, number>): void {
+    const data = (name: Column): Data => batch.data.children[index[name]]!;
+    const read = {
+      id: int64Reader(data("id")),
+      time: int64Reader(data("time")),
+      arrival: int64Reader(data("arrival")),
+      kind: enumReader(data("kind"), KINDS),
+      user: plainReader(data("user")),
+      brand: plainReader(data("brand")),
+      note: plainReader(data("note")),
+      channel: enumReader(data("channel"), CHANNELS),
+      clickId: int64Reader(data("clickId")),
+      value: plainReader(data("value")),
+      duplicate: plainReader(data("duplicate")),
+    };
+    const observed = plainReader(data("observed"));
+    for (let i = 0; i < batch.numRows; i++) {
+      if (observed(i) !== 1 || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
+      for (const name of OUT_COLUMNS) this.columns[name].push(read[name](i));
+    }
+  }
+
+  sorted(): JourneyRows {
+    const { arrival, id, duplicate } = this.columns;
+    const order = Uint32Array.from(arrival.keys()).sort((a, b) => arrival[a]! - arrival[b]! || id[a]! - id[b]! || duplicate[a]! - duplicate[b]!);
+    const gather = <T extends Float64Array | Uint32Array | Uint8Array | Float32Array>(
+      ctor: { new (n: number): T },
+      values: number[],
+    ): T => {
+      const out = new ctor(order.length);
+      order.forEach((row, i) => (out[i] = values[row]!));
+      return out;
+    };
+    const c = this.columns;
+    return {
+      length: order.length,
+      id: gather(Float64Array, c.id),
+      time: gather(Float64Array, c.time),
+      arrival: gather(Float64Array, c.arrival),
+      kind: gather(Uint8Array, c.kind),
+      user: gather(Uint32Array, c.user),
+      brand: gather(Uint32Array, c.brand),
+      note: gather(Uint32Array, c.note),
+      channel: gather(Uint8Array, c.channel),
+      clickId: gather(Float64Array, c.clickId),
+      value: gather(Float32Array, c.value),
+      duplicate: gather(Uint8Array, c.duplicate),
+    };
+  }
+}
+
+/**
+ * Journeys from events part files, one builder per part: parts are shards,
+ * whose user ranges are disjoint, merged in part order as the run merges shards.
+ */
+export async function journeysFromEvents(input: string, settings: JourneySettings): Promise<Journeys> {
+  const partials: JourneyPartial[] = [];
+  for (const path of await eventPartFiles(input)) {
+    const builder = new JourneyBuilder(settings);
+    builder.consume(await readJourneyRows(path));
+    partials.push(builder.finish());
+  }
+  return mergeJourneys(partials);
+}
