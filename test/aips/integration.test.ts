@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromIPC, type Table } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateScenario } from "../../src/config/load.js";
+import type { AipsAccuracy } from "../../src/engines/aips/accuracy.js";
+import { AIPS_STATES } from "../../src/events/enums.js";
+import { runScenario } from "../../src/run/runScenario.js";
+
+const USERS = 2000;
+const DAYS = 20;
+const root = mkdtempSync(join(tmpdir(), "zhongcao-aips-"));
+
+async function runPolicy(policy: "redcat" | "closed"): Promise<{ dir: string; accuracy: AipsAccuracy; brands: number }> {
+  const scenario = validateScenario(
+    { name: `aips-${policy}`, population: { users: USERS }, simulation: { days: DAYS, shardUsers: 1000 }, policy: { type: policy } },
+    "test",
+  );
+  const dir = join(root, policy);
+  await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: dir, events: false });
+  const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { accuracy: { aips: AipsAccuracy } };
+  return { dir, accuracy: manifest.accuracy.aips, brands: scenario.brands.count };
+}
+
+const read = (dir: string, name: string): Table => tableFromIPC(readFileSync(join(dir, name)));
+const column = (t: Table, name: string): unknown[] => t.getChild(name)!.toArray() as unknown[];
+
+let redcat: Awaited<ReturnType<typeof runPolicy>>;
+let closed: Awaited<ReturnType<typeof runPolicy>>;
+
+beforeAll(async () => {
+  redcat = await runPolicy("redcat");
+  closed = await runPolicy("closed");
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("AIPS in a full run", () => {
+  it("writes daily state counts for every day, brand and state, engine beside truth", () => {
+    const daily = read(redcat.dir, "aips_daily.arrow");
+    expect(daily.numRows).toBe(DAYS * redcat.brands * AIPS_STATES.length);
+    expect(daily.schema.fields.map((f) => f.name)).toEqual(["day", "brand", "state", "users_engine", "users_truth"]);
+    const engine = column(daily, "users_engine") as number[];
+    const truth = column(daily, "users_truth") as number[];
+    const states = column(daily, "state") as string[];
+    const ti = (counts: number[]) => counts.reduce((sum, n, i) => sum + (states[i] === "TI" ? n : 0), 0);
+    expect(ti(engine)).toBeGreaterThan(0);
+    expect(ti(truth)).toBeGreaterThan(0);
+    // Each brand's states sum to at most the population, every day.
+    for (let row = 0; row < daily.numRows; row += AIPS_STATES.length) {
+      expect(engine.slice(row, row + AIPS_STATES.length).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(USERS);
+    }
+  });
+
+  it("reports the same true counts as the simulator's latent truth file for every state but none", () => {
+    const daily = read(redcat.dir, "aips_daily.arrow");
+    const latent = read(redcat.dir, "aips_truth_daily.arrow");
+    const ours = column(daily, "users_truth") as number[];
+    const theirs = column(latent, "users") as number[];
+    const states = column(daily, "state") as string[];
+    ours.forEach((n, i) => {
+      if (states[i] !== "none") expect(n).toBe(theirs[i]);
+    });
+  });
+
+  it("writes non-zero state changes as flows", () => {
+    const flows = read(redcat.dir, "aips_flows.arrow");
+    expect(flows.numRows).toBeGreaterThan(0);
+    const from = column(flows, "from_state");
+    const to = column(flows, "to_state");
+    const users = column(flows, "users") as number[];
+    users.forEach((n, i) => {
+      expect(n).toBeGreaterThan(0);
+      expect(from[i]).not.toBe(to[i]);
+    });
+    expect(from).toContain("none");
+  });
+
+  it("prices each new TI user at the brand's daily budget over that day's new TI users", () => {
+    const t = read(redcat.dir, "aips_new_ti.arrow");
+    expect(t.numRows).toBeGreaterThan(0);
+    const users = column(t, "new_ti_users") as number[];
+    const budget = column(t, "ad_budget_yuan") as number[];
+    const cost = column(t, "cost_per_new_ti_yuan") as number[];
+    users.forEach((n, i) => {
+      expect(n).toBeGreaterThan(0);
+      expect(cost[i]).toBeCloseTo(budget[i]! / n, 9);
+    });
+    expect(users.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.engine);
+  });
+
+  it("writes the confusion matrix for all brands and per category, consistent with run.json", () => {
+    const t = read(redcat.dir, "aips_accuracy.arrow");
+    const scope = column(t, "scope") as string[];
+    const pairDays = Array.from(t.getChild("pair_days")!.toArray() as BigUint64Array, Number);
+    const total = (pick: (i: number) => boolean) => pairDays.reduce((sum, n, i) => sum + (pick(i) ? n : 0), 0);
+    expect(t.numRows % 36).toBe(0);
+    expect(total((i) => scope[i] === "all")).toBe(redcat.accuracy.pairDays);
+    expect(total((i) => scope[i] !== "all")).toBe(redcat.accuracy.pairDays);
+    const truth = column(t, "truth_state");
+    const engine = column(t, "engine_state");
+    expect(total((i) => scope[i] === "all" && truth[i] === engine[i])).toBe(Math.round(redcat.accuracy.accuracy! * redcat.accuracy.pairDays));
+  });
+
+  it("summarises accuracy in run.json with TI precision and recall per category", () => {
+    const a = redcat.accuracy;
+    for (const value of [a.accuracy, a.tiPrecision, a.tiRecall]) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    expect(Object.keys(a.byCategory)).toContain("beauty");
+    for (const scores of Object.values(a.byCategory)) {
+      expect(scores.pairDays).toBeGreaterThan(0);
+      if (scores.tiPrecision !== null) expect(scores.tiPrecision).toBeLessThanOrEqual(1);
+      if (scores.tiRecall !== null) expect(scores.tiRecall).toBeLessThanOrEqual(1);
+    }
+    expect(a.events.applied).toBeGreaterThan(0);
+    expect(a.purchase.policy).toBe("redcat");
+  });
+
+  it("shows purchases the closed policy hides: engine P far below truth, and below Red Cat's", () => {
+    const c = closed.accuracy.purchase;
+    expect(c.policy).toBe("closed");
+    expect(c.lastDay.truthUsers).toBeGreaterThan(20);
+    expect(c.lastDay.engineUsers * 5).toBeLessThan(c.lastDay.truthUsers);
+    expect(c.recall!).toBeLessThan(redcat.accuracy.purchase.recall!);
+    expect(c.recall!).toBeLessThan(0.2);
+    // Whatever the engine does call a purchase was one.
+    expect(c.precision).toBe(1);
+  });
+});
