@@ -41,7 +41,7 @@ export function simulateShardInMemory(s: Scenario, shardIndex = 0) {
     firstUser: first,
     userCount: Math.min(s.simulation.shardUsers, s.population.users - first),
   });
-  const observer = new Observer(policy, s.seed);
+  const observer = new Observer(policy, s.seed, { firstUser: first, userCount: sim.users.count, brandCount: world.brands.count });
   const batches: EventBatch[] = [];
   for (let d = 0; d < s.simulation.days; d++) batches.push(observer.apply(sim.simulateDay(d)));
   return { events: concat(batches), truth: sim.truth, world, policy, sim };

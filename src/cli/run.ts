@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { CHANNELS, type ChannelName } from "../events/enums.js";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
 import { DEFAULT_BATCH_ROWS, runScenario } from "../run/runScenario.js";
 import type { RunManifest } from "../report/manifest.js";
@@ -16,6 +17,7 @@ interface RunFlags {
   quiet?: boolean;
   batchRows: number;
   workers?: number;
+  removeChannel?: ChannelName;
 }
 
 export function registerRun(program: Command): void {
@@ -28,6 +30,7 @@ export function registerRun(program: Command): void {
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
     .option("--workers <n>", "worker threads (default: available cores; 0 = inline, for debugging)", integer("--workers", 0, 256))
+    .addOption(new Option("--remove-channel <name>", "twin run: this channel's touches plant no purchases (true incrementality)").choices(CHANNELS))
     .option("--batch-rows <n>", "rows per pipeline batch (outputs are identical for any value)", integer("--batch-rows", 1, 1 << 20), DEFAULT_BATCH_ROWS)
     .option("--events", "also write every event to events/part-NNNNN.arrow")
     .option("--json", "print run.json to stdout and nothing else")
@@ -38,7 +41,8 @@ export function registerRun(program: Command): void {
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
       const loaded = loadScenario(scenarioPath, overrides);
-      const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}`);
+      const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
+      const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
       const progress = createProgress(flags.quiet !== true && flags.json !== true);
       const abort = new AbortController();
       const onSigint = () => abort.abort(new Error("interrupted: the run was stopped and nothing was written"));
@@ -49,6 +53,7 @@ export function registerRun(program: Command): void {
           events: flags.events === true,
           batchRows: flags.batchRows,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+          ...(flags.removeChannel === undefined ? {} : { removeChannel: flags.removeChannel }),
           onProgress: (done, total, events) => progress.update(done, total, events),
           signal: abort.signal,
         });

@@ -220,10 +220,61 @@ const redcat = z
   })
   .prefault({});
 
-const policy = z.discriminatedUnion("type", [
+/** Open links (2020): notes link out to Taobao; the platform sees the click and nothing after. */
+const openLinks = z
+  .strictObject({
+    /** Probability a reader taps a note's outbound link. */
+    clickAfterRead: share.default(0.03),
+  })
+  .prefault({});
+
+/** Blue search links in comments (2025): they open on-platform search results for the product. */
+const blueLinks = z
+  .strictObject({
+    /** Probability a reader taps a blue link under the note. */
+    clickAfterRead: share.default(0.04),
+  })
+  .prefault({});
+
+/** Data-alliance matching (spillover measurement without links), layered on any policy. */
+const alliance = z.strictObject({
+  /** Share of users covered by the matching sample. */
+  sampleRate: share.default(0.5),
+  /** A sampled reader's off-platform order counts if they read the brand this many days before. */
+  windowDays: z.union([z.literal(15), z.literal(30)], { error: "must be one of 15, 30" }).default(30),
+  /** Matching runs in batches: results arrive this many days after the order (median). */
+  delayMedianDays: positive.default(2),
+});
+
+/** A single link regime: what users can do and what the platform observes. */
+const regime = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("open"), open: openLinks }),
   z.strictObject({ type: z.literal("closed") }),
+  z.strictObject({ type: z.literal("blue_links"), blueLinks }),
   z.strictObject({ type: z.literal("redcat"), redcat }),
+  z.strictObject({ type: z.literal("hybrid"), redcat, blueLinks }),
 ]);
+
+const switchEntry = z.strictObject({ from: z.iso.date(), policy: regime });
+
+const policy = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("open"), open: openLinks, alliance: alliance.optional() }),
+  z.strictObject({ type: z.literal("closed"), alliance: alliance.optional() }),
+  z.strictObject({ type: z.literal("blue_links"), blueLinks, alliance: alliance.optional() }),
+  z.strictObject({ type: z.literal("redcat"), redcat, alliance: alliance.optional() }),
+  z.strictObject({ type: z.literal("hybrid"), redcat, blueLinks, alliance: alliance.optional() }),
+  z.strictObject({
+    type: z.literal("timeline"),
+    /** Dated switches, in date order; before the first one the first regime applies. */
+    switches: z
+      .array(switchEntry)
+      .min(1)
+      .refine((list) => list.every((s, i) => i === 0 || s.from > list[i - 1]!.from), { message: "switch dates must increase" }),
+    alliance: alliance.optional(),
+  }),
+]);
+
+export type RegimeConfig = z.output<typeof regime>;
 
 const aipsTruth = z
   .strictObject({

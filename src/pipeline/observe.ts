@@ -1,70 +1,114 @@
 import { defer, map, type OperatorFunction } from "rxjs";
 import { gatherBatch, type EventBatch } from "../events/batch.js";
 import { Kind, Platform } from "../events/enums.js";
-import { KeyedRandom, streamSeed } from "../random/keyed.js";
+import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { DAY_MS, HOUR_MS } from "../sim/kernel.js";
-import type { LinkPolicy } from "../sim/policy.js";
+import { regimeAt, type LinkPolicy, type Regime } from "../sim/policy.js";
 
 /** Kinds a retailer passes back under Red Cat when tagged with a click id inside the window. */
 const PASSBACK_KINDS = new Uint8Array(32);
 for (const k of [Kind.store_visit, Kind.retail_search, Kind.add_to_cart, Kind.purchase]) PASSBACK_KINDS[k] = 1;
 
+/** The users and brands an observer covers (one shard). */
+export interface ObserverScope {
+  readonly firstUser: number;
+  readonly userCount: number;
+  readonly brandCount: number;
+}
+
 /**
  * The observation layer: decides which true events the platform sees under the policy,
- * when they arrive, and which arrive twice. On-platform events (including own-shop
- * orders) arrive at once. Off-platform events are seen only through CID passback: tagged
- * with a click id whose click lies inside the window; they arrive hours to days late,
- * so out of order, and a share is re-delivered (a duplicate row right after its original,
- * same id, later arrival). All draws are keyed by event id, so batch boundaries do not matter.
+ * when they arrive, and which arrive twice.
+ * - On-platform events (own-shop orders included) arrive at once.
+ * - Off-platform events are seen through CID passback when the regime in force passes back:
+ *   tagged with a click whose time lies inside the window; hours to days late, so out of
+ *   order; a share re-delivered (a duplicate row right after its original, same id).
+ * - Alliance matching (if configured) reveals off-platform orders of sampled users who read
+ *   the brand within its window — that they bought, not which touch caused it — days later.
+ * Draws are keyed by (user, time, kind), never by position or id, so batch boundaries do
+ * not matter and twin runs under another policy share them.
  */
 export class Observer {
   private readonly rng: KeyedRandom;
-  /** Click id → click time for clicks still inside the window; trimmed as time advances. */
+  private readonly allianceStream: number;
+  /** Click id → click time for clicks still inside the widest window; trimmed as time advances. */
   private readonly clickTime = new Map<number, number>();
   private readonly clickOrder: number[] = [];
   private clickHead = 0;
-  duplicates = 0;
+  /** Last read time per (user, brand) of the scope, for alliance matching. */
+  private readonly lastRead: Float64Array | null;
+  private regime: Regime;
 
   constructor(
     private readonly policy: LinkPolicy,
     seed: number,
+    private readonly scope: ObserverScope,
   ) {
     this.rng = new KeyedRandom(streamSeed(seed, "observe"));
+    this.allianceStream = streamSeed(seed, "observe.alliance");
+    this.lastRead = policy.alliance ? new Float64Array(scope.userCount * scope.brandCount).fill(-Infinity) : null;
+    this.regime = policy.regimes[0]!;
   }
 
   apply(batch: EventBatch): EventBatch {
     const n = batch.length;
-    const { kind, platform, clickId, time, id, observed, arrival } = batch;
-    const windowMs = this.policy.passbackWindowDays * DAY_MS;
-    const passback = windowMs > 0;
+    const { kind, platform, clickId, time, id, observed, arrival, user, brand } = batch;
+    const maxWindowMs = this.policy.passbackWindowDays * DAY_MS;
     const dupRows: number[] = [];
     const dupArrival: number[] = [];
     for (let i = 0; i < n; i++) {
       const k = kind[i]!;
       const p = platform[i]!;
+      const t = time[i]!;
+      arrival[i] = t;
       if (p === Platform.red || p === Platform.red_shop) {
         observed[i] = 1;
-        arrival[i] = time[i]!;
-        if (passback && (k === Kind.ad_click || k === Kind.link_click)) this.rememberClick(id[i]!, time[i]!);
+        if (maxWindowMs > 0 && (k === Kind.ad_click || k === Kind.link_click)) this.rememberClick(id[i]!, t);
+        if (this.lastRead && k === Kind.read) this.lastRead[this.pair(user[i]!, brand[i]!)] = t;
         continue;
       }
       observed[i] = 0;
-      arrival[i] = time[i]!;
-      if (!passback || PASSBACK_KINDS[k] !== 1 || clickId[i] === 0) continue;
-      const clicked = this.clickTime.get(clickId[i]!);
-      if (clicked === undefined || time[i]! - clicked > windowMs) continue;
-      observed[i] = 1;
-      const rng = this.rng.reset(id[i]!);
-      const delay = rng.logNormal(this.policy.passbackDelayMedianHours, 1) * HOUR_MS;
-      arrival[i] = time[i]! + delay;
-      if (rng.chance(this.policy.duplicateRate)) {
-        dupRows.push(i);
-        dupArrival.push(arrival[i]! + rng.exponential(this.policy.passbackDelayMedianHours * HOUR_MS));
+      if (this.regime.fromMs > t || t >= this.nextSwitch()) this.regime = regimeAt(this.policy, t);
+      const windowMs = this.regime.passbackWindowDays * DAY_MS;
+      if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0) {
+        const clicked = this.clickTime.get(clickId[i]!);
+        if (clicked !== undefined && t - clicked <= windowMs) {
+          observed[i] = 1;
+          const rng = this.rng.reset(user[i]!, t, k);
+          arrival[i] = t + rng.logNormal(this.regime.passbackDelayMedianHours, 1) * HOUR_MS;
+          if (rng.chance(this.regime.duplicateRate)) {
+            dupRows.push(i);
+            dupArrival.push(arrival[i]! + rng.exponential(this.regime.passbackDelayMedianHours * HOUR_MS));
+          }
+          continue;
+        }
       }
+      if (k === Kind.purchase) this.allianceMatch(batch, i);
     }
-    if (n > 0) this.forgetClicksBefore(time[n - 1]! - windowMs);
+    if (n > 0) this.forgetClicksBefore(time[n - 1]! - maxWindowMs);
     if (dupRows.length === 0) return batch;
-    return this.withDuplicates(batch, dupRows, dupArrival);
+    return withDuplicates(batch, dupRows, dupArrival);
+  }
+
+  private pair(user: number, brand: number): number {
+    return (user - this.scope.firstUser) * this.scope.brandCount + brand;
+  }
+
+  private nextSwitch(): number {
+    const r = this.policy.regimes;
+    const i = r.indexOf(this.regime);
+    return i + 1 < r.length ? r[i + 1]!.fromMs : Infinity;
+  }
+
+  private allianceMatch(batch: EventBatch, i: number): void {
+    const a = this.policy.alliance;
+    if (!a || !this.lastRead) return;
+    const u = batch.user[i]!;
+    if (keyedUnit(this.allianceStream, u) >= a.sampleRate) return;
+    const t = batch.time[i]!;
+    if (t - this.lastRead[this.pair(u, batch.brand[i]!)]! > a.windowDays * DAY_MS) return;
+    batch.observed[i] = 1;
+    batch.arrival[i] = t + this.rng.reset(u, t, Kind.purchase).logNormal(a.delayMedianDays, 0.5) * DAY_MS;
   }
 
   private rememberClick(clickId: number, t: number): void {
@@ -84,40 +128,40 @@ export class Observer {
       this.clickHead = 0;
     }
   }
+}
 
-  private withDuplicates(batch: EventBatch, dupRows: number[], dupArrival: number[]): EventBatch {
-    const n = batch.length;
-    const order = new Uint32Array(n + dupRows.length);
-    const isCopy = new Uint8Array(order.length);
-    const copyArrival = new Float64Array(order.length);
-    let d = 0;
-    let o = 0;
-    for (let i = 0; i < n; i++) {
+/** `batch` with each row of `dupRows` followed by its re-delivered copy. */
+function withDuplicates(batch: EventBatch, dupRows: number[], dupArrival: number[]): EventBatch {
+  const n = batch.length;
+  const order = new Uint32Array(n + dupRows.length);
+  const isCopy = new Uint8Array(order.length);
+  const copyArrival = new Float64Array(order.length);
+  let d = 0;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    order[o++] = i;
+    if (d < dupRows.length && dupRows[d] === i) {
+      isCopy[o] = 1;
+      copyArrival[o] = dupArrival[d]!;
       order[o++] = i;
-      if (d < dupRows.length && dupRows[d] === i) {
-        isCopy[o] = 1;
-        copyArrival[o] = dupArrival[d]!;
-        order[o++] = i;
-        d++;
-      }
+      d++;
     }
-    const out = gatherBatch(batch, order);
-    for (let r = 0; r < out.length; r++) {
-      if (isCopy[r] === 1) {
-        out.duplicate[r] = 1;
-        out.arrival[r] = copyArrival[r]!;
-      }
-    }
-    this.duplicates += dupRows.length;
-    return out;
   }
+  const out = gatherBatch(batch, order);
+  for (let r = 0; r < out.length; r++) {
+    if (isCopy[r] === 1) {
+      out.duplicate[r] = 1;
+      out.arrival[r] = copyArrival[r]!;
+    }
+  }
+  return out;
 }
 
 /** RxJS operator form of the observation layer (one Observer per subscription). */
-export function observe(policy: LinkPolicy, seed: number): OperatorFunction<EventBatch, EventBatch> {
+export function observe(policy: LinkPolicy, seed: number, scope: ObserverScope): OperatorFunction<EventBatch, EventBatch> {
   return (source) =>
     defer(() => {
-      const observer = new Observer(policy, seed);
+      const observer = new Observer(policy, seed, scope);
       return source.pipe(map((batch) => observer.apply(batch)));
     });
 }

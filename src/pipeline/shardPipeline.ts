@@ -5,7 +5,7 @@ import type { WrittenFile } from "../arrow/fileSink.js";
 import type { Scenario } from "../config/schema.js";
 import type { EventBatch } from "../events/batch.js";
 import type { LinkPolicy } from "../sim/policy.js";
-import { ShardSimulator, type ShardSpec } from "../sim/shard.js";
+import { FACTUAL, ShardSimulator, type Counterfactual, type ShardSpec } from "../sim/shard.js";
 import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
 import type { World } from "../world/world.js";
 import type { Engine } from "../engines/engine.js";
@@ -24,6 +24,8 @@ export interface ShardContext {
   readonly eventsDir: string | null;
   /** Rows per pipeline batch: an execution setting, so outputs must not depend on it. */
   readonly batchRows: number;
+  /** Twin-run setting (a removed channel); FACTUAL by default. */
+  readonly counterfactual?: Counterfactual;
   /** Engines fed with the observed stream. */
   readonly engines: readonly Engine[];
 }
@@ -54,8 +56,8 @@ export function partFileName(shard: number): string {
  */
 export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day: number, rows: number) => void): Promise<ShardResult> {
   const { scenario, world, policy, identity } = ctx;
-  const sim = new ShardSimulator(scenario, world, policy, spec);
-  const observer = new Observer(policy, scenario.seed);
+  const sim = new ShardSimulator(scenario, world, policy, spec, ctx.counterfactual ?? FACTUAL);
+  const observer = new Observer(policy, scenario.seed, { firstUser: spec.firstUser, userCount: spec.userCount, brandCount: world.brands.count });
   const tallier = new Tallier(world);
   const sink = ctx.eventsDir ? new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, identity, spec.index) : null;
   const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);

@@ -19,6 +19,8 @@ export interface RunManifest {
   version: string;
   scenario: { name: string; sha256: string; resolved: Scenario };
   seed: number;
+  /** Twin-run setting: the channel whose touches planted no purchases, if any. */
+  counterfactual: { removedChannel: string | null };
   /** Execution settings: they must not change any other field. */
   workers: number;
   batchRows: number;
@@ -51,6 +53,7 @@ export function buildManifest(input: {
   peakRssBytes: number;
   workers: number;
   batchRows: number;
+  removedChannel?: string | null;
   accuracy?: Record<string, unknown>;
   warnings?: string[];
 }): RunManifest {
@@ -67,6 +70,7 @@ export function buildManifest(input: {
     version: VERSION,
     scenario: { name: s.name, sha256: loaded.sha256, resolved: s },
     seed: s.seed,
+    counterfactual: { removedChannel: input.removedChannel ?? null },
     workers: input.workers,
     batchRows: input.batchRows,
     shards: { count: input.shards.length, usersPerShard: s.simulation.shardUsers },

@@ -4,7 +4,7 @@ import { makeSchema, type RunIdentity } from "../arrow/columns.js";
 import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
 import type { LoadedScenario } from "../config/load.js";
-import { AIPS_STATES } from "../events/enums.js";
+import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
 import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
 import { defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly batchRows?: number;
   /** Worker threads (default: available cores); 0 runs every shard inline on the main thread. */
   readonly workers?: number;
+  /** Twin run: this channel's touches plant no purchases (true incrementality). */
+  readonly removeChannel?: ChannelName;
   /** Write `events/part-NNNNN.arrow`. */
   readonly events: boolean;
   /** Called after every simulated shard-day. */
@@ -71,6 +73,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     let events = 0;
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     const workers = options.workers ?? defaultWorkerCount();
+    const counterfactual = { removedChannel: options.removeChannel === undefined ? -1 : Channel[options.removeChannel] };
     const onDay = (rows: number) => {
       events += rows;
       options.onProgress?.(++steps, totalSteps, events);
@@ -78,7 +81,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     };
     let results: ShardResult[];
     if (workers === 0) {
-      const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows };
+      const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows, counterfactual };
       results = [];
       for (const spec of shards) {
         options.signal?.throwIfAborted();
@@ -92,7 +95,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       results = await runShardsInPool(
         shards,
         Math.min(workers, shards.length),
-        () => ({ scenario, scenarioSha256: loaded.sha256, eventsDir, batchRows }),
+        () => ({ scenario, scenarioSha256: loaded.sha256, eventsDir, batchRows, counterfactual }),
         (_spec, p) => onDay(p.rows),
         options.signal,
       );
@@ -130,6 +133,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       warnings: engineWarnings,
       workers,
       batchRows,
+      removedChannel: options.removeChannel ?? null,
     });
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     options.signal?.throwIfAborted();

@@ -1,12 +1,20 @@
-import type { Scenario } from "../config/schema.js";
+import type { RegimeConfig, Scenario } from "../config/schema.js";
 import type { World } from "../world/world.js";
 
 /**
- * What the scenario's link policy lets users do. Observation (what the platform sees)
- * lives in the pipeline's observe operator; both read the same resolved policy.
+ * The scenario's link policy, resolved once: a list of regimes in time order (one for a
+ * plain policy, several for a timeline) plus optional alliance matching. A regime says
+ * what users can do (open links, blue links, Red Cat link areas for eligible brands) and
+ * what the platform observes (CID passback window, delay, duplicates).
  */
-export interface LinkPolicy {
-  readonly type: Scenario["policy"]["type"];
+export interface Regime {
+  readonly type: RegimeConfig["type"];
+  /** First moment the regime applies (ms since epoch; -Infinity for the first). */
+  readonly fromMs: number;
+  /** Probability a reader taps a note's outbound Taobao link (open links). */
+  readonly openLinkClick: number;
+  /** Probability a reader taps a blue search link under the note. */
+  readonly blueLinkClick: number;
   /** Per brand: 1 when ad notes carry a Red Cat link area to the brand's Tmall store. */
   readonly redcatEligible: Uint8Array;
   /** CID passback window in days (0 when nothing is passed back). */
@@ -15,28 +23,71 @@ export interface LinkPolicy {
   readonly duplicateRate: number;
 }
 
-export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
+export interface Alliance {
+  readonly sampleRate: number;
+  readonly windowDays: number;
+  readonly delayMedianDays: number;
+}
+
+export interface LinkPolicy {
+  readonly type: Scenario["policy"]["type"];
+  readonly regimes: readonly Regime[];
+  readonly alliance: Alliance | null;
+  /** Widest passback window of any regime (engines use it as the CID lookback). */
+  readonly passbackWindowDays: number;
+  /** Per brand: eligible for Red Cat in any regime. */
+  readonly redcatEligible: Uint8Array;
+}
+
+export function regimeAt(policy: LinkPolicy, t: number): Regime {
+  const r = policy.regimes;
+  let i = r.length - 1;
+  while (i > 0 && r[i]!.fromMs > t) i--;
+  return r[i]!;
+}
+
+function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regime {
   const { brands, categories } = world;
   const eligible = new Uint8Array(brands.count);
-  if (s.policy.type === "redcat") {
-    const rc = s.policy.redcat;
-    const allowed = new Set(rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
+  let passback = { windowDays: 0, delayMedianHours: 0, duplicateRate: 0 };
+  if (config.type === "redcat" || config.type === "hybrid") {
+    const rc = config.redcat;
+    const allowed = new Set<string>(rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
     for (let b = 0; b < brands.count; b++) {
-      eligible[b] =
+      const ok =
         brands.hasTmall[b] === 1 &&
         brands.experienceScore[b]! >= rc.minExperienceScore &&
         brands.dailyAdBudgetYuan[b]! >= rc.minDailyBudgetYuan &&
-        allowed.has(categories.names[brands.category[b]!]!)
-          ? 1
-          : 0;
+        allowed.has(categories.names[brands.category[b]!]!);
+      eligible[b] = ok ? 1 : 0;
     }
-    return {
-      type: "redcat",
-      redcatEligible: eligible,
-      passbackWindowDays: rc.windowDays,
-      passbackDelayMedianHours: rc.passback.delayMedianHours,
-      duplicateRate: rc.passback.duplicateRate,
-    };
+    passback = { windowDays: rc.windowDays, ...rc.passback };
   }
-  return { type: s.policy.type, redcatEligible: eligible, passbackWindowDays: 0, passbackDelayMedianHours: 0, duplicateRate: 0 };
+  return {
+    type: config.type,
+    fromMs,
+    openLinkClick: config.type === "open" ? config.open.clickAfterRead : 0,
+    blueLinkClick: config.type === "blue_links" || config.type === "hybrid" ? config.blueLinks.clickAfterRead : 0,
+    redcatEligible: eligible,
+    passbackWindowDays: passback.windowDays,
+    passbackDelayMedianHours: passback.delayMedianHours,
+    duplicateRate: passback.duplicateRate,
+  };
+}
+
+export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
+  const p = s.policy;
+  const regimes =
+    p.type === "timeline"
+      ? p.switches.map((sw, i) => resolveRegime(sw.policy, i === 0 ? -Infinity : Date.parse(`${sw.from}T00:00:00Z`), world))
+      : [resolveRegime(p as RegimeConfig, -Infinity, world)];
+  const anyEligible = new Uint8Array(world.brands.count);
+  for (const r of regimes) for (let b = 0; b < anyEligible.length; b++) anyEligible[b] = anyEligible[b]! | r.redcatEligible[b]!;
+  return {
+    type: p.type,
+    regimes,
+    alliance: p.alliance ?? null,
+    passbackWindowDays: Math.max(...regimes.map((r) => r.passbackWindowDays)),
+    redcatEligible: anyEligible,
+  };
 }

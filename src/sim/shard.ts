@@ -6,7 +6,7 @@ import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
 import { LatentAips } from "./aipsTruth.js";
 import { DAY_MS, logNormalDensity } from "./kernel.js";
-import type { LinkPolicy } from "./policy.js";
+import { regimeAt, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
 import { TOUCHES_PER_PAIR, TouchHistory } from "./touchHistory.js";
 import { emptyTruth } from "./truth.js";
@@ -17,6 +17,14 @@ export interface ShardSpec {
   readonly firstUser: number;
   readonly userCount: number;
 }
+
+/** Counterfactual settings of a simulation (twin runs). */
+export interface Counterfactual {
+  /** Channel code whose touches plant no purchases (-1 = none). */
+  readonly removedChannel: number;
+}
+
+export const FACTUAL: Counterfactual = { removedChannel: -1 };
 
 const ID_BASE = 0x1_0000_0000;
 const SECOND = 1000;
@@ -62,13 +70,18 @@ export class ShardSimulator {
   private readonly touches: TouchHistory;
   private readonly behaviour: KeyedRandom;
   private readonly decide: KeyedRandom;
+  private readonly plant: KeyedRandom;
+  private readonly links: KeyedRandom;
   private readonly convictionStream: number;
+  private regime: Regime;
   private readonly massByKind = new Float64Array(32);
   private readonly stateMultiplier = new Float64Array(STATE_COUNT);
   private readonly sessionsByActivity: Float64Array;
   private readonly lastPurchase: Float64Array;
   private readonly lastLinkClick: Float64Array;
   private readonly lastLinkClickTime: Float64Array;
+  /** Platform of the store the pair's last link led to. */
+  private readonly lastLinkStore: Uint8Array;
   private readonly brandsByCategory: number[][];
   private readonly baselineShare: Float64Array;
   private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
@@ -79,6 +92,7 @@ export class ShardSimulator {
     private readonly world: World,
     private readonly policy: LinkPolicy,
     readonly shard: ShardSpec,
+    private readonly counterfactual: Counterfactual = FACTUAL,
   ) {
     this.k = world.categories.names.length;
     this.brandCount = world.brands.count;
@@ -91,8 +105,15 @@ export class ShardSimulator {
     this.lastPurchase = new Float64Array(pairs).fill(-Infinity);
     this.lastLinkClick = new Float64Array(pairs);
     this.lastLinkClickTime = new Float64Array(pairs);
+    this.lastLinkStore = new Uint8Array(pairs);
     this.behaviour = new KeyedRandom(streamSeed(s.seed, "behaviour"));
+    // Draws that depend on the policy or plant purchases use streams keyed by the event
+    // (user, time, kind), so twin runs under another policy or without a channel keep every
+    // other draw, and event time, unchanged.
     this.decide = new KeyedRandom(streamSeed(s.seed, "purchase"));
+    this.plant = new KeyedRandom(streamSeed(s.seed, "purchase.plant"));
+    this.links = new KeyedRandom(streamSeed(s.seed, "links"));
+    this.regime = policy.regimes[0]!;
     this.convictionStream = streamSeed(s.seed, "aips.conviction");
     for (const kind of MASS_KINDS) this.massByKind[Kind[kind]] = s.purchase.touchMass[kind];
     const m = s.purchase.stateMultiplier;
@@ -115,6 +136,7 @@ export class ShardSimulator {
   /** Simulates day `day` (0-based; call in order) and returns its true events sorted by time. */
   simulateDay(day: number): EventBatch {
     const dayStart = this.startMs + day * DAY_MS;
+    this.regime = regimeAt(this.policy, dayStart);
     for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
     this.runScheduled(dayStart + DAY_MS);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);
@@ -179,22 +201,23 @@ export class ShardSimulator {
     const dwell = video ? Math.min(1, rng.exponential(b.videoCompletionMean)) : rng.logNormal(b.imageDwellMedianSeconds, 0.8);
     this.builder.cols.dwell[read] = dwell;
     const strongRead = video ? dwell >= 0.5 : dwell >= 5;
-    this.touch(pair, read, Kind.read, channel, strongRead, rng);
+    this.touch(pair, read, Kind.read, channel, strongRead);
+    this.linksUnderNote(u, note, pair, this.builder.cols.time[read]!);
     t += (video ? 30 : dwell) * SECOND;
     const e = b.engagement;
     const boost = state >= AipsState.TI ? 2 : 1;
-    if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false, rng);
-    if (rng.chance(e.collect * boost)) this.engage(Kind.collect, u, note, pair, (t += SECOND), channel, true, rng);
-    if (rng.chance(e.comment * boost)) this.engage(Kind.comment, u, note, pair, (t += 20 * SECOND), channel, false, rng);
-    if (rng.chance(e.ask_for_link * boost)) this.engage(Kind.ask_for_link, u, note, pair, (t += 10 * SECOND), channel, true, rng);
-    if (rng.chance(e.share * boost)) this.engage(Kind.share, u, note, pair, (t += 5 * SECOND), channel, true, rng);
+    if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false);
+    if (rng.chance(e.collect * boost)) this.engage(Kind.collect, u, note, pair, (t += SECOND), channel, true);
+    if (rng.chance(e.comment * boost)) this.engage(Kind.comment, u, note, pair, (t += 20 * SECOND), channel, false);
+    if (rng.chance(e.ask_for_link * boost)) this.engage(Kind.ask_for_link, u, note, pair, (t += 10 * SECOND), channel, true);
+    if (rng.chance(e.share * boost)) this.engage(Kind.share, u, note, pair, (t += 5 * SECOND), channel, true);
     if (rng.chance(e.follow)) this.noteEvent(Kind.follow, u, note, (t += SECOND), channel);
     return t;
   }
 
-  private engage(kind: number, u: number, note: number, pair: number, t: number, channel: number, strong: boolean, rng: KeyedRandom): void {
+  private engage(kind: number, u: number, note: number, pair: number, t: number, channel: number, strong: boolean): void {
     const row = this.noteEvent(kind, u, note, t, channel);
-    this.touch(pair, row, kind, channel, strong, rng);
+    this.touch(pair, row, kind, channel, strong);
   }
 
   private noteEvent(kind: number, u: number, note: number, t: number, channel: number): number {
@@ -219,29 +242,48 @@ export class ShardSimulator {
     const click = this.noteEvent(Kind.ad_click, u, note, t, Channel.ad);
     const clickId = this.builder.cols.id[click]!;
     this.builder.cols.clickId[click] = clickId;
-    this.touch(pair, click, Kind.ad_click, Channel.ad, false, rng);
-    if (this.policy.redcatEligible[brand] === 1 && rng.chance(this.s.behaviour.linkClickAfterAdClick)) {
-      t = this.followLink(u, note, pair, clickId, t + 3 * SECOND, rng);
+    this.touch(pair, click, Kind.ad_click, Channel.ad, false);
+    const clickTime = this.builder.cols.time[click]!;
+    if (this.regime.redcatEligible[brand] === 1 && this.links.reset(this.shard.firstUser + u, clickTime, Kind.ad_click).chance(this.s.behaviour.linkClickAfterAdClick)) {
+      this.followLink(u, note, pair, clickId, clickTime + 3 * SECOND, Platform.tmall);
     }
     return t + 10 * SECOND;
   }
 
-  /** Red Cat: link area → the brand's Tmall store, every step tagged with the ad click's CID. */
-  private followLink(u: number, note: number, pair: number, clickId: number, t: number, rng: KeyedRandom): number {
+  /** Open links and blue links under a note the user just read (policy permitting). */
+  private linksUnderNote(u: number, note: number, pair: number, readTime: number): void {
+    const user = this.shard.firstUser + u;
+    const r = this.regime;
+    if (r.openLinkClick > 0 && this.links.reset(user, readTime, Kind.link_click).chance(r.openLinkClick)) {
+      const link = this.noteEvent(Kind.link_click, u, note, readTime + 5 * SECOND, Channel.link);
+      this.followLink(u, note, pair, this.builder.cols.id[link]!, readTime + 5 * SECOND, Platform.taobao, link);
+    }
+    if (r.blueLinkClick > 0 && this.links.reset(user, readTime, Kind.blue_link_click).chance(r.blueLinkClick)) {
+      const blue = this.noteEvent(Kind.blue_link_click, u, note, readTime + 7 * SECOND, Channel.blue_link);
+      this.touch(pair, blue, Kind.blue_link_click, Channel.blue_link, true);
+    }
+  }
+
+  /**
+   * A link out to a store: the click (tagged with `clickId`) and the store visit, maybe an
+   * add-to-cart. It runs on its own clock and keyed draws, so the session goes on unchanged.
+   * Red Cat links come from an ad click (its CID); open links are their own click.
+   */
+  private followLink(u: number, note: number, pair: number, clickId: number, t: number, store: number, linkRow = -1): void {
     const c = this.builder.cols;
-    const link = this.noteEvent(Kind.link_click, u, note, t, Channel.link);
+    const link = linkRow >= 0 ? linkRow : this.noteEvent(Kind.link_click, u, note, t, Channel.link);
     c.clickId[link] = clickId;
     this.lastLinkClick[pair] = clickId;
-    this.lastLinkClickTime[pair] = t;
-    this.touch(pair, link, Kind.link_click, Channel.link, true, rng);
+    this.lastLinkClickTime[pair] = c.time[link]!;
+    this.lastLinkStore[pair] = store;
+    this.touch(pair, link, Kind.link_click, Channel.link, true);
+    const rng = this.links.reset(this.shard.firstUser + u, c.time[link]!, Kind.store_visit);
     t += 4 * SECOND;
-    const visit = this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, Platform.tmall, clickId);
-    c.note[visit] = note;
+    c.note[this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, store, clickId)] = note;
     if (rng.chance(this.s.behaviour.addToCartAfterVisit)) {
       t += rng.exponential(2 * MINUTE);
-      c.note[this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, Platform.tmall, clickId)] = note;
+      c.note[this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, store, clickId)] = note;
     }
-    return t;
   }
 
   private retailEvent(kind: number, u: number, pair: number, t: number, channel: number, platform: number, clickId: number): number {
@@ -259,7 +301,7 @@ export class ShardSimulator {
     this.builder.cols.brand[row] = brand;
     const pair = u * this.brandCount + brand;
     this.latent.exposure(pair, t);
-    this.touch(pair, row, Kind.search, Channel.search, true, rng);
+    this.touch(pair, row, Kind.search, Channel.search, true);
     const results = this.s.behaviour.searchResultsPerSearch;
     const sampler = this.world.notes.byBrand[brand]!;
     for (let i = 0; i < results; i++) {
@@ -295,14 +337,17 @@ export class ShardSimulator {
    * probability mass × state multiplier, plants one purchase candidate at a delay drawn
    * from the category's decision-cycle kernel.
    */
-  private touch(pair: number, row: number, kind: number, channel: number, strong: boolean, rng: KeyedRandom): void {
+  private touch(pair: number, row: number, kind: number, channel: number, strong: boolean): void {
     const id = this.builder.cols.id[row]!;
+    const user = this.builder.cols.user[row]!;
     // The stored (whole-ms) event time, so truth refers to exactly what the events say.
     const t = this.builder.cols.time[row]!;
-    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, id) < this.s.aipsTruth.strongSignalConviction);
+    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction);
     else this.latent.light(pair, t);
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
-    if (mass <= 0) return;
+    // A removed channel's touches still happen but plant nothing (the counterfactual twin).
+    if (mass <= 0 || channel === this.counterfactual.removedChannel) return;
+    const rng = this.plant.reset(user, t, kind);
     const brand = pair % this.brandCount;
     const cycle = this.world.categories.decisionCycleDays[this.world.brands.category[brand]!]!;
     const isLink = kind === Kind.link_click || kind === Kind.blue_link_click;
@@ -326,6 +371,7 @@ export class ShardSimulator {
   private scheduleBaseline(u: number, dayStart: number, rng: KeyedRandom): void {
     const brand = this.randomBrandFor(u, rng);
     const t = Math.round(dayStart + rng.next() * DAY_MS);
+    if (this.counterfactual.removedChannel === Channel.baseline) return;
     const slot = this.queue.allocate(t, ScheduledType.purchase, u * this.brandCount + brand);
     const q = this.queue;
     q.sourceId[slot] = 0;
@@ -361,7 +407,7 @@ export class ShardSimulator {
     const u = Math.floor(pair / this.brandCount);
     const brand = pair - u * this.brandCount;
     const user = this.shard.firstUser + u;
-    const rng = this.decide.reset(q.sourceId[slot]! || t, pair);
+    const rng = this.decide.reset(pair, t);
     const { brands } = this.world;
     const c = this.builder.cols;
 
@@ -373,14 +419,14 @@ export class ShardSimulator {
       platform = Platform.red_shop;
       channel = Channel.shop;
     } else if (linkCid !== 0 && rng.chance(this.s.purchase.linkStoreLoyalty)) {
-      platform = Platform.tmall;
+      platform = this.lastLinkStore[pair]!;
       channel = Channel.link;
     } else {
       platform = this.pickRetailer(brand, rng.next());
       channel = Channel.spillover;
     }
     // The retailer tags any order in the linked store with the pair's last CID (last-click).
-    const clickId = platform === Platform.tmall ? linkCid : 0;
+    const clickId = linkCid !== 0 && platform === this.lastLinkStore[pair] ? linkCid : 0;
     if (channel === Channel.link) {
       this.retailEvent(Kind.store_visit, u, pair, Math.max(dayStart, t - rng.exponential(10 * MINUTE) - MINUTE), channel, platform, clickId);
       if (rng.chance(0.5)) this.retailEvent(Kind.add_to_cart, u, pair, Math.max(dayStart, t - rng.exponential(2 * MINUTE) - 1), channel, platform, clickId);

@@ -1,6 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import type { Scenario } from "../config/schema.js";
-import type { ShardSpec } from "../sim/shard.js";
+import type { Counterfactual, ShardSpec } from "../sim/shard.js";
 
 /** What the main thread sends a worker for one shard: a few numbers and the resolved scenario. */
 export interface ShardTask {
@@ -9,6 +9,7 @@ export interface ShardTask {
   readonly spec: ShardSpec;
   readonly eventsDir: string | null;
   readonly batchRows: number;
+  readonly counterfactual: Counterfactual;
   /** Receives `{ day, rows }` after each simulated day. */
   readonly progress: MessagePort;
 }

@@ -32,6 +32,7 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
         eventsDir: task.eventsDir,
         engines: ENGINES,
         batchRows: task.batchRows,
+        counterfactual: task.counterfactual,
       },
       spec,
       (day, rows) => task.progress.postMessage({ day, rows }),
