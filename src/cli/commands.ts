@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAttribute } from "./attribute.js";
+import { registerBench } from "./bench.js";
 import { registerInspect } from "./inspect.js";
 import { registerRun } from "./run.js";
 import { registerValidate } from "./validate.js";
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerInspect(program);
   registerAttribute(program);
+  registerBench(program);
 }

@@ -1,0 +1,63 @@
+/** What the gate needs from a bench result (saved or fresh). */
+export interface Comparable {
+  readonly calibration: { readonly rme: number };
+  readonly suites: readonly { readonly name: string; readonly vsCalibration: number; readonly rme: number }[];
+}
+
+export type Verdict = "ok" | "faster" | "slower, within noise" | "regressed";
+
+export interface ComparisonRow {
+  readonly suite: string;
+  /** Calibrated ratios, old (saved) and new (this run). */
+  readonly old: number;
+  readonly new: number;
+  /** new ÷ old − 1. */
+  readonly change: number;
+  /** Combined relative 95 % margin of the change. */
+  readonly noise: number;
+  /** The drop beyond which the suite fails: threshold + noise. */
+  readonly allowedDrop: number;
+  readonly verdict: Verdict;
+}
+
+export interface Comparison {
+  readonly thresholdPct: number;
+  readonly rows: ComparisonRow[];
+  /** Suites in only one of the two results: not judged. */
+  readonly unmatched: string[];
+  readonly failed: boolean;
+}
+
+/**
+ * The regression gate. Each suite's calibrated ratio (suite per second ÷ calibration per
+ * second, same run) is compared old vs new. A ratio's relative uncertainty is its two
+ * means' relative margins of error in quadrature, and the change's is both ratios'
+ * combined the same way; a suite fails only when it dropped by more than the threshold
+ * plus that noise, so a noisy measurement must fall further before it counts.
+ */
+export function compareResults(old: Comparable, now: Comparable, thresholdPct: number): Comparison {
+  const threshold = thresholdPct / 100;
+  const before = new Map(old.suites.map((s) => [s.name, s]));
+  const rows: ComparisonRow[] = [];
+  const unmatched: string[] = [];
+  for (const suite of now.suites) {
+    const prior = before.get(suite.name);
+    before.delete(suite.name);
+    if (!prior) {
+      unmatched.push(suite.name);
+      continue;
+    }
+    const noise = Math.hypot(suite.rme, now.calibration.rme, prior.rme, old.calibration.rme) / 100;
+    const change = suite.vsCalibration / prior.vsCalibration - 1;
+    const allowedDrop = threshold + noise;
+    rows.push({ suite: suite.name, old: prior.vsCalibration, new: suite.vsCalibration, change, noise, allowedDrop, verdict: verdictOf(change, threshold, allowedDrop) });
+  }
+  unmatched.push(...before.keys());
+  return { thresholdPct, rows, unmatched, failed: rows.some((r) => r.verdict === "regressed") };
+}
+
+function verdictOf(change: number, threshold: number, allowedDrop: number): Verdict {
+  if (change < -allowedDrop) return "regressed";
+  if (change < -threshold) return "slower, within noise";
+  return change > threshold ? "faster" : "ok";
+}

@@ -1,0 +1,64 @@
+/** Suites a run can ask for; calibration and the naive baseline run in every run regardless. */
+export const SUITE_NAMES = ["generate", "engines", "end-to-end", "arrow-write", "markov-solve", "scaling"] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+/** How tinybench samples one task: `warmups` untimed calls, then at least `iterations` calls and `timeMs` of them. */
+export interface Sampling {
+  readonly warmups: number;
+  readonly iterations: number;
+  readonly timeMs: number;
+}
+
+/** A scaled-down default scenario: users and days override the shipped scenario. */
+export interface RunSize {
+  readonly users: number;
+  readonly days: number;
+}
+
+/** Every size and sampling setting of a bench run, resolved once (full or --quick). */
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly suites: readonly SuiteName[];
+  /** One shard simulated in memory: the rows generate, engines, arrow-write, calibration and baseline share. */
+  readonly fixture: RunSize;
+  readonly sampling: Sampling;
+  readonly endToEnd: RunSize & { readonly sampling: Sampling };
+  readonly markov: { readonly paths: number; readonly channels: number };
+  readonly scaling: {
+    readonly size: RunSize;
+    readonly samples: number;
+    /** Worker counts to try, kept to those the machine has cores for. */
+    readonly workers: readonly number[];
+    /** RSS flatness: the same users over `days` and over 10 × `days`. */
+    readonly flatness: RunSize;
+  };
+}
+
+const FULL: Omit<BenchPlan, "suites"> = {
+  quick: false,
+  fixture: { users: 5_000, days: 20 },
+  sampling: { warmups: 2, iterations: 10, timeMs: 3_000 },
+  endToEnd: { users: 20_000, days: 30, sampling: { warmups: 1, iterations: 5, timeMs: 0 } },
+  markov: { paths: 100_000, channels: 50 },
+  scaling: { size: { users: 20_000, days: 30 }, samples: 3, workers: [1, 2, 4, 8], flatness: { users: 10_000, days: 10 } },
+};
+
+const QUICK: Omit<BenchPlan, "suites"> = {
+  quick: true,
+  fixture: { users: 1_000, days: 10 },
+  sampling: { warmups: 2, iterations: 8, timeMs: 800 },
+  endToEnd: { users: 2_000, days: 10, sampling: { warmups: 1, iterations: 6, timeMs: 0 } },
+  markov: { paths: 100_000, channels: 50 },
+  scaling: { size: { users: 20_000, days: 5 }, samples: 2, workers: [1, 2, 4, 8], flatness: { users: 10_000, days: 3 } },
+};
+
+/**
+ * The plan for a run. Without `suites`, a full run takes every suite; a quick run leaves
+ * out scaling, whose child-process runs are too short in quick sizes to say anything
+ * (ask for it by name).
+ */
+export function resolvePlan(quick: boolean, suites: readonly SuiteName[] | undefined, cores: number): BenchPlan {
+  const base = quick ? QUICK : FULL;
+  const chosen = suites && suites.length > 0 ? SUITE_NAMES.filter((s) => suites.includes(s)) : SUITE_NAMES.filter((s) => !quick || s !== "scaling");
+  return { ...base, suites: chosen, scaling: { ...base.scaling, workers: base.scaling.workers.filter((w) => w <= Math.max(2, cores)) } };
+}

@@ -1,0 +1,62 @@
+import type { Comparison } from "./compare.js";
+import type { Measurement } from "./measure.js";
+import type { BenchReport, ScalingReport } from "./report.js";
+
+/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+const ratio = (n: number) => (n >= 100 ? count(n) : n.toPrecision(3));
+const pct = (n: number) => `${n >= 0 ? "+" : ""}${(100 * n).toFixed(1)} %`;
+const mib = (bytes: number) => `${count(bytes / 2 ** 20)} MiB`;
+
+function timingCells(m: Measurement): string[] {
+  return [m.meanMs.toFixed(m.meanMs < 10 ? 3 : 1), `±${m.rme.toFixed(1)} %`, String(m.samples), count(m.perSecond)];
+}
+
+function scalingText(s: ScalingReport): string {
+  const rows = s.rows.map((r) => [String(r.workers), ...timingCells(r), ratio(r.vsCalibration), ratio(r.vsBaseline), `${r.speedup.toFixed(2)}×`, mib(r.peakRssBytes)]);
+  const f = s.flatness;
+  return [
+    `scaling: default scenario, ${count(s.users)} users × ${s.days} days, one child process per run`,
+    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "peak RSS"], rows),
+    `RSS flatness: ${count(f.users)} users, ${f.days[0]} → ${f.days[1]} days (${count(f.events[0])} → ${count(f.events[1])} events), ` +
+      `peak RSS ${mib(f.peakRssBytes[0])} → ${mib(f.peakRssBytes[1])}, ratio ${f.ratio.toFixed(2)} (target ≤ 1.2)`,
+  ].join("\n");
+}
+
+export function renderReport(r: BenchReport): string {
+  const m = r.machine;
+  const rows = [
+    ["calibration", "rows", ...timingCells(r.calibration), "1", ratio(r.calibration.perSecond / r.baseline.perSecond)],
+    ["naive-baseline", "events", ...timingCells(r.baseline), ratio(r.baseline.perSecond / r.calibration.perSecond), "1"],
+    ...r.suites.map((s) => [s.name, s.unit, ...timingCells(s), ratio(s.vsCalibration), ratio(s.vsBaseline)]),
+  ];
+  const parts = [
+    `zhongcao bench${r.quick ? " --quick" : ""}  ${m.cpu}, ${m.cores} cores, node ${m.node}, ${r.date}`,
+    table(["suite", "unit", "mean ms", "rme", "n", "per second", "× calibration", "× baseline"], rows),
+  ];
+  if (r.scaling) parts.push(scalingText(r.scaling));
+  if (r.targets.length > 0) {
+    parts.push(table(["target", "value", "wanted", ""], r.targets.map((t) => [t.name, ratio(t.value), t.target, t.met ? "met" : "MISSED"])));
+  }
+  return `${parts.join("\n\n")}\n`;
+}
+
+export function renderComparison(c: Comparison, against: string): string {
+  const rows = c.rows.map((r) => [r.suite, ratio(r.old), ratio(r.new), pct(r.change), `-${(100 * r.allowedDrop).toFixed(1)} %`, r.verdict]);
+  const lines = [
+    `compared with ${against} (calibrated ratios; fails below −(${c.thresholdPct} % + noise))`,
+    table(["suite", "old", "new", "change", "fails below", "verdict"], rows),
+  ];
+  if (c.unmatched.length > 0) lines.push(`not compared (in one result only): ${c.unmatched.join(", ")}`);
+  return `${lines.join("\n")}\n`;
+}

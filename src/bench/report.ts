@@ -1,0 +1,129 @@
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { TOOL, VERSION } from "../version.js";
+import type { Measurement } from "./measure.js";
+import type { Flatness, ScalingResult } from "./suites/scaling.js";
+
+/** Bumped when the saved shape changes, so an old file is rejected rather than misread. */
+export const REPORT_FORMAT = 1;
+
+export type Unit = "events" | "rows" | "paths";
+
+export interface Ratios {
+  /** Per second ÷ the calibration's rows per second, same run: the figure the gate compares. */
+  readonly vsCalibration: number;
+  /** Per second ÷ the naive baseline's events per second, same run. */
+  readonly vsBaseline: number;
+}
+
+export interface SuiteResult extends Measurement, Ratios {
+  readonly name: string;
+  readonly unit: Unit;
+}
+
+export interface ScalingRow extends Measurement, Ratios {
+  readonly workers: number;
+  /** Events per second ÷ the one-worker run's. */
+  readonly speedup: number;
+  readonly peakRssBytes: number;
+}
+
+export interface ScalingReport {
+  readonly users: number;
+  readonly days: number;
+  readonly rows: ScalingRow[];
+  readonly flatness: Flatness;
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly memoryBytes: number;
+}
+
+/** A target from the performance issue, checked and reported, never asserted by tests. */
+export interface TargetCheck {
+  readonly name: string;
+  readonly value: number;
+  readonly target: string;
+  readonly met: boolean;
+}
+
+export interface BenchReport {
+  readonly tool: string;
+  readonly version: string;
+  readonly format: number;
+  readonly date: string;
+  readonly quick: boolean;
+  readonly machine: Machine;
+  readonly calibration: Measurement & { readonly unit: "rows" };
+  readonly baseline: Measurement & { readonly unit: "events" };
+  readonly suites: SuiteResult[];
+  readonly scaling?: ScalingReport;
+  readonly targets: TargetCheck[];
+}
+
+export function machineInfo(): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: availableParallelism(),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    memoryBytes: totalmem(),
+  };
+}
+
+interface Refs {
+  readonly calibration: Measurement;
+  readonly baseline: Measurement;
+}
+
+function ratios(perSecond: number, refs: Refs): Ratios {
+  return { vsCalibration: perSecond / refs.calibration.perSecond, vsBaseline: perSecond / refs.baseline.perSecond };
+}
+
+export function suiteResult(name: string, unit: Unit, m: Measurement, refs: Refs): SuiteResult {
+  return { name, unit, ...m, ...ratios(m.perSecond, refs) };
+}
+
+export function scalingReport(s: ScalingResult, refs: Refs): ScalingReport {
+  const one = s.runs[0]?.perSecond ?? Number.NaN;
+  const rows = s.runs.map((r) => ({ ...r, ...ratios(r.perSecond, refs), speedup: r.perSecond / one }));
+  return { users: s.users, days: s.days, rows, flatness: s.flatness };
+}
+
+/** The issue's targets, for whichever of them this run measured. */
+export function targetChecks(suites: readonly SuiteResult[], scaling: ScalingReport | undefined): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const e2e = suites.find((s) => s.name === "end-to-end");
+  if (e2e) {
+    checks.push({ name: "end-to-end, 1 worker, events/s", value: e2e.perSecond, target: "≥ 10,000,000", met: e2e.perSecond >= 1e7 });
+    checks.push({ name: "end-to-end ÷ naive baseline", value: e2e.vsBaseline, target: "≥ 3", met: e2e.vsBaseline >= 3 });
+  }
+  const two = scaling?.rows.find((r) => r.workers === 2);
+  if (two) checks.push({ name: "2 workers ÷ 1 worker", value: two.speedup, target: "≥ 1.7", met: two.speedup >= 1.7 });
+  if (scaling) {
+    const ratio = scaling.flatness.ratio;
+    checks.push({ name: "peak RSS, 10× days ÷ 1×", value: ratio, target: "≤ 1.2", met: ratio <= 1.2 });
+  }
+  return checks;
+}
+
+export function benchReport(quick: boolean, refs: Refs, suites: SuiteResult[], scaling: ScalingReport | undefined): BenchReport {
+  return {
+    tool: TOOL,
+    version: VERSION,
+    format: REPORT_FORMAT,
+    date: new Date().toISOString(),
+    quick,
+    machine: machineInfo(),
+    calibration: { ...refs.calibration, unit: "rows" },
+    baseline: { ...refs.baseline, unit: "events" },
+    suites,
+    ...(scaling ? { scaling } : {}),
+    targets: targetChecks(suites, scaling),
+  };
+}

@@ -1,0 +1,28 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EventsPartSink } from "../../arrow/eventsSink.js";
+import type { Fixture } from "../fixture.js";
+import { measure, withUnits, type Measurement } from "../measure.js";
+import type { Sampling } from "../plan.js";
+
+/** The events part file writer: the fixture's observation-annotated batches into a temp file. */
+export async function arrowWriteSuite(f: Fixture, sampling: Sampling): Promise<Measurement> {
+  const batches = f.days.flatMap((d) => d.written);
+  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  try {
+    const timing = await measure(
+      "arrow-write",
+      async () => {
+        const sink = new EventsPartSink(join(dir, "part-00000.arrow"), f.identity, 0);
+        for (const batch of batches) await sink.write(batch);
+        const file = await sink.close();
+        if (file.rows !== f.writtenRows) throw new Error(`arrow-write wrote ${file.rows} rows, the fixture has ${f.writtenRows}`);
+      },
+      sampling,
+    );
+    return withUnits(timing, f.writtenRows);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

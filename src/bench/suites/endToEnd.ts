@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadScenario } from "../../config/load.js";
+import { runScenario } from "../../run/runScenario.js";
+import { measure, withUnits, type Measurement } from "../measure.js";
+import type { BenchPlan } from "../plan.js";
+
+/** `zhongcao run` in-process on the scaled default scenario with one worker thread, into a temp directory. */
+export async function endToEndSuite(size: BenchPlan["endToEnd"]): Promise<Measurement> {
+  const loaded = loadScenario(undefined, { users: size.users, days: size.days });
+  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  const outDir = join(dir, "run");
+  let events = 0;
+  try {
+    const timing = await measure(
+      "end-to-end",
+      async () => {
+        const { manifest } = await runScenario(loaded, { outDir, events: false, workers: 1 });
+        events = manifest.events.total;
+      },
+      size.sampling,
+      { afterEach: () => rm(outDir, { recursive: true, force: true }) },
+    );
+    return withUnits(timing, events);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

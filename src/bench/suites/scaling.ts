@@ -1,0 +1,98 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { loadScenario } from "../../config/load.js";
+import type { RunManifest } from "../../report/manifest.js";
+import { measure, withUnits, type Measurement } from "../measure.js";
+import type { BenchPlan, RunSize } from "../plan.js";
+
+/** The CLI entry; the same two levels up from src/bench/suites and dist/bench/suites. */
+const BIN = fileURLToPath(new URL("../../../bin/zhongcao.js", import.meta.url));
+
+export interface WorkerRun extends Measurement {
+  readonly workers: number;
+  /** Highest peak RSS over the samples. */
+  readonly peakRssBytes: number;
+}
+
+export interface Flatness {
+  readonly users: number;
+  readonly days: readonly [number, number];
+  readonly events: readonly [number, number];
+  readonly peakRssBytes: readonly [number, number];
+  /** Peak RSS of the long run ÷ the short one. */
+  readonly ratio: number;
+}
+
+export interface ScalingResult {
+  readonly users: number;
+  readonly days: number;
+  readonly runs: WorkerRun[];
+  readonly flatness: Flatness;
+}
+
+interface ChildRun {
+  readonly seconds: number;
+  readonly events: number;
+  readonly peakRssBytes: number;
+}
+
+/** One `zhongcao run` in its own process, so its peak RSS is its own. */
+async function childRun(size: RunSize, workers: number, dir: string): Promise<ChildRun> {
+  const out = join(dir, `run-${workers}-${size.days}`);
+  const args = [BIN, "run", "--users", String(size.users), "--days", String(size.days), "--workers", String(workers), "--out", out, "--json", "--quiet"];
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 2 ** 20 });
+    const m = JSON.parse(stdout) as RunManifest;
+    return { seconds: m.timing.seconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * End-to-end runs as child processes at each worker count, timed by the run's own
+ * run.json (process start-up left out), then RSS flatness: one worker, the same users
+ * over 10 × the days.
+ */
+export async function scalingSuite(plan: BenchPlan["scaling"]): Promise<ScalingResult> {
+  // Enough users that every worker count has a shard of its own.
+  const shardUsers = loadScenario().scenario.simulation.shardUsers;
+  const users = Math.max(plan.size.users, shardUsers * Math.max(...plan.workers));
+  const size = { users, days: plan.size.days };
+  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  try {
+    const runs: WorkerRun[] = [];
+    for (const workers of plan.workers) {
+      let events = 0;
+      let peakRssBytes = 0;
+      const timing = await measure(
+        `scaling-${workers}`,
+        async () => {
+          const r = await childRun(size, workers, dir);
+          events = r.events;
+          peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes);
+          return { overriddenDuration: r.seconds * 1000 };
+        },
+        { warmups: 0, iterations: plan.samples, timeMs: 0 },
+      );
+      runs.push({ ...withUnits(timing, events), workers, peakRssBytes });
+    }
+    const f = plan.flatness;
+    const short = await childRun(f, 1, dir);
+    const long = await childRun({ users: f.users, days: f.days * 10 }, 1, dir);
+    const flatness: Flatness = {
+      users: f.users,
+      days: [f.days, f.days * 10],
+      events: [short.events, long.events],
+      peakRssBytes: [short.peakRssBytes, long.peakRssBytes],
+      ratio: long.peakRssBytes / short.peakRssBytes,
+    };
+    return { ...size, runs, flatness };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
