@@ -19,6 +19,7 @@ interface AttributeFlags {
   readonly null: boolean;
   readonly halfLife?: string;
   readonly lookbackDays?: string;
+  readonly windowDays?: string;
   readonly model: string[];
   readonly json?: boolean;
 }
@@ -37,6 +38,7 @@ export function registerAttribute(program: Command): void {
     .option("--no-null", "Markov without the null state: only converting paths build the chain")
     .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
     .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30)")
+    .option("--window-days <n>", "events input: cid click-id window in days (default 7; `run` uses the scenario's passback window)")
     .option("--model <file>", "module whose default export implements AttributionModel; repeatable", collect, [])
     .option("--json", "print one JSON document instead of tables")
     .action(async (input: string, flags: AttributeFlags) => {
@@ -50,7 +52,7 @@ function collect(value: string, previous: string[]): string[] {
 
 async function runAttribute(input: string, flags: AttributeFlags): Promise<string> {
   const events = await isEventsInput(input);
-  const { names, sep, halfLife, lookbackDays } = parseFlags(flags, events);
+  const { names, sep, halfLife, lookbackDays, windowDays } = parseFlags(flags, events);
   const custom: AttributionModel[] = [];
   for (const file of flags.model) custom.push(await loadModel(file));
   if (events) {
@@ -59,6 +61,7 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
       models: [...names, ...custom],
       noNull: !flags.null,
       ...(halfLife === undefined ? {} : { halfLife }),
+      ...(windowDays === undefined ? {} : { windowDays }),
     });
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);
@@ -77,6 +80,7 @@ interface ParsedFlags {
   sep: string;
   halfLife: number | undefined;
   lookbackDays: number | undefined;
+  windowDays: number | undefined;
 }
 
 /** Checks every flag before any work, reporting all bad ones at once. Events feed cid too, so it runs by default there. */
@@ -96,14 +100,19 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
     halfLife = Number(flags.halfLife);
     if (!(Number.isFinite(halfLife) && halfLife > 0)) problems.push(`--half-life: must be a number > 0, got "${flags.halfLife}"`);
   }
-  let lookbackDays: number | undefined;
-  if (flags.lookbackDays !== undefined) {
-    lookbackDays = Number(flags.lookbackDays);
-    if (!events) problems.push("--lookback-days: applies to events input only; path CSV journeys are already cut");
-    else if (!(Number.isFinite(lookbackDays) && lookbackDays > 0)) problems.push(`--lookback-days: must be a number > 0, got "${flags.lookbackDays}"`);
-  }
+  const lookbackDays = eventsOnlyDays("--lookback-days", flags.lookbackDays, events, problems);
+  const windowDays = eventsOnlyDays("--window-days", flags.windowDays, events, problems);
   if (problems.length > 0) throw new InputError("invalid flags for attribute", problems);
-  return { names, sep, halfLife, lookbackDays };
+  return { names, sep, halfLife, lookbackDays, windowDays };
+}
+
+/** A day count that only events input has a use for: path CSV journeys carry no times. */
+function eventsOnlyDays(flag: string, text: string | undefined, events: boolean, problems: string[]): number | undefined {
+  if (text === undefined) return undefined;
+  const days = Number(text);
+  if (!events) problems.push(`${flag}: applies to events input only; path CSV journeys have no times`);
+  else if (!(Number.isFinite(days) && days > 0)) problems.push(`${flag}: must be a number > 0, got "${text}"`);
+  return days;
 }
 
 /** A directory or an Arrow file holds events; anything else is read as path CSV. */

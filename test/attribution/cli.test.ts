@@ -117,10 +117,11 @@ describe("zhongcao attribute", () => {
     expect(arrow.stderr).toContain("no events/part-*.arrow files");
   });
 
-  it("exits 2 on --lookback-days with path CSV input", async () => {
-    const { code, stderr } = await run(["attribute", await csv("lookback.csv", GOOD), "--lookback-days", "7"]);
+  it("exits 2 on --lookback-days and --window-days with path CSV input", async () => {
+    const { code, stderr } = await run(["attribute", await csv("lookback.csv", GOOD), "--lookback-days", "7", "--window-days", "7"]);
     expect(code).toBe(2);
     expect(stderr).toContain("--lookback-days: applies to events input only");
+    expect(stderr).toContain("--window-days: applies to events input only");
   });
 
   it("runs a bring-your-own model next to the built-ins", async () => {

@@ -1,3 +1,4 @@
+import { resolveLinkPolicy } from "../../../sim/policy.js";
 import type { Engine } from "../../engine.js";
 import { attributePaths } from "../attributePaths.js";
 import { builtInModelNames } from "../registry.js";
@@ -17,14 +18,14 @@ import { streamSettingsFor, type StreamAttributionSettings } from "./settings.js
 export const attributionEngine: Engine<JourneyPartial> = {
   name: "attribution",
   createShardEngine(ctx) {
-    const builder = new JourneyBuilder(streamSettingsFor(ctx.scenario));
+    const builder = new JourneyBuilder(streamSettingsFor(ctx.policy));
     return {
       consume: (batch) => builder.consume(batch),
       finish: () => builder.finish(),
     };
   },
   async finalize(partials, ctx) {
-    const settings = streamSettingsFor(ctx.scenario);
+    const settings = streamSettingsFor(resolveLinkPolicy(ctx.scenario, ctx.world));
     const journeys = mergeJourneys(partials);
     const options = { halfLife: settings.halfLifeDays, windowDays: settings.cidWindowDays };
     const report = attributePaths(journeys.table, { ...options, models: builtInModelNames() });

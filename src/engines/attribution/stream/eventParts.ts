@@ -1,6 +1,6 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { RecordBatchReader, type Data, type RecordBatch, type Schema, type Vector } from "apache-arrow";
+import { RecordBatchReader, type Data, type RecordBatch, type Schema } from "apache-arrow";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { InputError } from "../../../errors.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
@@ -92,7 +92,7 @@ function int64Reader(data: Data): (i: number) => number {
 
 /** Dictionary indices mapped to enum codes by label (255 for a label zhongcao does not know). */
 function enumReader(data: Data, labels: readonly string[]): (i: number) => number {
-  const dictionary = (data.dictionary as Vector | undefined)?.toArray() as string[] | undefined;
+  const dictionary = data.dictionary?.toArray() as string[] | undefined;
   const codes = Uint8Array.from(dictionary ?? [], (label) => {
     const code = labels.indexOf(label);
     return code < 0 ? 255 : code;

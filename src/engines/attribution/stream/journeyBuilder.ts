@@ -8,6 +8,7 @@ import {
   C_VALUE,
   CONVERSION_STRIDE,
   emptyPair,
+  firstJourneyLength,
   firstTouchFrom,
   insertSorted,
   T_TIME,
@@ -35,10 +36,10 @@ const BRAND_SPACE = 2 ** 21;
  *
  * A journey is a pair's run of touches since its previous journey closed. A
  * conversion closes it: its path is the touches within `lookbackDays` before the
- * conversion (inclusive), in event-time order. A journey with no touch for a
- * whole look-back closes without a conversion (a null); its path is the touches
- * within the look-back before its last touch. A conversion with no touch in its
- * look-back is counted as untouched and reaches no path.
+ * conversion (inclusive), in event-time order. A journey followed by a whole
+ * look-back without a touch or conversion closes without a conversion (a null);
+ * its path is the touches within the look-back before its last touch. A
+ * conversion with no touch in its look-back is counted as untouched and reaches no path.
  *
  * Watermark W = latest arrival − allowed lateness. A journey closes once W has
  * passed its end (the conversion time, or last touch + look-back for a null), so
@@ -47,7 +48,7 @@ const BRAND_SPACE = 2 ** 21;
  * their journey is open; one that falls into an already-closed journey is too
  * late and only counted. A closed pair is remembered for one look-back, so
  * events more than allowed lateness + look-back late are always counted too late.
- * Memory: the open pairs' buffered touches (at most a look-back of them each),
+ * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
  * pairs closed within the last look-back, and ids of recent arrivals.
  */
 export class JourneyBuilder {
@@ -132,15 +133,25 @@ export class JourneyBuilder {
   private settle(key: number, pair: PairBuffer): void {
     const w = this.watermark;
     for (;;) {
-      const conversionTime = pair.conversions[C_TIME] ?? Infinity;
-      const upTo = touchesUpTo(pair.touches, conversionTime);
-      const nullEnd = upTo > 0 ? pair.touches[(upTo - 1) * TOUCH_STRIDE + T_TIME]! + this.lookbackMs : Infinity;
-      if (nullEnd < conversionTime && nullEnd < w) this.closeNull(pair, upTo, nullEnd);
-      else if (conversionTime < w) this.closeConversion(pair, upTo, conversionTime);
+      const next = this.nextClosing(pair);
+      if (next.nullEnd < next.conversionTime && next.nullEnd < w) this.closeNull(pair, next.journey, next.nullEnd);
+      else if (next.conversionTime < w) this.closeConversion(pair, next.upTo, next.conversionTime);
       else break;
     }
     this.trim(pair);
     this.schedule(key, pair);
+  }
+
+  /**
+   * The pair's next possible closing: its first conversion, and the null end of
+   * its first journey (a look-back after that journey's last touch).
+   */
+  private nextClosing(pair: PairBuffer): { conversionTime: number; upTo: number; journey: number; nullEnd: number } {
+    const conversionTime = pair.conversions[C_TIME] ?? Infinity;
+    const upTo = touchesUpTo(pair.touches, conversionTime);
+    const journey = upTo > 0 ? firstJourneyLength(pair.touches, upTo, this.lookbackMs) : 0;
+    const nullEnd = journey > 0 ? pair.touches[(journey - 1) * TOUCH_STRIDE + T_TIME]! + this.lookbackMs : Infinity;
+    return { conversionTime, upTo, journey, nullEnd };
   }
 
   private closeConversion(pair: PairBuffer, upTo: number, time: number): void {
@@ -153,11 +164,12 @@ export class JourneyBuilder {
     pair.closedUpTo = time;
   }
 
-  private closeNull(pair: PairBuffer, upTo: number, end: number): void {
-    const from = firstTouchFrom(pair.touches, upTo, end - 2 * this.lookbackMs);
-    this.log.null(pair.touches, from, upTo);
+  /** Closes the first `length` touches as a null journey ending (a look-back after its last touch) at `end`. */
+  private closeNull(pair: PairBuffer, length: number, end: number): void {
+    const from = firstTouchFrom(pair.touches, length, end - 2 * this.lookbackMs);
+    this.log.null(pair.touches, from, length);
     this.log.counts.expiredTouches += from;
-    pair.touches.splice(0, upTo * TOUCH_STRIDE);
+    pair.touches.splice(0, length * TOUCH_STRIDE);
     pair.closedUpTo = end;
   }
 
@@ -167,10 +179,10 @@ export class JourneyBuilder {
    * and the journey's last touch (its null path starts a look-back before that).
    */
   private trim(pair: PairBuffer): void {
-    const upTo = touchesUpTo(pair.touches, pair.conversions[C_TIME] ?? Infinity);
-    if (upTo === 0) return;
-    const last = pair.touches[(upTo - 1) * TOUCH_STRIDE + T_TIME]!;
-    const drop = firstTouchFrom(pair.touches, upTo, Math.min(this.watermark, last) - this.lookbackMs);
+    const { journey } = this.nextClosing(pair);
+    if (journey === 0) return;
+    const last = pair.touches[(journey - 1) * TOUCH_STRIDE + T_TIME]!;
+    const drop = firstTouchFrom(pair.touches, journey, Math.min(this.watermark, last) - this.lookbackMs);
     if (drop === 0) return;
     pair.touches.splice(0, drop * TOUCH_STRIDE);
     this.log.counts.expiredTouches += drop;
@@ -178,9 +190,7 @@ export class JourneyBuilder {
 
   /** Queues the pair for its next closing, or for being forgotten one look-back after its last. */
   private schedule(key: number, pair: PairBuffer): void {
-    const conversionTime = pair.conversions[C_TIME] ?? Infinity;
-    const upTo = touchesUpTo(pair.touches, conversionTime);
-    const nullEnd = upTo > 0 ? pair.touches[(upTo - 1) * TOUCH_STRIDE + T_TIME]! + this.lookbackMs : Infinity;
+    const { conversionTime, nullEnd } = this.nextClosing(pair);
     let due = Math.min(nullEnd, conversionTime);
     if (due === Infinity) {
       due = pair.closedUpTo + this.lookbackMs;

@@ -54,6 +54,16 @@ export function touchesUpTo(touches: readonly number[], until: number): number {
   return n;
 }
 
+/**
+ * Length of the first journey among the first `count` touches: it ends before the
+ * first gap longer than `gap` between consecutive touches, where the pair went quiet.
+ */
+export function firstJourneyLength(touches: readonly number[], count: number, gap: number): number {
+  let n = 1;
+  while (n < count && touches[n * TOUCH_STRIDE + T_TIME]! - touches[(n - 1) * TOUCH_STRIDE + T_TIME]! <= gap) n++;
+  return Math.min(n, count);
+}
+
 /** Index of the first of the first `count` touches whose time is ≥ `from`. */
 export function firstTouchFrom(touches: readonly number[], count: number, from: number): number {
   let i = 0;

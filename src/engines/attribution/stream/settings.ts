@@ -1,4 +1,4 @@
-import type { Scenario } from "../../../config/schema.js";
+import type { LinkPolicy } from "../../../sim/policy.js";
 
 /** How observed events become journeys; `journeySettings` fills every default once. */
 export interface JourneySettings {
@@ -28,11 +28,11 @@ export function journeySettings(overrides: Partial<JourneySettings> = {}): Journ
   };
 }
 
-/** The cid window follows the scenario's passback window, as the platform would count. */
-export function streamSettingsFor(scenario: Scenario): StreamAttributionSettings {
+/** The cid window follows the policy's CID passback window, as the platform would count; 7 days without passback. */
+export function streamSettingsFor(policy: Pick<LinkPolicy, "passbackWindowDays">): StreamAttributionSettings {
   return {
     ...journeySettings(),
     halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
-    cidWindowDays: scenario.policy.type === "redcat" ? scenario.policy.redcat.windowDays : DEFAULT_CID_WINDOW_DAYS,
+    cidWindowDays: policy.passbackWindowDays > 0 ? policy.passbackWindowDays : DEFAULT_CID_WINDOW_DAYS,
   };
 }

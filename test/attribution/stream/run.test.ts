@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../../src/cli/main.js";
+import { validateScenario } from "../../../src/config/load.js";
+import { builtInModelNames } from "../../../src/engines/attribution/index.js";
+import { NOTE_MODELS, type AttributionAccuracy, type JourneyCounts } from "../../../src/engines/attribution/stream/index.js";
+import type { RunManifest } from "../../../src/report/manifest.js";
+import { runScenario } from "../../../src/run/runScenario.js";
+
+/** Two shards, with ad load and Red Cat eligibility raised so that some purchases are observed. */
+const SCENARIO = {
+  name: "attribution-small",
+  seed: 11,
+  simulation: { days: 20, shardUsers: 1000 },
+  population: { users: 2000 },
+  creators: { count: 300 },
+  brands: { count: 25 },
+  notes: { count: 1500 },
+  behaviour: { adLoad: 0.3, adCtr: 0.1 },
+  policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+};
+
+let dir: string;
+let runDir: string;
+let accuracy: AttributionAccuracy & { settings: unknown };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "zhongcao-attribution-run-"));
+  runDir = join(dir, "run");
+  const scenario = validateScenario(SCENARIO, "test");
+  await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: runDir, events: true, workers: 0 });
+  const manifest = JSON.parse(await readFile(join(runDir, "run.json"), "utf8")) as RunManifest;
+  accuracy = manifest.accuracy.attribution as typeof accuracy;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rowsOf(file: string): Promise<Record<string, unknown>[]> {
+  return tableFromIPC(await readFile(join(runDir, file)))
+    .toArray()
+    .map((row: { toJSON(): Record<string, unknown> }) => row.toJSON());
+}
+
+async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(argv), stdout };
+  } finally {
+    out.mockRestore();
+  }
+}
+
+interface CliReport {
+  models: Record<string, { conversions: Record<string, number>; unattributed?: { conversions: number } }>;
+  totals: { conversions: number };
+  journeys: JourneyCounts;
+}
+
+describe("attribution inside zhongcao run", () => {
+  it("scores every built-in model in run.json with a finite channel-share MAE in [0, 2]", () => {
+    expect(Object.keys(accuracy.models)).toEqual(builtInModelNames());
+    for (const model of Object.values(accuracy.models)) {
+      expect(Number.isFinite(model.channelShareMAE)).toBe(true);
+      expect(model.channelShareMAE).toBeGreaterThanOrEqual(0);
+      expect(model.channelShareMAE).toBeLessThanOrEqual(2);
+      expect(model.trueConversions).toBe(accuracy.trueConversions);
+      expect(model.conversionsCredited).toBeLessThanOrEqual(accuracy.journeyConversions + 1e-9);
+    }
+    expect(accuracy.journeyConversions).toBeGreaterThan(0);
+    expect(accuracy.observedConversions).toBe(accuracy.journeyConversions + accuracy.untouchedConversions + accuracy.lateConversions);
+    expect(accuracy.trueConversions).toBeGreaterThan(accuracy.observedConversions);
+  });
+
+  it("writes credit per model and channel summing to the journeys' conversions", async () => {
+    const rows = await rowsOf("attribution.arrow");
+    for (const model of builtInModelNames()) {
+      const total = rows.filter((r) => r.model === model).reduce((sum, r) => sum + (r.conversions as number), 0);
+      expect(total).toBeCloseTo(accuracy.journeyConversions, 9);
+    }
+  });
+
+  it("writes accuracy rows whose mean share error is the model's MAE", async () => {
+    const rows = await rowsOf("attribution_accuracy.arrow");
+    for (const [model, summary] of Object.entries(accuracy.models)) {
+      const errors = rows.filter((r) => r.model === model).map((r) => r.shareError as number);
+      expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeCloseTo(summary.channelShareMAE, 12);
+    }
+  });
+
+  it("breaks per-touch models down by note, never crediting more than the model did", async () => {
+    const rows = await rowsOf("attribution_notes.arrow");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const model of NOTE_MODELS) {
+      const total = rows.filter((r) => r.model === model).reduce((sum, r) => sum + (r.conversions as number), 0);
+      expect(total).toBeLessThanOrEqual(accuracy.models[model]!.conversionsCredited + 1e-9);
+    }
+    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(NOTE_MODELS));
+  });
+});
+
+describe("zhongcao attribute on events", () => {
+  it("rebuilds from a run directory exactly the journeys and credit of the run", async () => {
+    const { code, stdout } = await cli(["attribute", runDir, "--json", "--window-days", String(SCENARIO.policy.redcat.windowDays)]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as CliReport;
+    expect(Object.keys(report.models)).toEqual(builtInModelNames());
+    expect(report.journeys.observedConversions).toBe(accuracy.observedConversions);
+    expect(report.journeys.nullJourneys).toBe(accuracy.nullJourneys);
+    for (const row of await rowsOf("attribution.arrow")) {
+      const credit = report.models[row.model as string]!;
+      const conversions = row.channel === "unattributed" ? credit.unattributed!.conversions : credit.conversions[row.channel as string];
+      expect(conversions).toBe(row.conversions);
+    }
+  });
+
+  it("reads a single part file, and a shorter look-back leaves no more conversions on paths", async () => {
+    const part = join(runDir, "events", "part-00000.arrow");
+    const full = JSON.parse((await cli(["attribute", part, "--json"])).stdout) as CliReport;
+    const { code, stdout } = await cli(["attribute", part, "--json", "--lookback-days", "3", "--models", "linear"]);
+    expect(code).toBe(0);
+    const short = JSON.parse(stdout) as CliReport;
+    expect(Object.keys(short.models)).toEqual(["linear"]);
+    expect(short.journeys.observedConversions).toBe(full.journeys.observedConversions);
+    expect(short.totals.conversions).toBeLessThanOrEqual(full.totals.conversions);
+  });
+});
