@@ -6,7 +6,7 @@ import type { Scenario, ScenarioInput } from "../src/config/schema.js";
 import { allocateColumns, copyRows, type EventBatch } from "../src/events/batch.js";
 import { Observer } from "../src/pipeline/observe.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
-import { ShardSimulator } from "../src/sim/shard.js";
+import { FACTUAL, ShardSimulator, type Counterfactual } from "../src/sim/shard.js";
 import { buildWorld } from "../src/world/world.js";
 import { main } from "../src/cli/main.js";
 import { vi } from "vitest";
@@ -32,7 +32,7 @@ function deepMerge(a: unknown, b: unknown): unknown {
 }
 
 /** Simulates one shard of `s` in memory and returns all observed-layer events plus truth. */
-export function simulateShardInMemory(s: Scenario, shardIndex = 0) {
+export function simulateShardInMemory(s: Scenario, shardIndex = 0, counterfactual: Counterfactual = FACTUAL) {
   const world = buildWorld(s);
   const policy = resolveLinkPolicy(s, world);
   const first = shardIndex * s.simulation.shardUsers;
@@ -40,7 +40,7 @@ export function simulateShardInMemory(s: Scenario, shardIndex = 0) {
     index: shardIndex,
     firstUser: first,
     userCount: Math.min(s.simulation.shardUsers, s.population.users - first),
-  });
+  }, counterfactual);
   const observer = new Observer(policy, s.seed, { firstUser: first, userCount: sim.users.count, brandCount: world.brands.count });
   const batches: EventBatch[] = [];
   for (let d = 0; d < s.simulation.days; d++) batches.push(observer.apply(sim.simulateDay(d)));

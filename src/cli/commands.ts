@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAttribute } from "./attribute.js";
+import { registerCompare } from "./compare.js";
 import { registerBench } from "./bench.js";
 import { registerInspect } from "./inspect.js";
 import { registerRun } from "./run.js";
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerValidate(program);
   registerInspect(program);
+  registerCompare(program);
   registerAttribute(program);
   registerBench(program);
 }

@@ -22,6 +22,8 @@ export interface Tally {
   interactions: number;
   purchasesByChannel: Float64Array;
   observedPurchasesByChannel: Float64Array;
+  /** Order value of observed purchases (originals only), in yuan. */
+  observedPurchaseValue: number;
 }
 
 export function emptyTally(categoryCount: number): Tally {
@@ -35,6 +37,7 @@ export function emptyTally(categoryCount: number): Tally {
     interactions: 0,
     purchasesByChannel: new Float64Array(CHANNELS.length),
     observedPurchasesByChannel: new Float64Array(CHANNELS.length),
+    observedPurchaseValue: 0,
   };
 }
 
@@ -52,6 +55,7 @@ export function addTally(a: Tally, b: Tally): Tally {
   a.duplicates += b.duplicates;
   a.smallCreatorImpressions += b.smallCreatorImpressions;
   a.interactions += b.interactions;
+  a.observedPurchaseValue += b.observedPurchaseValue;
   return a;
 }
 
@@ -95,7 +99,10 @@ export class Tallier {
       if (k === Kind.like || k === Kind.collect || k === Kind.comment || k === Kind.share) t.interactions++;
       if (k === Kind.purchase) {
         t.purchasesByChannel[ch]!++;
-        if (observed[i] === 1) t.observedPurchasesByChannel[ch]!++;
+        if (observed[i] === 1) {
+          t.observedPurchasesByChannel[ch]!++;
+          t.observedPurchaseValue += batch.value[i]!;
+        }
       }
     }
   }

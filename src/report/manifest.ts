@@ -27,6 +27,15 @@ export interface RunManifest {
   shards: { count: number; usersPerShard: number };
   events: { total: number; observed: number; duplicates: number; byKind: Record<string, number>; observedByKind: Record<string, number> };
   purchases: { total: number; observed: number; byChannel: Record<string, number>; observedByChannel: Record<string, number>; byCauseChannel: Record<string, number> };
+  /** Money as the platform would see it vs the truth (ROI = value per yuan of ad spend). */
+  economics: {
+    adSpendYuan: number;
+    trueValueYuan: number;
+    incrementalValueYuan: number;
+    observedValueYuan: number;
+    trueRoi: number;
+    observedRoi: number;
+  };
   timing: { seconds: number; simulateSeconds: number; eventsPerSecond: number };
   memory: { peakRssBytes: number };
   outputs: OutputEntry[];
@@ -54,6 +63,7 @@ export function buildManifest(input: {
   workers: number;
   batchRows: number;
   removedChannel?: string | null;
+  adSpendYuan: number;
   accuracy?: Record<string, unknown>;
   warnings?: string[];
 }): RunManifest {
@@ -88,6 +98,7 @@ export function buildManifest(input: {
       observedByChannel: byName(CHANNELS, c.tally.observedPurchasesByChannel),
       byCauseChannel: byName(CHANNELS, byCause),
     },
+    economics: economics(c, input.adSpendYuan),
     timing: {
       seconds: round(input.seconds, 3),
       simulateSeconds: round(input.simulatedSeconds, 3),
@@ -98,6 +109,25 @@ export function buildManifest(input: {
     calibration: input.calibration,
     accuracy: input.accuracy ?? {},
     warnings,
+  };
+}
+
+function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
+  let trueValue = 0;
+  let incremental = 0;
+  const p = c.purchases;
+  for (let i = 0; i < p.id.length; i++) {
+    trueValue += p.value[i]!;
+    if (p.cause[i] !== 0) incremental += p.value[i]!;
+  }
+  const observed = c.tally.observedPurchaseValue;
+  return {
+    adSpendYuan: round(adSpendYuan, 2),
+    trueValueYuan: round(trueValue, 2),
+    incrementalValueYuan: round(incremental, 2),
+    observedValueYuan: round(observed, 2),
+    trueRoi: adSpendYuan > 0 ? round(incremental / adSpendYuan, 6) : 0,
+    observedRoi: adSpendYuan > 0 ? round(observed / adSpendYuan, 6) : 0,
   };
 }
 

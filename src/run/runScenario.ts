@@ -12,7 +12,7 @@ import { calibrate } from "../report/calibration.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
 import type { ShardSpec } from "../sim/shard.js";
-import { buildWorld } from "../world/world.js";
+import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { ENGINES } from "../engines/registry.js";
 import { combineShards, type Combined } from "./combine.js";
@@ -134,6 +134,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       workers,
       batchRows,
       removedChannel: options.removeChannel ?? null,
+      adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
     });
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     options.signal?.throwIfAborted();
@@ -143,6 +144,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await dir.discard();
     throw error;
   }
+}
+
+/**
+ * Ad spend over the run: brands with sponsored notes spend their daily budget, scaled to
+ * the simulated population (budgets are set for the platform's whole audience of
+ * PLATFORM_USERS), so ROI compares across population sizes.
+ */
+const PLATFORM_USERS = 300_000_000;
+function adSpend(world: World, days: number, users: number): number {
+  const sponsors = new Uint8Array(world.brands.count);
+  for (let n = 0; n < world.notes.count; n++) if (world.notes.sponsored[n] === 1) sponsors[world.notes.brand[n]!] = 1;
+  let daily = 0;
+  for (let b = 0; b < world.brands.count; b++) if (sponsors[b] === 1) daily += world.brands.dailyAdBudgetYuan[b]!;
+  return (daily * days * users) / PLATFORM_USERS;
 }
 
 async function writeTruthFiles(dirPath: string, identity: RunIdentity, c: Combined, brandCount: number): Promise<WrittenFile[]> {

@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { compareScenarios, type CompareResult } from "../compare/compare.js";
+import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
+import type { ScenarioOverrides } from "../config/load.js";
+import { GateError, InputError } from "../errors.js";
+import { AtomicDir } from "../run/atomicDir.js";
+import { integer } from "./options.js";
+import { createProgress } from "./progress.js";
+
+interface CompareFlags {
+  replications: number;
+  users?: number;
+  days?: number;
+  workers?: number;
+  incrementality?: boolean;
+  threshold: string[];
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("Twin runs of two scenarios with common random numbers: per metric the difference B − A with a 95 % confidence interval")
+    .argument("<a>", "baseline scenario file")
+    .argument("<b>", "alternative scenario file")
+    .option("--replications <k>", "replications with different seeds", integer("--replications", 1, 1000), 5)
+    .option("--users <n>", "override population.users on both sides", integer("--users", 1))
+    .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
+    .option("--workers <n>", "worker threads per run (0 = inline)", integer("--workers", 0, 256))
+    .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it")
+    .option("--threshold <expr>", "fail with exit 3 unless it holds, e.g. 'purchases.observed>0' (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .option("--out <dir>", "where compare.json goes (default: reports/compare-<a>-vs-<b>)")
+    .option("--json", "print one JSON document")
+    .option("--quiet", "no progress bar")
+    .action(async (a: string, b: string, flags: CompareFlags) => {
+      const thresholds = flags.threshold.map(parseThreshold);
+      const overrides: ScenarioOverrides = {};
+      if (flags.users !== undefined) overrides.users = flags.users;
+      if (flags.days !== undefined) overrides.days = flags.days;
+      const progress = createProgress(flags.quiet !== true && flags.json !== true);
+      let result: CompareResult;
+      try {
+        result = await compareScenarios(a, b, {
+          replications: flags.replications,
+          overrides,
+          incrementality: flags.incrementality === true,
+          ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+          onRun: (done, total) => progress.update(done, total, done),
+        });
+      } finally {
+        progress.stop();
+      }
+      const verdicts = checkThresholds(result, thresholds);
+      const outDir = flags.out ?? join("reports", `compare-${result.a.name}-vs-${result.b.name}`);
+      await writeCompare(outDir, { ...result, thresholds: verdicts });
+      process.stdout.write(flags.json === true ? `${JSON.stringify({ ...result, thresholds: verdicts })}\n` : render(result, verdicts, outDir));
+      const failed = verdicts.filter((v) => !v.ok);
+      if (failed.length > 0) throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => f.threshold).join(", ")}`);
+    });
+}
+
+interface Verdict {
+  threshold: string;
+  actual: number;
+  ok: boolean;
+}
+
+function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {
+  const unknown = thresholds.filter((t) => !result.metrics.some((m) => m.metric === t.metric));
+  if (unknown.length > 0) {
+    throw new InputError(
+      "unknown metric in --threshold",
+      unknown.map((t) => `${t.metric}: not a compared metric (e.g. ${result.metrics.slice(0, 4).map((m) => m.metric).join(", ")}, …)`),
+    );
+  }
+  return thresholds.map((t) => {
+    const diff = result.metrics.find((m) => m.metric === t.metric)!.diff;
+    const actual = diff[t.statistic];
+    return { threshold: t.source, actual, ok: holds(t, actual) };
+  });
+}
+
+async function writeCompare(outDir: string, doc: unknown): Promise<void> {
+  const dir = await AtomicDir.create(outDir);
+  try {
+    await mkdir(dir.path, { recursive: true });
+    await writeFile(join(dir.path, "compare.json"), `${JSON.stringify(doc, null, 2)}\n`);
+    await dir.commit();
+  } catch (error) {
+    await dir.discard();
+    throw error;
+  }
+}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return "n/a";
+  const abs = Math.abs(x);
+  return abs !== 0 && (abs < 0.01 || abs >= 1e7) ? x.toExponential(2) : x.toFixed(abs >= 100 ? 0 : 3);
+}
+
+function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
+  const lines = [
+    `A = ${r.a.name} (${r.a.policy})   B = ${r.b.name} (${r.b.policy})   ${r.replications} replications, seeds ${r.seeds[0]}…${r.seeds[r.seeds.length - 1]}`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+    "",
+  ];
+  const w = Math.max(6, ...r.metrics.map((m) => m.metric.length));
+  lines.push(`${"metric".padEnd(w)}  ${"A".padStart(12)}  ${"B".padStart(12)}  ${"B − A".padStart(12)}  95 % CI of B − A`);
+  for (const m of r.metrics) {
+    lines.push(`${m.metric.padEnd(w)}  ${num(m.a.mean).padStart(12)}  ${num(m.b.mean).padStart(12)}  ${num(m.diff.mean).padStart(12)}  [${num(m.diff.low)}, ${num(m.diff.high)}]`);
+  }
+  if (verdicts.length > 0) {
+    lines.push("", "thresholds:");
+    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (actual ${num(v.actual)})`);
+  }
+  lines.push("", `wrote ${outDir}/compare.json`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,32 @@
+import type { RunManifest } from "../report/manifest.js";
+
+/**
+ * The metrics a comparison reports for one run, as a flat name → number map: population,
+ * true and observed purchases (by channel and by true cause), economics, and every
+ * numeric leaf of the engines' accuracy summaries (so new engine figures join compare
+ * without code here).
+ */
+export function runMetrics(m: RunManifest): Record<string, number> {
+  const out: Record<string, number> = {
+    users: m.scenario.resolved.population.users,
+    "events.total": m.events.total,
+    "events.observed": m.events.observed,
+    "purchases.true": m.purchases.total,
+    "purchases.observed": m.purchases.observed,
+    "purchases.trueIncremental": m.purchases.total - (m.purchases.byCauseChannel.baseline ?? 0),
+  };
+  for (const [ch, n] of Object.entries(m.purchases.byChannel)) out[`purchases.true.${ch}`] = n;
+  for (const [ch, n] of Object.entries(m.purchases.observedByChannel)) out[`purchases.observed.${ch}`] = n;
+  for (const [ch, n] of Object.entries(m.purchases.byCauseChannel)) out[`purchases.trueCause.${ch}`] = n;
+  for (const [k, v] of Object.entries(m.economics)) out[`economics.${k}`] = v;
+  flatten(m.accuracy, "accuracy", out);
+  return out;
+}
+
+function flatten(value: unknown, prefix: string, out: Record<string, number>): void {
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) out[prefix] = value;
+  } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}.${k}`, out);
+  }
+}

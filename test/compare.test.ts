@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CompareResult } from "../src/compare/compare.js";
+import { meanInterval } from "../src/compare/stats.js";
+import { holds, parseThreshold } from "../src/compare/thresholds.js";
+import { runCli, tempDir } from "./helpers.js";
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+const SMALL = ["--users", "1500", "--days", "20", "--workers", "0", "--quiet"];
+
+describe("compare statistics", () => {
+  it("gives the t interval of paired differences", () => {
+    // mean 2, sample sd 1, n 4: half-width = t(0.975, 3) · 1/2 = 3.182446 / 2
+    const ci = meanInterval([1, 2, 3, 2].map((x) => x), 0.95);
+    const sd = Math.sqrt(2 / 3);
+    expect(ci.mean).toBe(2);
+    expect(ci.high - ci.mean).toBeCloseTo((3.182446305284263 * sd) / 2, 9);
+    expect(meanInterval([5, 5, 5])).toEqual({ mean: 5, low: 5, high: 5, n: 3 });
+    expect(Number.isNaN(meanInterval([1]).low)).toBe(true);
+  });
+
+  it("parses k6-style thresholds", () => {
+    expect(parseThreshold("purchases.observed>10")).toMatchObject({ metric: "purchases.observed", statistic: "mean", op: ">", value: 10 });
+    expect(parseThreshold("low(economics.trueRoi) >= -0.5")).toMatchObject({ metric: "economics.trueRoi", statistic: "low", op: ">=", value: -0.5 });
+    expect(holds(parseThreshold("x<1"), 0.5)).toBe(true);
+    expect(holds(parseThreshold("x<=1"), 1.5)).toBe(false);
+    expect(() => parseThreshold("x ~ 3")).toThrow(/--threshold 'x ~ 3'/);
+  });
+});
+
+describe("zhongcao compare", () => {
+  it("closed vs Red Cat: differences with CIs, zero-width where the policy cannot act", async () => {
+    const out = join(dir.path, "cmp");
+    const r = await runCli(["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "5", "--json", "--out", out, ...SMALL]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as CompareResult;
+    expect(result.replications).toBe(5);
+    expect(result.warnings).toEqual([]);
+    const metric = (name: string) => result.metrics.find((m) => m.metric === name)!;
+    // Common random numbers: users and baseline demand are identical in every twin pair.
+    expect(metric("users").diff).toEqual({ mean: 0, low: 0, high: 0, n: 5 });
+    expect(metric("purchases.trueCause.baseline").diff.high - metric("purchases.trueCause.baseline").diff.low).toBe(0);
+    // Red Cat makes link purchases exist and be observed.
+    const link = metric("purchases.trueCause.link").diff;
+    expect(link.mean).toBeGreaterThan(0);
+    expect(metric("purchases.observed").diff.mean).toBeGreaterThan(0);
+    expect(existsSync(join(out, "compare.json"))).toBe(true);
+    expect((JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult).metrics).toHaveLength(result.metrics.length);
+  });
+
+  it("fails with exit 3 when a threshold does not hold and 2 for an unknown metric", async () => {
+    const args = ["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "2", "--out", join(dir.path, "gate"), ...SMALL];
+    const failing = await runCli([...args, "--threshold", "purchases.observed<0"]);
+    expect(failing.code).toBe(3);
+    expect(failing.stdout).toContain("FAIL purchases.observed<0");
+    const unknown = await runCli([...args, "--threshold", "purchases.nope<1"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("purchases.nope: not a compared metric");
+  });
+
+  it("rejects a bad scenario before running anything", async () => {
+    const r = await runCli(["compare", "scenarios/closed-2022.yaml", "/nonexistent.yaml", ...SMALL]);
+    expect(r.code).toBe(2);
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { Channel, Kind, Platform } from "../src/events/enums.js";
+import { DAY_MS } from "../src/sim/kernel.js";
+import { simulateShardInMemory, smallScenario } from "./helpers.js";
+
+/** A world with plenty of link traffic so policy effects are visible in small runs. */
+function scenario(policy: object, days = 40) {
+  return smallScenario({
+    seed: 3,
+    population: { users: 1500 },
+    simulation: { days, shardUsers: 1500 },
+    behaviour: { adLoad: 0.3, adCtr: 0.1, linkClickAfterAdClick: 0.8 },
+    brands: { experienceScore: { min: 4.6, max: 5 }, dailyAdBudgetYuan: { min: 6000, max: 50_000 } },
+    policy,
+  });
+}
+
+const ALL_CATEGORIES = ["beauty", "fashion", "home", "fmcg", "appliances_3c", "baby", "sports_outdoor", "health"];
+
+describe("link policies", () => {
+  it("closed: the platform observes ~no off-platform purchase while true off-platform purchases exist", () => {
+    const { events: e } = simulateShardInMemory(scenario({ type: "closed" }));
+    let offTrue = 0;
+    let offObserved = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] !== Kind.purchase || e.duplicate[i] === 1 || e.platform[i] === Platform.red_shop) continue;
+      offTrue++;
+      offObserved += e.observed[i]!;
+    }
+    expect(offTrue).toBeGreaterThan(100);
+    expect(offObserved).toBe(0);
+  });
+
+  it("Red Cat with a 7-day window under-counts link purchases by the share arriving after day 7", () => {
+    const { truth, events: e } = simulateShardInMemory(
+      scenario({ type: "redcat", redcat: { windowDays: 7, categories: ALL_CATEGORIES, minExperienceScore: 4.5, minDailyBudgetYuan: 5000 } }, 60),
+    );
+    const p = truth.purchases;
+    let link = 0;
+    let late = 0;
+    for (let i = 0; i < p.id.length; i++) {
+      if (p.channel[i] !== Channel.link) continue;
+      link++;
+      if (p.time[i]! - p.clickTime[i]! > 7 * DAY_MS) late++;
+    }
+    let observedLink = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] === Kind.purchase && e.channel[i] === Channel.link && e.duplicate[i] === 0) observedLink += e.observed[i]!;
+    }
+    expect(link).toBeGreaterThan(100);
+    const undercount = 1 - observedLink / link;
+    expect(late / link).toBeGreaterThan(0.2);
+    expect(Math.abs(undercount - late / link)).toBeLessThan(0.02);
+  });
+
+  it("a 30-day window sees more link purchases than a 7-day window", () => {
+    const observed = (windowDays: number) => {
+      const { events: e } = simulateShardInMemory(scenario({ type: "redcat", redcat: { windowDays, categories: ALL_CATEGORIES } }, 60));
+      let n = 0;
+      for (let i = 0; i < e.length; i++) if (e.kind[i] === Kind.purchase && e.channel[i] === Channel.link && e.duplicate[i] === 0) n += e.observed[i]!;
+      return n;
+    };
+    expect(observed(30)).toBeGreaterThan(observed(7));
+  });
+
+  it("timeline: regimes switch on the stated dates", () => {
+    const { events: e } = simulateShardInMemory(
+      scenario(
+        {
+          type: "timeline",
+          switches: [
+            { from: "2025-05-07", policy: { type: "closed" } },
+            { from: "2025-05-20", policy: { type: "open" } },
+            { from: "2025-06-01", policy: { type: "blue_links" } },
+          ],
+        },
+        35,
+      ),
+    );
+    const openFrom = Date.parse("2025-05-20T00:00:00Z");
+    const blueFrom = Date.parse("2025-06-01T00:00:00Z");
+    const times = (kind: number) => {
+      const t: number[] = [];
+      for (let i = 0; i < e.length; i++) if (e.kind[i] === kind) t.push(e.time[i]!);
+      return t;
+    };
+    const openLinks = times(Kind.link_click);
+    const blueLinks = times(Kind.blue_link_click);
+    expect(openLinks.length).toBeGreaterThan(20);
+    expect(blueLinks.length).toBeGreaterThan(20);
+    expect(Math.min(...openLinks)).toBeGreaterThanOrEqual(openFrom);
+    expect(Math.max(...openLinks)).toBeLessThan(blueFrom + DAY_MS);
+    expect(openLinks.filter((t) => t < openFrom + DAY_MS).length).toBeGreaterThan(0);
+    expect(Math.min(...blueLinks)).toBeGreaterThanOrEqual(blueFrom);
+  });
+
+  it("open links: the platform sees the link click and nothing after it", () => {
+    const { events: e } = simulateShardInMemory(scenario({ type: "open", open: { clickAfterRead: 0.2 } }));
+    let clicks = 0;
+    let storeVisits = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] === Kind.link_click) {
+        clicks++;
+        expect(e.observed[i]).toBe(1);
+      }
+      if (e.kind[i] === Kind.store_visit) {
+        storeVisits++;
+        expect(e.platform[i]).toBe(Platform.taobao);
+        expect(e.observed[i]).toBe(0);
+      }
+    }
+    expect(clicks).toBeGreaterThan(50);
+    // One visit per click, plus the visit before each order placed through the link.
+    expect(storeVisits).toBeGreaterThanOrEqual(clicks);
+  });
+
+  it("alliance matching reveals sampled readers' off-platform orders, late, without a click id", () => {
+    const { events: e } = simulateShardInMemory(scenario({ type: "closed", alliance: { sampleRate: 1, windowDays: 30 } }));
+    let matched = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] !== Kind.purchase || e.platform[i] === Platform.red_shop || e.observed[i] !== 1) continue;
+      matched++;
+      expect(e.clickId[i]).toBe(0);
+      expect(e.arrival[i]!).toBeGreaterThan(e.time[i]!);
+    }
+    expect(matched).toBeGreaterThan(20);
+  });
+
+  it("removing a channel removes the purchases it caused and keeps baseline demand's draws", () => {
+    const s = scenario({ type: "redcat", redcat: { categories: ALL_CATEGORIES } });
+    const factual = simulateShardInMemory(s).truth.purchases;
+    const twin = simulateShardInMemory(s, 0, { removedChannel: Channel.link }).truth.purchases;
+    expect(factual.causeChannel.filter((c) => c === Channel.link).length).toBeGreaterThan(10);
+    expect(twin.causeChannel.filter((c) => c === Channel.link)).toEqual([]);
+    // Baseline candidates are drawn from keyed streams, so each factual baseline purchase
+    // time reappears in the twin (unless a removed link purchase had pre-empted it there).
+    const twinBaseline = new Set(twin.time.filter((_, i) => twin.causeChannel[i] === Channel.baseline));
+    const factualBaseline = factual.time.filter((_, i) => factual.causeChannel[i] === Channel.baseline);
+    const kept = factualBaseline.filter((t) => twinBaseline.has(t)).length;
+    expect(kept / factualBaseline.length).toBeGreaterThan(0.97);
+  });
+});
