@@ -14,8 +14,8 @@ export interface Interval {
  */
 export function meanInterval(values: readonly number[], level = 0.95): Interval {
   const n = values.length;
-  const m = mean(values as number[]);
+  const m = mean(values);
   if (n < 2) return { mean: m, low: Number.NaN, high: Number.NaN, n };
-  const half = tQuantile(1 - (1 - level) / 2, n - 1) * (sampleStandardDeviation(values as number[]) / Math.sqrt(n));
+  const half = tQuantile(1 - (1 - level) / 2, n - 1) * (sampleStandardDeviation(values) / Math.sqrt(n));
   return { mean: m, low: m - half, high: m + half, n };
 }
