@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { ScenarioInput } from "../src/config/schema.js";
 import { Channel, Kind, Platform } from "../src/events/enums.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
 /** A world with plenty of link traffic so policy effects are visible in small runs. */
-function scenario(policy: object, days = 40) {
+function scenario(policy: ScenarioInput["policy"], days = 40) {
   return smallScenario({
     seed: 3,
     population: { users: 1500 },

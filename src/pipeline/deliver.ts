@@ -1,4 +1,4 @@
-import { allocateColumns, copyRows, gatherBatch, sliceBatch, type EventBatch } from "../events/batch.js";
+import { allocateColumns, EVENT_COLUMN_NAMES, gatherBatch, sliceBatch, type EventBatch } from "../events/batch.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
 export type ObservedBatch = Omit<EventBatch, "cause">;
@@ -15,21 +15,62 @@ function before(a: EventBatch, i: number, b: EventBatch, j: number): boolean {
   return ia !== ib ? ia < ib : a.duplicate[i]! < b.duplicate[j]!;
 }
 
-/** Merges two batches each sorted in delivery order (column-wise copies, no per-row objects). */
+/**
+ * Builds a batch from segments (source, start, length) copied with typed-array `set`:
+ * delivery mostly moves long runs of rows, so run copies beat per-row gathers.
+ */
+class Segments {
+  private readonly parts: number[] = [];
+  rows = 0;
+
+  add(source: number, start: number, length: number): void {
+    if (length <= 0) return;
+    const p = this.parts;
+    const n = p.length;
+    // Extend the previous segment when it continues in the same source.
+    if (n > 0 && p[n - 3] === source && p[n - 2]! + p[n - 1]! === start) p[n - 1]! += length;
+    else p.push(source, start, length);
+    this.rows += length;
+  }
+
+  build(sources: readonly EventBatch[]): EventBatch {
+    const out = allocateColumns(this.rows);
+    const p = this.parts;
+    for (const name of EVENT_COLUMN_NAMES) {
+      const dst = out[name] as Float64Array;
+      let at = 0;
+      for (let i = 0; i < p.length; i += 3) {
+        const src = sources[p[i]!]![name] as Float64Array;
+        const start = p[i + 1]!;
+        const length = p[i + 2]!;
+        if (length === 1) dst[at] = src[start]!;
+        else dst.set(src.subarray(start, start + length), at);
+        at += length;
+      }
+    }
+    return { ...out, length: this.rows };
+  }
+}
+
+/** Merges two batches each sorted in delivery order. */
 function mergeSorted(a: EventBatch, b: EventBatch): EventBatch {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
-  const both = allocateColumns(a.length + b.length);
-  copyRows(a, both, 0);
-  copyRows(b, both, a.length);
-  const order = new Uint32Array(a.length + b.length);
+  const segs = new Segments();
   let i = 0;
   let j = 0;
-  for (let o = 0; o < order.length; o++) {
-    if (j === b.length || (i < a.length && !before(b, j, a, i))) order[o] = i++;
-    else order[o] = a.length + j++;
+  while (i < a.length || j < b.length) {
+    if (j === b.length || (i < a.length && !before(b, j, a, i))) segs.add(0, i++, 1);
+    else segs.add(1, j++, 1);
   }
-  return gatherBatch({ ...both, length: order.length }, order);
+  return segs.build([a, b]);
+}
+
+/** Rows `rows[0..n)` (ascending) of `batch`, copied run by run. */
+function selectRows(batch: EventBatch, rows: Uint32Array, n: number): EventBatch {
+  const segs = new Segments();
+  for (let k = 0; k < n; k++) segs.add(0, rows[k]!, 1);
+  return segs.build([batch]);
 }
 
 function sortForDelivery(batch: EventBatch): EventBatch {
@@ -64,7 +105,7 @@ export class Deliverer {
       else late[nLate++] = i;
     }
     if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
-    const current = gatherBatch(batch, onTime, nOnTime);
+    const current = nOnTime === n ? batch : selectRows(batch, onTime, nOnTime);
     let due = 0;
     while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
     if (due === 0) return stripTruth(current);
