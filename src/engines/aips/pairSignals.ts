@@ -1,8 +1,14 @@
 import { AipsState } from "../../events/enums.js";
 import type { AipsOptions } from "./options.js";
 import { Signal } from "./signals.js";
+import { paddedBytes, wordsOf } from "./wordScan.js";
 
 const { none, A, I, TI, P, S } = AipsState;
+
+/** Bit set on a derived state when the pair has had at least one observed signal. */
+export const MET = 8;
+/** Mask of the state code in a derived state. */
+export const STATE = 7;
 
 /**
  * Per (user, brand) pair: the latest time of each kind of signal, the first observed
@@ -16,6 +22,9 @@ const { none, A, I, TI, P, S } = AipsState;
  * out-of-order and duplicated delivery harmless.
  */
 export class PairSignals {
+  /** 1 once the pair has had a signal, in words for skipping untouched pairs. */
+  private readonly met: Uint8Array;
+  private readonly metWords: Uint32Array;
   private readonly lastAny: Uint32Array;
   private readonly lastEngage: Uint32Array;
   private readonly lastStrong: Uint32Array;
@@ -31,6 +40,8 @@ export class PairSignals {
     private readonly o: AipsOptions,
   ) {
     this.slots = o.distinctReadsForTI;
+    this.met = paddedBytes(pairCount);
+    this.metWords = wordsOf(this.met);
     this.lastAny = new Uint32Array(pairCount);
     this.lastEngage = new Uint32Array(pairCount);
     this.lastStrong = new Uint32Array(pairCount);
@@ -41,6 +52,7 @@ export class PairSignals {
   }
 
   apply(pair: number, tick: number, flags: number, note: number): void {
+    this.met[pair] = 1;
     if (tick > this.lastAny[pair]!) this.lastAny[pair] = tick;
     if (flags & Signal.engage && tick > this.lastEngage[pair]!) this.lastEngage[pair] = tick;
     if (flags & Signal.strong && tick > this.lastStrong[pair]!) this.lastStrong[pair] = tick;
@@ -49,14 +61,10 @@ export class PairSignals {
     if (flags & Signal.share) minInto(this.firstShare, pair, tick);
   }
 
-  /** The pair has had at least one observed signal. */
-  touched(pair: number): boolean {
-    return this.lastAny[pair] !== 0;
-  }
-
   /**
-   * The state of every pair at snapshot tick `at`, written into `out`. Every applied
-   * event must be earlier than `at`. P and S never decay; TI needs a strong signal (or
+   * The state of every pair at snapshot tick `at`, written into `out` with the MET bit
+   * on pairs that had a signal; `out` is the previous snapshot's array (untouched pairs
+   * stay 0). Every applied event must be earlier than `at`. P and S never decay; TI needs a strong signal (or
    * enough distinct reads) within the TI window; I needs engagement within the interest
    * decay; A needs any signal within the awareness decay.
    */
@@ -65,12 +73,15 @@ export class PairSignals {
     const tiCut = Math.max(1, at - this.o.tiWindowSeconds);
     const iCut = Math.max(1, at - this.o.interestDecaySeconds);
     const aCut = Math.max(1, at - this.o.awarenessDecaySeconds);
-    for (let pair = 0; pair < this.pairCount; pair++) {
-      if (this.lastAny[pair] === 0) out[pair] = none;
-      else if (this.firstPurchase[pair] !== 0) out[pair] = this.firstShare[pair] !== 0 ? S : P;
-      else if (this.lastStrong[pair]! >= tiCut || this.readsSince(pair, tiCut)) out[pair] = TI;
-      else if (this.lastEngage[pair]! >= iCut) out[pair] = I;
-      else out[pair] = this.lastAny[pair]! >= aCut ? A : none;
+    for (let w = 0; w < this.metWords.length; w++) {
+      if (this.metWords[w] === 0) continue;
+      for (let pair = w << 2; pair < (w << 2) + 4; pair++) {
+        if (this.met[pair] === 0) continue;
+        if (this.firstPurchase[pair] !== 0) out[pair] = MET | (this.firstShare[pair] !== 0 ? S : P);
+        else if (this.lastStrong[pair]! >= tiCut || this.readsSince(pair, tiCut)) out[pair] = MET | TI;
+        else if (this.lastEngage[pair]! >= iCut) out[pair] = MET | I;
+        else out[pair] = MET | (this.lastAny[pair]! >= aCut ? A : none);
+      }
     }
   }
 

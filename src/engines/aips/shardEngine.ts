@@ -1,15 +1,15 @@
 import type { ObservedBatch } from "../../pipeline/deliver.js";
 import type { LatentAips } from "../../sim/aipsTruth.js";
 import type { ShardEngine, ShardEngineContext } from "../engine.js";
-import { Confusion } from "./confusion.js";
-import { EngineDays } from "./engineDays.js";
+import { DayTally } from "./dayTally.js";
 import { OpenEvents } from "./openEvents.js";
 import { resolveAipsOptions, type AipsOptions } from "./options.js";
 import { PairSignals } from "./pairSignals.js";
 import { emptyCounters, type AipsPartial } from "./partial.js";
 import { RecentIds } from "./recentIds.js";
 import { classify, Signal } from "./signals.js";
-import { TruthDays } from "./truthDays.js";
+import { TruthRing } from "./truthRing.js";
+import { paddedBytes } from "./wordScan.js";
 
 /**
  * The AIPS engine for one shard.
@@ -35,9 +35,10 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   private readonly signals: PairSignals;
   private readonly open = new OpenEvents();
   private readonly ids = new RecentIds();
-  private readonly engineDays: EngineDays;
-  private readonly truthDays: TruthDays;
-  private readonly confusion: Confusion;
+  /** Derived states of the latest snapshot (inference output). */
+  private readonly states: Uint8Array;
+  private readonly truth: TruthRing;
+  private readonly tally: DayTally;
   private readonly counters = emptyCounters();
   /** Days ended but not yet snapshotted, oldest first, with their end tick. */
   private readonly pending: { day: number; at: number }[] = [];
@@ -49,9 +50,9 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     this.brandCount = ctx.world.brands.count;
     const pairs = ctx.shard.userCount * this.brandCount;
     this.signals = new PairSignals(pairs, this.o);
-    this.engineDays = new EngineDays(this.signals, this.brandCount);
-    this.truthDays = new TruthDays(pairs, this.brandCount, this.o.lagDays);
-    this.confusion = new Confusion(ctx.world.brands.category, ctx.world.categories.names.length);
+    this.states = paddedBytes(pairs);
+    this.truth = new TruthRing(pairs, this.o.lagDays);
+    this.tally = new DayTally(pairs, ctx.world.brands.category, ctx.world.categories.names.length);
   }
 
   consume(batch: ObservedBatch): void {
@@ -83,7 +84,7 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   }
 
   endOfDay(day: number, dayEndMs: number, latent: LatentAips): void {
-    this.truthDays.record(day, latent.state);
+    this.truth.record(day, latent.state);
     this.pending.push({ day, at: this.tickOf(dayEndMs) });
     while (this.pending.length > 0 && this.pending[0]!.day <= day - this.o.lagDays) this.snapshot();
   }
@@ -91,23 +92,16 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   finish(): AipsPartial {
     while (this.pending.length > 0) this.snapshot();
     this.counters.afterEnd = this.open.size;
-    return {
-      brandCount: this.brandCount,
-      engineCounts: this.engineDays.counts,
-      truthCounts: this.truthDays.counts,
-      truthNewTi: this.truthDays.newTi,
-      flows: this.engineDays.flows,
-      confusion: this.confusion.counts,
-      counters: this.counters,
-    };
+    const { engineCounts, truthCounts, truthNewTi, flows, confusion } = this.tally;
+    return { brandCount: this.brandCount, engineCounts, truthCounts, truthNewTi, flows, confusion, counters: this.counters };
   }
 
   private snapshot(): void {
     const { day, at } = this.pending.shift()!;
     this.open.foldBefore(at, this.signals);
     this.closedBefore = at;
-    const engine = this.engineDays.take(day, at);
-    this.confusion.add(this.truthDays.stateOn(day), engine);
+    this.signals.deriveAll(at, this.states);
+    this.tally.add(day, this.states, this.truth.stateOn(day), this.truth.stateOn(day - 1));
   }
 
   /** Whole seconds since the run's start, plus one (0 is "never" in the pair memory). */
