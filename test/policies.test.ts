@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScenarioInput } from "../src/config/schema.js";
+import { CATEGORY_NAMES, type ScenarioInput } from "../src/config/schema.js";
 import { Channel, Kind, Platform } from "../src/events/enums.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
@@ -16,7 +16,7 @@ function scenario(policy: ScenarioInput["policy"], days = 40) {
   });
 }
 
-const ALL_CATEGORIES = ["beauty", "fashion", "home", "fmcg", "appliances_3c", "baby", "sports_outdoor", "health"];
+const ALL_CATEGORIES = [...CATEGORY_NAMES];
 
 describe("link policies", () => {
   it("closed: the platform observes ~no off-platform purchase while true off-platform purchases exist", () => {
@@ -55,7 +55,7 @@ describe("link policies", () => {
   });
 
   it("a 30-day window sees more link purchases than a 7-day window", () => {
-    const observed = (windowDays: number) => {
+    const observed = (windowDays: 7 | 15 | 30) => {
       const { events: e } = simulateShardInMemory(scenario({ type: "redcat", redcat: { windowDays, categories: ALL_CATEGORIES } }, 60));
       let n = 0;
       for (let i = 0; i < e.length; i++) if (e.kind[i] === Kind.purchase && e.channel[i] === Channel.link && e.duplicate[i] === 0) n += e.observed[i]!;
