@@ -1,0 +1,119 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compareResults, type Comparable } from "../src/bench/compare.js";
+import { resolvePlan } from "../src/bench/plan.js";
+import { runCli, tempDir } from "./helpers.js";
+
+/** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
+function result(ratios: Record<string, number>, rme = 2): Comparable {
+  return { calibration: { rme }, suites: Object.entries(ratios).map(([name, vsCalibration]) => ({ name, vsCalibration, rme })) };
+}
+
+describe("the regression gate (compareResults)", () => {
+  const base = result({ generate: 0.03, engines: 0.015, "markov-solve": 0.028 });
+
+  it("passes a result compared with itself", () => {
+    const c = compareResults(base, base, 25);
+    expect(c.failed).toBe(false);
+    expect(c.rows.map((r) => r.verdict)).toEqual(["ok", "ok", "ok"]);
+  });
+
+  it("fails when the baseline was twice as fast, naming only the suite that dropped", () => {
+    const doctored = result({ generate: 0.06, engines: 0.015, "markov-solve": 0.028 });
+    const c = compareResults(doctored, base, 25);
+    expect(c.failed).toBe(true);
+    expect(c.rows.find((r) => r.suite === "generate")).toMatchObject({ verdict: "regressed", change: -0.5 });
+    expect(c.rows.filter((r) => r.verdict === "regressed")).toHaveLength(1);
+  });
+
+  it("widens the allowed drop by the combined noise of both runs", () => {
+    const now = result({ generate: 0.0195 });
+    // A 35 % drop: beyond 25 % + the noise of four 2 % margins (4 %), within 25 % + four 15 % margins (30 %).
+    const quiet = compareResults(result({ generate: 0.03 }), now, 25);
+    expect(quiet.rows[0]).toMatchObject({ verdict: "regressed" });
+    expect(quiet.rows[0]!.noise).toBeCloseTo(0.04, 10);
+    const noisyOld = compareResults(result({ generate: 0.03 }, 15), result({ generate: 0.0195 }, 15), 25);
+    expect(noisyOld.rows[0]).toMatchObject({ verdict: "slower, within noise" });
+    expect(noisyOld.rows[0]!.allowedDrop).toBeCloseTo(0.55, 10);
+    expect(noisyOld.failed).toBe(false);
+  });
+
+  it("reports faster suites and leaves suites found in one result only unjudged", () => {
+    const c = compareResults(result({ generate: 0.03, "arrow-write": 0.02 }), result({ generate: 0.05, engines: 0.01 }), 25);
+    expect(c.rows).toEqual([expect.objectContaining({ suite: "generate", verdict: "faster" })]);
+    expect(c.unmatched.sort()).toEqual(["arrow-write", "engines"]);
+    expect(c.failed).toBe(false);
+  });
+});
+
+describe("bench plans", () => {
+  it("run every suite in full, leave scaling out of --quick unless named, and always try 1 and 2 workers", () => {
+    expect(resolvePlan(false, undefined, 1).suites).toContain("scaling");
+    expect(resolvePlan(true, undefined, 8).suites).not.toContain("scaling");
+    expect(resolvePlan(true, ["scaling", "generate"], 8).suites).toEqual(["generate", "scaling"]);
+    expect(resolvePlan(false, undefined, 1).scaling.workers).toEqual([1, 2]);
+    expect(resolvePlan(false, undefined, 4).scaling.workers).toEqual([1, 2, 4]);
+  });
+});
+
+describe("zhongcao bench (CLI)", () => {
+  const dir = tempDir("zhongcao-bench-test-");
+  afterAll(() => dir.cleanup());
+  const saved = join(dir.path, "markov.json");
+  const quick = ["bench", "--quick", "--suite", "markov-solve"];
+  let badFiles = 0;
+
+  it("saves a quick result, passes against itself, and exits 3 against a copy doctored to be 2× faster", async () => {
+    const first = await runCli([...quick, "--save", saved]);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const report = JSON.parse(readFileSync(saved, "utf8")) as { suites: { name: string; samples: number; perSecond: number; vsCalibration: number; meanMs: number }[] };
+    expect(report.suites.map((s) => s.name)).toEqual(["markov-solve"]);
+    expect(report.suites[0]!.samples).toBeGreaterThan(1);
+
+    const again = await runCli([...quick, "--compare", saved]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
+
+    const doctored = join(dir.path, "doctored.json");
+    for (const s of report.suites) Object.assign(s, { perSecond: 2 * s.perSecond, vsCalibration: 2 * s.vsCalibration, meanMs: s.meanMs / 2 });
+    writeFileSync(doctored, JSON.stringify(report));
+    // A tighter threshold keeps the 50 % drop beyond threshold + noise even on a busy machine.
+    const gated = await runCli([...quick, "--compare", doctored, "--threshold", "10"]);
+    expect(gated.code).toBe(3);
+    expect(gated.stdout).toMatch(/markov-solve .* regressed\n/);
+    expect(gated.stderr).toMatch(/markov-solve regressed/);
+  });
+
+  it.each([
+    ["a missing file", null, /cannot read \(ENOENT\)/],
+    ["a file that is not JSON", "{ nope", /not JSON/],
+    ["JSON that is not a bench result", JSON.stringify({ tool: "zhongcao", suites: 3 }), /not a zhongcao bench result[\s\S]*suites: /],
+    ["a result with a single sample", JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, samples: 1, rme: 0, perSecond: 1 }] }), /several samples/],
+  ])("exits 2 before timing anything when --compare names %s", async (_what, content, message) => {
+    const file = join(dir.path, `bad-${++badFiles}.json`);
+    if (content !== null) writeFileSync(file, content);
+    const r = await runCli([...quick, "--compare", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe("");
+  });
+
+  it("rejects an unknown suite with exit 2", async () => {
+    const r = await runCli(["bench", "--suite", "nope"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope/);
+  });
+});
+
+function minimal() {
+  return {
+    tool: "zhongcao",
+    format: 1,
+    date: "2026-01-01T00:00:00.000Z",
+    quick: true,
+    machine: { cpu: "x", cores: 2, node: "v20" },
+    calibration: { samples: 10, rme: 1, perSecond: 1e8 },
+  };
+}
