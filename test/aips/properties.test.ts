@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AipsPartial } from "../../src/engines/aips/partial.js";
 import { AIPS_STATES, KINDS } from "../../src/events/enums.js";
 import { notesOf, run, setup, type Ev } from "./helpers.js";
+import { oracleCounts } from "./oracle.js";
 
 const USERS = 3;
 const BRANDS = 3;
@@ -73,6 +74,17 @@ function flow(p: AipsPartial, day: number, brand: number, from: number, to: numb
 }
 
 describe("AIPS invariants", () => {
+  it("matches a direct evaluation of the rules over all events, every day", () => {
+    fc.assert(
+      fc.property(mixed, (events) => {
+        const p = run(s, inOrder(events), DAYS);
+        for (let day = 0; day < DAYS; day++) expect(p.engineCounts[day]).toEqual(oracleCounts(events, day, BRANDS, s.world, { ...s.scenario.aips }));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+
   it("counts every user who ever had a signal for a brand in exactly one state of it, every day", () => {
     fc.assert(
       fc.property(mixed, (events) => {

@@ -1,7 +1,6 @@
 import { AipsState } from "../../events/enums.js";
 import type { AipsOptions } from "./options.js";
 import { Signal } from "./signals.js";
-import { paddedBytes, wordsOf } from "./wordScan.js";
 
 const { none, A, I, TI, P, S } = AipsState;
 
@@ -9,6 +8,14 @@ const { none, A, I, TI, P, S } = AipsState;
 export const MET = 8;
 /** Mask of the state code in a derived state. */
 export const STATE = 7;
+
+/** Field offsets in a pair's record. */
+const ANY = 0;
+const ENGAGE = 1;
+const STRONG = 2;
+const PURCHASE = 3;
+const SHARE = 4;
+const READS = 5;
 
 /**
  * Per (user, brand) pair: the latest time of each kind of signal, the first observed
@@ -22,95 +29,122 @@ export const STATE = 7;
  * out-of-order and duplicated delivery harmless.
  */
 export class PairSignals {
-  /** 1 once the pair has had a signal, in words for skipping untouched pairs. */
-  private readonly met: Uint8Array;
-  private readonly metWords: Uint32Array;
-  private readonly lastAny: Uint32Array;
-  private readonly lastEngage: Uint32Array;
-  private readonly lastStrong: Uint32Array;
-  private readonly firstPurchase: Uint32Array;
-  private readonly firstShare: Uint32Array;
-  /** `distinctReadsForTI` slots per pair: note id + 1 (0 = empty) and its latest read tick. */
-  private readonly readNote: Uint32Array;
-  private readonly readTick: Uint32Array;
+  /**
+   * After `stateAt`: the last tick at which the derived state still holds without new
+   * signals (its window's end), or 0 when only a new signal can change it.
+   */
+  holdsUntil = 0;
+  /**
+   * One record per pair, interleaved so a pair's fields share a cache line: the latest
+   * tick of any signal, engagement and strong signal, the first purchase and share, then
+   * `distinctReadsForTI` read slots of (note id + 1, latest read tick); 0 = none.
+   */
+  private readonly mem: Uint32Array;
+  private readonly stride: number;
   private readonly slots: number;
+  /** Pairs applied to since the last `drainChanged`, each listed once. */
+  private readonly isChanged: Uint8Array;
+  private changed: Uint32Array;
+  private changedCount = 0;
 
   constructor(
     readonly pairCount: number,
     private readonly o: AipsOptions,
   ) {
     this.slots = o.distinctReadsForTI;
-    this.met = paddedBytes(pairCount);
-    this.metWords = wordsOf(this.met);
-    this.lastAny = new Uint32Array(pairCount);
-    this.lastEngage = new Uint32Array(pairCount);
-    this.lastStrong = new Uint32Array(pairCount);
-    this.firstPurchase = new Uint32Array(pairCount);
-    this.firstShare = new Uint32Array(pairCount);
-    this.readNote = new Uint32Array(pairCount * this.slots);
-    this.readTick = new Uint32Array(pairCount * this.slots);
+    this.stride = READS + 2 * this.slots;
+    this.mem = new Uint32Array(pairCount * this.stride);
+    this.isChanged = new Uint8Array(pairCount);
+    this.changed = new Uint32Array(1024);
   }
 
   apply(pair: number, tick: number, flags: number, note: number): void {
-    this.met[pair] = 1;
-    if (tick > this.lastAny[pair]!) this.lastAny[pair] = tick;
-    if (flags & Signal.engage && tick > this.lastEngage[pair]!) this.lastEngage[pair] = tick;
-    if (flags & Signal.strong && tick > this.lastStrong[pair]!) this.lastStrong[pair] = tick;
-    if (flags & Signal.read) this.read(pair, note, tick);
-    if (flags & Signal.purchase) minInto(this.firstPurchase, pair, tick);
-    if (flags & Signal.share) minInto(this.firstShare, pair, tick);
+    const m = this.mem;
+    const at = pair * this.stride;
+    if (tick > m[at + ANY]!) m[at + ANY] = tick;
+    if (flags & Signal.engage && tick > m[at + ENGAGE]!) m[at + ENGAGE] = tick;
+    if (flags & Signal.strong && tick > m[at + STRONG]!) m[at + STRONG] = tick;
+    if (flags & Signal.read) this.read(at, note, tick);
+    if (flags & Signal.purchase && (m[at + PURCHASE] === 0 || tick < m[at + PURCHASE]!)) m[at + PURCHASE] = tick;
+    if (flags & Signal.share && (m[at + SHARE] === 0 || tick < m[at + SHARE]!)) m[at + SHARE] = tick;
+    if (this.isChanged[pair] === 0) this.markChanged(pair);
+  }
+
+  /** Calls `visit` for every pair applied to since the last call, in pair order, then forgets them. */
+  drainChanged(visit: (pair: number) => void): void {
+    // Pair order walks the records forwards instead of jumping about.
+    this.changed.subarray(0, this.changedCount).sort();
+    for (let i = 0; i < this.changedCount; i++) {
+      const pair = this.changed[i]!;
+      this.isChanged[pair] = 0;
+      visit(pair);
+    }
+    this.changedCount = 0;
   }
 
   /**
-   * The state of every pair at snapshot tick `at`, written into `out` with the MET bit
-   * on pairs that had a signal; `out` is the previous snapshot's array (untouched pairs
-   * stay 0). Every applied event must be earlier than `at`. P and S never decay; TI needs a strong signal (or
-   * enough distinct reads) within the TI window; I needs engagement within the interest
-   * decay; A needs any signal within the awareness decay.
+   * The pair's state at snapshot tick `at`, with the MET bit once it had a signal (0
+   * before); sets `holdsUntil`. Every applied event must be earlier than `at`. P and S
+   * never decay; TI needs a strong signal (or enough distinct reads) within the TI
+   * window; I needs engagement within the interest decay; A needs any signal within the
+   * awareness decay.
    */
-  deriveAll(at: number, out: Uint8Array): void {
-    // Cut-offs of at least 1 make "never" (0) fail every test.
-    const tiCut = Math.max(1, at - this.o.tiWindowSeconds);
-    const iCut = Math.max(1, at - this.o.interestDecaySeconds);
-    const aCut = Math.max(1, at - this.o.awarenessDecaySeconds);
-    for (let w = 0; w < this.metWords.length; w++) {
-      if (this.metWords[w] === 0) continue;
-      for (let pair = w << 2; pair < (w << 2) + 4; pair++) {
-        if (this.met[pair] === 0) continue;
-        if (this.firstPurchase[pair] !== 0) out[pair] = MET | (this.firstShare[pair] !== 0 ? S : P);
-        else if (this.lastStrong[pair]! >= tiCut || this.readsSince(pair, tiCut)) out[pair] = MET | TI;
-        else if (this.lastEngage[pair]! >= iCut) out[pair] = MET | I;
-        else out[pair] = MET | (this.lastAny[pair]! >= aCut ? A : none);
-      }
-    }
+  stateAt(pair: number, at: number): number {
+    this.holdsUntil = 0;
+    const m = this.mem;
+    const base = pair * this.stride;
+    const any = m[base + ANY]!;
+    if (any === 0) return 0;
+    if (m[base + PURCHASE] !== 0) return MET | (m[base + SHARE] !== 0 ? S : P);
+    const strong = Math.max(m[base + STRONG]!, this.oldestRecentRead(base));
+    if (strong !== 0 && strong >= at - this.o.tiWindowSeconds) return this.holds(TI, strong + this.o.tiWindowSeconds);
+    const engage = m[base + ENGAGE]!;
+    if (engage !== 0 && engage >= at - this.o.interestDecaySeconds) return this.holds(I, engage + this.o.interestDecaySeconds);
+    if (any >= at - this.o.awarenessDecaySeconds) return this.holds(A, any + this.o.awarenessDecaySeconds);
+    return MET | none;
+  }
+
+  private holds(state: number, until: number): number {
+    this.holdsUntil = until;
+    return MET | state;
   }
 
   /** Keeps the `slots` distinct notes with the latest reads (top-N of per-note latest read). */
-  private read(pair: number, note: number, tick: number): void {
+  private read(base: number, note: number, tick: number): void {
+    const m = this.mem;
     const key = note + 1;
-    const base = pair * this.slots;
-    let oldest = base;
-    for (let i = base; i < base + this.slots; i++) {
-      if (this.readNote[i] === key) {
-        if (tick > this.readTick[i]!) this.readTick[i] = tick;
+    const first = base + READS;
+    const end = first + 2 * this.slots;
+    let oldest = first;
+    for (let i = first; i < end; i += 2) {
+      if (m[i] === key) {
+        if (tick > m[i + 1]!) m[i + 1] = tick;
         return;
       }
-      if (this.readTick[i]! < this.readTick[oldest]!) oldest = i;
+      if (m[i + 1]! < m[oldest + 1]!) oldest = i;
     }
-    if (tick > this.readTick[oldest]!) {
-      this.readNote[oldest] = key;
-      this.readTick[oldest] = tick;
+    if (tick > m[oldest + 1]!) {
+      m[oldest] = key;
+      m[oldest + 1] = tick;
     }
   }
 
-  /** All slots hold reads at or after `cut`: that many distinct notes were read since. */
-  private readsSince(pair: number, cut: number): boolean {
-    const base = pair * this.slots;
-    for (let i = base; i < base + this.slots; i++) if (this.readTick[i]! < cut) return false;
-    return true;
+  /** The oldest of the slots' reads: `slots` distinct notes were read since then (0 = fewer). */
+  private oldestRecentRead(base: number): number {
+    const m = this.mem;
+    const first = base + READS;
+    let oldest = m[first + 1]!;
+    for (let i = first + 2; i < first + 2 * this.slots; i += 2) oldest = Math.min(oldest, m[i + 1]!);
+    return oldest;
   }
-}
 
-function minInto(a: Uint32Array, i: number, tick: number): void {
-  if (a[i] === 0 || tick < a[i]!) a[i] = tick;
+  private markChanged(pair: number): void {
+    this.isChanged[pair] = 1;
+    if (this.changedCount === this.changed.length) {
+      const grown = new Uint32Array(Math.min(this.pairCount, this.changed.length * 2));
+      grown.set(this.changed);
+      this.changed = grown;
+    }
+    this.changed[this.changedCount++] = pair;
+  }
 }

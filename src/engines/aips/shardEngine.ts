@@ -2,6 +2,7 @@ import type { ObservedBatch } from "../../pipeline/deliver.js";
 import type { LatentAips } from "../../sim/aipsTruth.js";
 import type { ShardEngine, ShardEngineContext } from "../engine.js";
 import { DayTally } from "./dayTally.js";
+import { DerivedStates } from "./derivedStates.js";
 import { OpenEvents } from "./openEvents.js";
 import { resolveAipsOptions, type AipsOptions } from "./options.js";
 import { PairSignals } from "./pairSignals.js";
@@ -9,7 +10,6 @@ import { emptyCounters, type AipsPartial } from "./partial.js";
 import { RecentIds } from "./recentIds.js";
 import { classify, Signal } from "./signals.js";
 import { TruthRing } from "./truthRing.js";
-import { paddedBytes } from "./wordScan.js";
 
 /**
  * The AIPS engine for one shard.
@@ -35,8 +35,7 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   private readonly signals: PairSignals;
   private readonly open = new OpenEvents();
   private readonly ids = new RecentIds();
-  /** Derived states of the latest snapshot (inference output). */
-  private readonly states: Uint8Array;
+  private readonly derived: DerivedStates;
   private readonly truth: TruthRing;
   private readonly tally: DayTally;
   private readonly counters = emptyCounters();
@@ -50,7 +49,7 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     this.brandCount = ctx.world.brands.count;
     const pairs = ctx.shard.userCount * this.brandCount;
     this.signals = new PairSignals(pairs, this.o);
-    this.states = paddedBytes(pairs);
+    this.derived = new DerivedStates(this.signals);
     this.truth = new TruthRing(pairs, this.o.lagDays);
     this.tally = new DayTally(pairs, ctx.world.brands.category, ctx.world.categories.names.length);
   }
@@ -100,8 +99,8 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     const { day, at } = this.pending.shift()!;
     this.open.foldBefore(at, this.signals);
     this.closedBefore = at;
-    this.signals.deriveAll(at, this.states);
-    this.tally.add(day, this.states, this.truth.stateOn(day), this.truth.stateOn(day - 1));
+    this.derived.update(day, at);
+    this.tally.add(day, this.derived.states, this.truth.stateOn(day), this.truth.stateOn(day - 1));
   }
 
   /** Whole seconds since the run's start, plus one (0 is "never" in the pair memory). */
