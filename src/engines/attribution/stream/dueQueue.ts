@@ -7,10 +7,6 @@ export class DueQueue {
   private readonly due: number[] = [];
   private readonly key: number[] = [];
 
-  get size(): number {
-    return this.due.length;
-  }
-
   /** Due time of the first entry; Infinity when empty. */
   peek(): number {
     return this.due[0] ?? Infinity;

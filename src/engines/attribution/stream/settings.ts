@@ -17,7 +17,7 @@ export interface StreamAttributionSettings extends JourneySettings {
 }
 
 export const DEFAULT_LOOKBACK_DAYS = 30;
-export const DEFAULT_ALLOWED_LATENESS_HOURS = 48;
+const DEFAULT_ALLOWED_LATENESS_HOURS = 48;
 const DEFAULT_HALF_LIFE_DAYS = 7;
 const DEFAULT_CID_WINDOW_DAYS = 7;
 

@@ -8,7 +8,7 @@ import { Kind } from "../../../events/enums.js";
  * the creator, not the brand), as are retail steps after a link click (store visit,
  * add to cart: the link click already stands for them) and post-purchase shares.
  */
-export const TOUCH_KINDS = [
+const TOUCH_KINDS = [
   Kind.read,
   Kind.like,
   Kind.collect,
