@@ -3,12 +3,17 @@ import { AipsState } from "../events/enums.js";
 import { DAY_MS } from "./kernel.js";
 
 const { none, A, I, TI, P, S } = AipsState;
+const STATES = 6;
 
 /**
  * The latent AIPS state of every (user, brand) pair in a shard: the truth the AIPS
  * engine is scored against. It moves on *true* events (including purchases the platform
  * never sees) and on a hidden conviction draw, so it is not a replay of any rule set an
  * engine could apply to observed signals.
+ *
+ * Counts per (brand, state) are kept incrementally, and decay is checked only for pairs
+ * whose earliest possible decay falls on the day being closed (a day-bucketed wheel), so
+ * closing a day costs the pairs that may change, not every pair of the shard.
  */
 export class LatentAips {
   readonly state: Uint8Array;
@@ -16,6 +21,12 @@ export class LatentAips {
   private readonly lastStrong: Float64Array;
   private readonly reads: Uint8Array;
   private readonly cfg: Scenario["aipsTruth"];
+  private readonly startMs: number;
+  /** Users per (brand, state) right now. */
+  private readonly counts: Float64Array;
+  /** Day whose end must re-check the pair (-1: none scheduled). */
+  private readonly checkDay: Int32Array;
+  private readonly wheel = new Map<number, number[]>();
 
   constructor(
     pairCount: number,
@@ -23,22 +34,28 @@ export class LatentAips {
     private readonly brandCount: number,
   ) {
     this.cfg = scenario.aipsTruth;
+    this.startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
     this.state = new Uint8Array(pairCount);
     this.lastSignal = new Float64Array(pairCount);
     this.lastStrong = new Float64Array(pairCount);
     this.reads = new Uint8Array(pairCount);
+    this.checkDay = new Int32Array(pairCount).fill(-1);
+    this.counts = new Float64Array(brandCount * STATES);
+    for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;
   }
 
   exposure(pair: number, t: number): void {
-    if (this.state[pair] === none) this.state[pair] = A;
+    if (this.state[pair] === none) this.set(pair, A);
     this.lastSignal[pair] = t;
+    this.scheduleBy(pair, t + this.cfg.awarenessDecayDays * DAY_MS);
   }
 
   /** A light signal (read, like); enough reads of the brand make true interest. */
   light(pair: number, t: number): void {
     const s = this.state[pair]!;
-    if (s < I) this.state[pair] = I;
+    if (s < I) this.set(pair, I);
     this.lastSignal[pair] = t;
+    this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (s <= TI && this.reads[pair]! < 255 && ++this.reads[pair]! >= this.cfg.readsForTrueInterest) {
       this.promoteToTrueInterest(pair, t);
     }
@@ -46,45 +63,77 @@ export class LatentAips {
 
   /** A strong signal; `convinced` is the hidden draw of whether it reflects real interest. */
   strong(pair: number, t: number, convinced: boolean): void {
-    if (this.state[pair]! < I) this.state[pair] = I;
+    if (this.state[pair]! < I) this.set(pair, I);
     this.lastSignal[pair] = t;
+    this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (convinced) this.promoteToTrueInterest(pair, t);
   }
 
   private promoteToTrueInterest(pair: number, t: number): void {
-    if (this.state[pair]! < TI) this.state[pair] = TI;
-    if (this.state[pair] === TI) this.lastStrong[pair] = t;
+    if (this.state[pair]! < TI) this.set(pair, TI);
+    if (this.state[pair] === TI) {
+      this.lastStrong[pair] = t;
+      this.scheduleBy(pair, t + this.cfg.tiWindowDays * DAY_MS);
+    }
   }
 
   purchase(pair: number, t: number): void {
-    if (this.state[pair]! < P) this.state[pair] = P;
+    if (this.state[pair]! < P) this.set(pair, P);
     this.lastSignal[pair] = t;
   }
 
   postPurchaseShare(pair: number, t: number): void {
-    this.state[pair] = S;
+    this.set(pair, S);
     this.lastSignal[pair] = t;
   }
 
-  /** Applies decay as of `t` (end of a day) and adds state counts per brand into `counts[brand*6+state]`. */
-  endOfDay(t: number, counts: Float64Array): void {
-    const { tiWindowDays, interestDecayDays, awarenessDecayDays } = this.cfg;
-    const tiCut = t - tiWindowDays * DAY_MS;
-    const iCut = t - interestDecayDays * DAY_MS;
-    const aCut = t - awarenessDecayDays * DAY_MS;
-    const b = this.brandCount;
-    const state = this.state;
-    for (let pair = 0, brand = 0; pair < state.length; pair++, brand = brand + 1 === b ? 0 : brand + 1) {
-      let s = state[pair]!;
-      if (s === none) continue;
-      if (s === TI && this.lastStrong[pair]! < tiCut) {
-        s = I;
-        this.reads[pair] = 0;
-      }
-      if (s === I && this.lastSignal[pair]! < iCut) s = A;
-      if (s === A && this.lastSignal[pair]! < aCut) s = none;
-      state[pair] = s;
-      counts[brand * 6 + s]!++;
+  /**
+   * Closes day `day` (its end is `t`): applies every decay due by then and adds the
+   * state counts per brand into `out[brand * 6 + state]`.
+   */
+  endOfDay(day: number, t: number, out: Float64Array): void {
+    const due = this.wheel.get(day);
+    if (due) {
+      this.wheel.delete(day);
+      for (const pair of due) if (this.checkDay[pair] === day) this.decay(pair, t);
     }
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + this.counts[i]!;
+  }
+
+  private decay(pair: number, t: number): void {
+    this.checkDay[pair] = -1;
+    const { tiWindowDays, interestDecayDays, awarenessDecayDays } = this.cfg;
+    let s = this.state[pair]!;
+    if (s === TI && this.lastStrong[pair]! < t - tiWindowDays * DAY_MS) {
+      s = I;
+      this.reads[pair] = 0;
+    }
+    if (s === I && this.lastSignal[pair]! < t - interestDecayDays * DAY_MS) s = A;
+    if (s === A && this.lastSignal[pair]! < t - awarenessDecayDays * DAY_MS) s = none;
+    this.set(pair, s);
+    // Purchase states do not decay; the others wait for their next possible decay.
+    if (s === TI) this.scheduleBy(pair, this.lastStrong[pair]! + tiWindowDays * DAY_MS);
+    else if (s === I) this.scheduleBy(pair, this.lastSignal[pair]! + interestDecayDays * DAY_MS);
+    else if (s === A) this.scheduleBy(pair, this.lastSignal[pair]! + awarenessDecayDays * DAY_MS);
+  }
+
+  private set(pair: number, s: number): void {
+    const old = this.state[pair]!;
+    if (old === s) return;
+    const base = (pair % this.brandCount) * STATES;
+    this.counts[base + old]!--;
+    this.counts[base + s]!++;
+    this.state[pair] = s;
+  }
+
+  /** Makes sure the pair is checked at the end of the day in which `dueMs` falls, or earlier. */
+  private scheduleBy(pair: number, dueMs: number): void {
+    const day = Math.floor((dueMs - this.startMs) / DAY_MS);
+    const current = this.checkDay[pair]!;
+    if (current !== -1 && current <= day) return;
+    this.checkDay[pair] = day;
+    let bucket = this.wheel.get(day);
+    if (!bucket) this.wheel.set(day, (bucket = []));
+    bucket.push(pair);
   }
 }

@@ -140,7 +140,7 @@ export class ShardSimulator {
     for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
     this.runScheduled(dayStart + DAY_MS);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);
-    this.latent.endOfDay(dayStart + DAY_MS, counts);
+    this.latent.endOfDay(day, dayStart + DAY_MS, counts);
     this.aipsDaily.push(counts);
     return this.builder.takeSortedByTime(dayStart);
   }
