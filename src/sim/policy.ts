@@ -80,7 +80,7 @@ export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
   const regimes =
     p.type === "timeline"
       ? p.switches.map((sw, i) => resolveRegime(sw.policy, i === 0 ? -Infinity : Date.parse(`${sw.from}T00:00:00Z`), world))
-      : [resolveRegime(p as RegimeConfig, -Infinity, world)];
+      : [resolveRegime(p, -Infinity, world)];
   const anyEligible = new Uint8Array(world.brands.count);
   for (const r of regimes) for (let b = 0; b < anyEligible.length; b++) anyEligible[b] = anyEligible[b]! | r.redcatEligible[b]!;
   return {

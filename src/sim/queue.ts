@@ -1,3 +1,5 @@
+import { grown } from "../events/grow.js";
+
 /**
  * Event-time priority queue for scheduled future events (purchase candidates,
  * post-purchase shares). A binary min-heap of slot indices over typed-array payloads:
@@ -43,11 +45,7 @@ export class ScheduledQueue {
   }
 
   commit(slot: number): void {
-    if (this.size === this.heap.length) {
-      const h = new Int32Array(this.heap.length * 2);
-      h.set(this.heap);
-      this.heap = h;
-    }
+    if (this.size === this.heap.length) this.heap = grown(this.heap, this.heap.length * 2);
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -95,11 +93,7 @@ export class ScheduledQueue {
 
   private grow(): void {
     const n = this.time.length * 2;
-    const grow = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
+    const grow = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T): T => grown(a, n);
     this.time = grow(this.time);
     this.seq = grow(this.seq);
     this.type = grow(this.type);

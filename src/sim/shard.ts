@@ -31,19 +31,6 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
 
-/** Touch kinds that can plant a purchase, in the order of the scenario's `touchMass` keys. */
-const MASS_KINDS = [
-  "read",
-  "like",
-  "collect",
-  "comment",
-  "ask_for_link",
-  "share",
-  "search",
-  "ad_click",
-  "link_click",
-  "blue_link_click",
-] as const;
 
 /**
  * Simulates one shard day by day. Each day: (1) user behaviour in the app, which plants
@@ -115,7 +102,8 @@ export class ShardSimulator {
     this.links = new KeyedRandom(streamSeed(s.seed, "links"));
     this.regime = policy.regimes[0]!;
     this.convictionStream = streamSeed(s.seed, "aips.conviction");
-    for (const kind of MASS_KINDS) this.massByKind[Kind[kind]] = s.purchase.touchMass[kind];
+    // Touch kinds that can plant a purchase are exactly the scenario's `touchMass` keys.
+    for (const [kind, mass] of Object.entries(s.purchase.touchMass)) this.massByKind[Kind[kind as keyof typeof Kind]] = mass;
     const m = s.purchase.stateMultiplier;
     this.stateMultiplier.set([m.none, m.A, m.I, m.TI, m.P, m.S]);
     const spd = s.population.sessionsPerDay;
@@ -277,7 +265,7 @@ export class ShardSimulator {
     this.lastLinkClickTime[pair] = c.time[link]!;
     this.lastLinkStore[pair] = store;
     this.touch(pair, link, Kind.link_click, Channel.link, true);
-    const rng = this.links.reset(this.shard.firstUser + u, c.time[link]!, Kind.store_visit);
+    const rng = this.links.reset(this.shard.firstUser + u, c.time[link], Kind.store_visit);
     t += 4 * SECOND;
     c.note[this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, store, clickId)] = note;
     if (rng.chance(this.s.behaviour.addToCartAfterVisit)) {

@@ -1,3 +1,5 @@
+import { grown } from "../events/grow.js";
+
 /**
  * The last few purchase-relevant touches of each (user, brand) pair, kept so a purchase
  * can split its true credit over the intensity terms alive at that moment. Rings are
@@ -53,11 +55,7 @@ export class TouchHistory {
   private grow(): void {
     const rings = Math.max(1024, this.capacity * 2);
     const slots = rings * TOUCHES_PER_PAIR;
-    const grow = <T extends Float64Array | Float32Array | Uint8Array>(a: T, n: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
+    const grow = grown;
     this.cursor = grow(this.cursor, rings);
     this.filled = grow(this.filled, rings);
     this.id = grow(this.id, slots);

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers.js";
 import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
 
 const HEADER = "path;total_conversions;total_conversion_value;total_null";
@@ -21,26 +21,7 @@ async function csv(name: string, lines: readonly string[]): Promise<string> {
   return file;
 }
 
-/** Runs the CLI in-process and captures what it writes. */
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (argv: readonly string[]) => runCli([...argv]);
 
 const GOOD = [HEADER, "feed > search > feed;1;10;1", "feed > feed > ad;2;40;0", "search;1;6;1", "shop > search;0;0;2"];
 
