@@ -1,13 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { bracket } from "../src/bench/brackets.js";
 import { compareResults, type Comparable } from "../src/bench/compare.js";
+import type { Measurement } from "../src/bench/measure.js";
 import { resolvePlan } from "../src/bench/plan.js";
 import { runCli, tempDir } from "./helpers.js";
 
 /** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
 function result(ratios: Record<string, number>, rme = 2): Comparable {
-  return { calibration: { rme }, suites: Object.entries(ratios).map(([name, vsCalibration]) => ({ name, vsCalibration, rme })) };
+  return { suites: Object.entries(ratios).map(([name, vsCalibration]) => ({ name, vsCalibration, rme, calibration: { rme } })) };
 }
 
 describe("the regression gate (compareResults)", () => {
@@ -44,6 +46,19 @@ describe("the regression gate (compareResults)", () => {
     expect(c.rows).toEqual([expect.objectContaining({ suite: "generate", verdict: "faster" })]);
     expect(c.unmatched.sort()).toEqual(["arrow-write", "engines"]);
     expect(c.failed).toBe(false);
+  });
+});
+
+describe("calibration brackets", () => {
+  const cal = (perSecond: number, rme: number): Measurement => ({ samples: 100, meanMs: 1, sdMs: 0.1, rme, unitsPerOp: perSecond / 1000, perSecond });
+
+  it("average the calibrations before and after a suite and widen the margin by the drift between them", () => {
+    const steady = bracket(cal(100e6, 3), cal(100e6, 4));
+    expect(steady.perSecond).toBe(100e6);
+    expect(steady.rme).toBeCloseTo(2.5, 10);
+    const drifting = bracket(cal(80e6, 3), cal(120e6, 4));
+    expect(drifting.perSecond).toBe(100e6);
+    expect(drifting.rme).toBeCloseTo(Math.hypot(2.5, 20), 10);
   });
 });
 
@@ -90,7 +105,11 @@ describe("zhongcao bench (CLI)", () => {
     ["a missing file", null, /cannot read \(ENOENT\)/],
     ["a file that is not JSON", "{ nope", /not JSON/],
     ["JSON that is not a bench result", JSON.stringify({ tool: "zhongcao", suites: 3 }), /not a zhongcao bench result[\s\S]*suites: /],
-    ["a result with a single sample", JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, samples: 1, rme: 0, perSecond: 1 }] }), /several samples/],
+    [
+      "a result with a single sample",
+      JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, calibration: { rme: 1 }, samples: 1, rme: 0, perSecond: 1 }] }),
+      /several samples/,
+    ],
   ])("exits 2 before timing anything when --compare names %s", async (_what, content, message) => {
     const file = join(dir.path, `bad-${++badFiles}.json`);
     if (content !== null) writeFileSync(file, content);

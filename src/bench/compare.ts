@@ -1,7 +1,12 @@
 /** What the gate needs from a bench result (saved or fresh). */
 export interface Comparable {
-  readonly calibration: { readonly rme: number };
-  readonly suites: readonly { readonly name: string; readonly vsCalibration: number; readonly rme: number }[];
+  readonly suites: readonly {
+    readonly name: string;
+    readonly vsCalibration: number;
+    readonly rme: number;
+    /** Margin of the calibration the suite was divided by. */
+    readonly calibration: { readonly rme: number };
+  }[];
 }
 
 export type Verdict = "ok" | "faster" | "slower, within noise" | "regressed";
@@ -29,11 +34,11 @@ export interface Comparison {
 }
 
 /**
- * The regression gate. Each suite's calibrated ratio (suite per second ÷ calibration per
- * second, same run) is compared old vs new. A ratio's relative uncertainty is its two
- * means' relative margins of error in quadrature, and the change's is both ratios'
- * combined the same way; a suite fails only when it dropped by more than the threshold
- * plus that noise, so a noisy measurement must fall further before it counts.
+ * The regression gate. Each suite's calibrated ratio (suite per second ÷ the calibration
+ * measured around it) is compared old vs new. A ratio's relative uncertainty is the
+ * relative margins of its suite and its calibration in quadrature, and the change's is
+ * both ratios' combined the same way; a suite fails only when it dropped by more than the
+ * threshold plus that noise, so a noisy measurement must fall further before it counts.
  */
 export function compareResults(old: Comparable, now: Comparable, thresholdPct: number): Comparison {
   const threshold = thresholdPct / 100;
@@ -47,7 +52,7 @@ export function compareResults(old: Comparable, now: Comparable, thresholdPct: n
       unmatched.push(suite.name);
       continue;
     }
-    const noise = Math.hypot(suite.rme, now.calibration.rme, prior.rme, old.calibration.rme) / 100;
+    const noise = Math.hypot(suite.rme, suite.calibration.rme, prior.rme, prior.calibration.rme) / 100;
     const change = suite.vsCalibration / prior.vsCalibration - 1;
     const allowedDrop = threshold + noise;
     rows.push({ suite: suite.name, old: prior.vsCalibration, new: suite.vsCalibration, change, noise, allowedDrop, verdict: verdictOf(change, threshold, allowedDrop) });

@@ -22,6 +22,8 @@ export interface BenchPlan {
   /** One shard simulated in memory: the rows generate, engines, arrow-write, calibration and baseline share. */
   readonly fixture: RunSize;
   readonly sampling: Sampling;
+  /** The calibration, measured before the first suite and after every suite. */
+  readonly calibration: Sampling;
   readonly endToEnd: RunSize & { readonly sampling: Sampling };
   readonly markov: { readonly paths: number; readonly channels: number };
   readonly scaling: {
@@ -38,6 +40,7 @@ const FULL: Omit<BenchPlan, "suites"> = {
   quick: false,
   fixture: { users: 5_000, days: 20 },
   sampling: { warmups: 2, iterations: 10, timeMs: 3_000 },
+  calibration: { warmups: 2, iterations: 10, timeMs: 1_000 },
   endToEnd: { users: 20_000, days: 30, sampling: { warmups: 1, iterations: 5, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
   scaling: { size: { users: 20_000, days: 30 }, samples: 3, workers: [1, 2, 4, 8], flatness: { users: 10_000, days: 10 } },
@@ -47,6 +50,7 @@ const QUICK: Omit<BenchPlan, "suites"> = {
   quick: true,
   fixture: { users: 1_000, days: 10 },
   sampling: { warmups: 2, iterations: 8, timeMs: 800 },
+  calibration: { warmups: 2, iterations: 8, timeMs: 400 },
   endToEnd: { users: 2_000, days: 10, sampling: { warmups: 1, iterations: 6, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
   scaling: { size: { users: 20_000, days: 5 }, samples: 2, workers: [1, 2, 4, 8], flatness: { users: 10_000, days: 3 } },

@@ -1,5 +1,6 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { TOOL, VERSION } from "../version.js";
+import type { Normaliser } from "./brackets.js";
 import type { Measurement } from "./measure.js";
 import type { Flatness, ScalingResult } from "./suites/scaling.js";
 
@@ -9,15 +10,24 @@ export const REPORT_FORMAT = 1;
 export type Unit = "events" | "rows" | "paths";
 
 export interface Ratios {
-  /** Per second ÷ the calibration's rows per second, same run: the figure the gate compares. */
+  /** The calibration measured around this figure (just before and just after it). */
+  readonly calibration: Normaliser;
+  /** Per second ÷ that calibration's rows per second: the figure the gate compares. */
   readonly vsCalibration: number;
-  /** Per second ÷ the naive baseline's events per second, same run. */
+  /** Calibrated ratio ÷ the naive baseline's calibrated ratio. */
   readonly vsBaseline: number;
 }
 
 export interface SuiteResult extends Measurement, Ratios {
   readonly name: string;
   readonly unit: Unit;
+}
+
+/** The naive baseline, normalised by the calibration around it like any suite. */
+export interface BaselineResult extends Measurement {
+  readonly unit: "events";
+  readonly calibration: Normaliser;
+  readonly vsCalibration: number;
 }
 
 export interface ScalingRow extends Measurement, Ratios {
@@ -58,8 +68,9 @@ export interface BenchReport {
   readonly date: string;
   readonly quick: boolean;
   readonly machine: Machine;
+  /** Every calibration of the run pooled; suites are divided by their own bracket of it. */
   readonly calibration: Measurement & { readonly unit: "rows" };
-  readonly baseline: Measurement & { readonly unit: "events" };
+  readonly baseline: BaselineResult;
   readonly suites: SuiteResult[];
   readonly scaling?: ScalingReport;
   readonly targets: TargetCheck[];
@@ -76,22 +87,22 @@ export function machineInfo(): Machine {
   };
 }
 
-interface Refs {
-  readonly calibration: Measurement;
-  readonly baseline: Measurement;
+export function baselineResult(m: Measurement, calibration: Normaliser): BaselineResult {
+  return { ...m, unit: "events", calibration, vsCalibration: m.perSecond / calibration.perSecond };
 }
 
-function ratios(perSecond: number, refs: Refs): Ratios {
-  return { vsCalibration: perSecond / refs.calibration.perSecond, vsBaseline: perSecond / refs.baseline.perSecond };
+function ratios(perSecond: number, calibration: Normaliser, baseline: BaselineResult): Ratios {
+  const vsCalibration = perSecond / calibration.perSecond;
+  return { calibration, vsCalibration, vsBaseline: vsCalibration / baseline.vsCalibration };
 }
 
-export function suiteResult(name: string, unit: Unit, m: Measurement, refs: Refs): SuiteResult {
-  return { name, unit, ...m, ...ratios(m.perSecond, refs) };
+export function suiteResult(name: string, unit: Unit, m: Measurement, calibration: Normaliser, baseline: BaselineResult): SuiteResult {
+  return { name, unit, ...m, ...ratios(m.perSecond, calibration, baseline) };
 }
 
-export function scalingReport(s: ScalingResult, refs: Refs): ScalingReport {
+export function scalingReport(s: ScalingResult, calibration: Normaliser, baseline: BaselineResult): ScalingReport {
   const one = s.runs[0]?.perSecond ?? Number.NaN;
-  const rows = s.runs.map((r) => ({ ...r, ...ratios(r.perSecond, refs), speedup: r.perSecond / one }));
+  const rows = s.runs.map((r) => ({ ...r, ...ratios(r.perSecond, calibration, baseline), speedup: r.perSecond / one }));
   return { users: s.users, days: s.days, rows, flatness: s.flatness };
 }
 
@@ -112,7 +123,13 @@ export function targetChecks(suites: readonly SuiteResult[], scaling: ScalingRep
   return checks;
 }
 
-export function benchReport(quick: boolean, refs: Refs, suites: SuiteResult[], scaling: ScalingReport | undefined): BenchReport {
+export function benchReport(
+  quick: boolean,
+  calibration: Measurement,
+  baseline: BaselineResult,
+  suites: SuiteResult[],
+  scaling: ScalingReport | undefined,
+): BenchReport {
   return {
     tool: TOOL,
     version: VERSION,
@@ -120,8 +137,8 @@ export function benchReport(quick: boolean, refs: Refs, suites: SuiteResult[], s
     date: new Date().toISOString(),
     quick,
     machine: machineInfo(),
-    calibration: { ...refs.calibration, unit: "rows" },
-    baseline: { ...refs.baseline, unit: "events" },
+    calibration: { ...calibration, unit: "rows" },
+    baseline,
     suites,
     ...(scaling ? { scaling } : {}),
     targets: targetChecks(suites, scaling),

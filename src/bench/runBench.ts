@@ -1,7 +1,8 @@
+import { bracket, pooled, type Normaliser } from "./brackets.js";
 import { buildFixture } from "./fixture.js";
 import type { Measurement } from "./measure.js";
 import type { BenchPlan, SuiteName } from "./plan.js";
-import { benchReport, scalingReport, suiteResult, type BenchReport, type ScalingReport, type SuiteResult, type Unit } from "./report.js";
+import { baselineResult, benchReport, scalingReport, suiteResult, type BenchReport, type ScalingReport, type SuiteResult, type Unit } from "./report.js";
 import { arrowWriteSuite } from "./suites/arrowWrite.js";
 import { calibrationSuite } from "./suites/calibration.js";
 import { endToEndSuite } from "./suites/endToEnd.js";
@@ -12,18 +13,32 @@ import { naiveBaselineSuite } from "./suites/naiveBaseline.js";
 import { scalingSuite } from "./suites/scaling.js";
 
 /**
- * Runs a plan: the fixture, the calibration and the naive baseline always, then each
- * chosen suite in order; every figure gets its ratios to the two references.
+ * Runs a plan: the fixture, then the naive baseline and each chosen suite in turn, with
+ * the calibration measured before the first and after every one, so each is divided by
+ * the machine's speed at the time it ran rather than at the start of the run.
  * `onStage` names each stage as it starts (for a status line).
  */
 export async function runBench(plan: BenchPlan, onStage: (stage: string) => void = () => undefined): Promise<BenchReport> {
   onStage("fixture");
   const f = buildFixture(plan.fixture);
-  onStage("calibration");
-  const calibration = await calibrationSuite(f, plan.sampling);
-  onStage("naive-baseline");
-  const baseline = await naiveBaselineSuite(f, plan.sampling);
-  const refs = { calibration, baseline };
+  const calibrations: Measurement[] = [];
+  const calibrate = async () => {
+    onStage("calibration");
+    const m = await calibrationSuite(f, plan.calibration);
+    calibrations.push(m);
+    return m;
+  };
+  let before = await calibrate();
+  const bracketed = async <T>(stage: string, run: () => Promise<T>): Promise<[T, Normaliser]> => {
+    onStage(stage);
+    const result = await run();
+    const after = await calibrate();
+    const around = bracket(before, after);
+    before = after;
+    return [result, around];
+  };
+
+  const baseline = baselineResult(...(await bracketed("naive-baseline", () => naiveBaselineSuite(f, plan.sampling))));
   const rowSuites: Record<Exclude<SuiteName, "scaling">, [Unit, () => Promise<Measurement>]> = {
     generate: ["events", () => generateSuite(f, plan.sampling)],
     engines: ["events", () => enginesSuite(f, plan.sampling)],
@@ -34,13 +49,14 @@ export async function runBench(plan: BenchPlan, onStage: (stage: string) => void
   const suites: SuiteResult[] = [];
   let scaling: ScalingReport | undefined;
   for (const name of plan.suites) {
-    onStage(name);
     if (name === "scaling") {
-      scaling = scalingReport(await scalingSuite(plan.scaling), refs);
+      const [result, around] = await bracketed(name, () => scalingSuite(plan.scaling));
+      scaling = scalingReport(result, around, baseline);
       continue;
     }
     const [unit, run] = rowSuites[name];
-    suites.push(suiteResult(name, unit, await run(), refs));
+    const [m, around] = await bracketed(name, run);
+    suites.push(suiteResult(name, unit, m, around, baseline));
   }
-  return benchReport(plan.quick, refs, suites, scaling);
+  return benchReport(plan.quick, pooled(calibrations), baseline, suites, scaling);
 }

@@ -21,7 +21,9 @@ const savedSchema = z.looseObject({
   quick: z.boolean(),
   machine: z.looseObject({ cpu: z.string(), cores: z.number(), node: z.string() }),
   calibration: z.looseObject(measured),
-  suites: z.array(z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), ...measured })),
+  suites: z.array(
+    z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), calibration: z.looseObject({ rme: z.number().nonnegative() }), ...measured }),
+  ),
 });
 
 export type SavedResult = z.infer<typeof savedSchema> & Comparable;
