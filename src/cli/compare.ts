@@ -5,6 +5,7 @@ import { compareScenarios, type CompareResult } from "../compare/compare.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import type { ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
+import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
 import { integer } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -89,6 +90,7 @@ async function writeCompare(outDir: string, doc: unknown): Promise<void> {
   try {
     await mkdir(dir.path, { recursive: true });
     await writeFile(join(dir.path, "compare.json"), `${JSON.stringify(doc, null, 2)}\n`);
+    await writeCompareReport(dir.path, doc);
     await dir.commit();
   } catch (error) {
     await dir.discard();

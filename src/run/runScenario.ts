@@ -9,6 +9,7 @@ import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
 import { defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
+import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
 import type { ShardSpec } from "../sim/shard.js";
@@ -137,6 +138,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
     });
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeRunReport(dir.path, manifest);
     options.signal?.throwIfAborted();
     await dir.commit();
     return { manifest, outDir: options.outDir };

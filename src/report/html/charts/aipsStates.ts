@@ -1,0 +1,47 @@
+import { AIPS_STATES } from "../../../events/enums.js";
+import { DAY_MS } from "../../../sim/kernel.js";
+import type { ReportChart } from "../chart.js";
+import { stateScale } from "../palette.js";
+import { dayAxis } from "./timeAxis.js";
+
+const NAME = "aips-states";
+const TITLE = "AIPS states per day";
+const STATES = AIPS_STATES.length;
+/** `none` counts everyone who ever met a brand; it would flatten the other lines. */
+const DRAWN = AIPS_STATES.filter((s) => s !== "none");
+
+/** Users in each AIPS state at each day's end, the engine's inference beside the latent truth. */
+export function aipsStates(daily: { days: number; engine: Float64Array; truth: Float64Array } | null, start: string): ReportChart {
+  if (daily === null || daily.days === 0) return { name: NAME, title: TITLE, missing: "no aips_daily.arrow rows in the run directory" };
+  const startMs = Date.parse(`${start}T00:00:00Z`);
+  const rows = [];
+  for (let day = 0; day < daily.days; day++) {
+    for (const state of DRAWN) {
+      const cell = day * STATES + AIPS_STATES.indexOf(state);
+      const date = startMs + day * DAY_MS;
+      rows.push({ date, state, source: "engine", users: daily.engine[cell]! }, { date, state, source: "truth", users: daily.truth[cell]! });
+    }
+  }
+  return {
+    name: NAME,
+    caption: "Source: aips_daily.arrow (day, state, users_engine, users_truth) summed over brands; solid = engine from observed signals, dashed = latent truth.",
+    spec: {
+      title: { text: `${TITLE}: engine vs truth`, subtitle: "users in each state at day end, all brands; one panel per state, each on its own scale" },
+      data: { values: rows },
+      facet: { row: { field: "state", type: "nominal", sort: DRAWN, title: null, header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold" } } },
+      resolve: { scale: { y: "independent" } },
+      spacing: 6,
+      spec: {
+        width: 820,
+        height: 56,
+        mark: { type: "line", strokeWidth: 1.6 },
+        encoding: {
+          x: dayAxis(daily.days),
+          y: { field: "users", type: "quantitative", title: null, axis: { format: "~s", tickCount: 3 } },
+          color: { field: "state", type: "nominal", legend: null, scale: stateScale(DRAWN) },
+          strokeDash: { field: "source", type: "nominal", title: "source", scale: { domain: ["engine", "truth"], range: [[1, 0], [5, 3]] } },
+        },
+      },
+    },
+  };
+}

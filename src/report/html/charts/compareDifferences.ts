@@ -1,0 +1,55 @@
+import type { ReportChart } from "../chart.js";
+import type { MetricRow } from "../compareDocument.js";
+
+const NAME = "compare-differences";
+const TITLE = "Largest differences B − A";
+const SHOWN = 16;
+
+/**
+ * The metrics that differ most between the scenarios, as B − A relative to A with the
+ * 95 % interval of the paired differences as error bars; metrics are on different scales,
+ * so only relative differences share an axis.
+ */
+export function compareDifferences(metrics: readonly MetricRow[], replications: number): ReportChart {
+  const relative = metrics
+    .filter((m) => m.a.mean !== 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0)
+    .map((m) => {
+      const scale = Math.abs(m.a.mean);
+      return { metric: m.metric, mean: m.diff.mean / scale, low: m.diff.low / scale, high: m.diff.high / scale };
+    })
+    .sort((x, y) => Math.abs(y.mean) - Math.abs(x.mean) || x.metric.localeCompare(y.metric))
+    .slice(0, SHOWN);
+  if (relative.length === 0) return { name: NAME, title: TITLE, missing: "no metric differs between A and B" };
+  const bars = relative.filter((r) => Number.isFinite(r.low) && Number.isFinite(r.high));
+  const order = relative.map((r) => r.metric);
+  const y = { field: "metric", type: "nominal" as const, sort: order, title: null };
+  return {
+    name: NAME,
+    caption: `Source: compare.json metrics (diff.mean, diff.low, diff.high divided by |a.mean|). ${
+      bars.length < relative.length ? "Metrics without an interval (one replication) show the mean only." : ""
+    }`.trim(),
+    spec: {
+      title: { text: `${TITLE}, relative to A`, subtitle: `the ${relative.length} metrics with the largest |B − A| / |A|; bars: 95 % confidence interval over ${replications} paired replications` },
+      width: 680,
+      config: { axisY: { labelLimit: 360 } },
+      height: { step: 22 },
+      layer: [
+        { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#999" }, encoding: { x: { field: "zero", type: "quantitative" } } },
+        ...(bars.length === 0
+          ? []
+          : [
+              {
+                data: { values: bars },
+                mark: { type: "errorbar" as const, ticks: true, color: "#4e79a7", thickness: 2 },
+                encoding: { y, x: { field: "low", type: "quantitative" as const, title: "(B − A) / |A|", axis: { format: "+.0%" } }, x2: { field: "high" } },
+              },
+            ]),
+        {
+          data: { values: relative },
+          mark: { type: "point", filled: true, size: 60, color: "#e15759" },
+          encoding: { y, x: { field: "mean", type: "quantitative", title: "(B − A) / |A|", axis: { format: "+.0%" } } },
+        },
+      ],
+    },
+  };
+}

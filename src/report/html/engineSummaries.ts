@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/**
+ * The parts of run.json `accuracy` the report reads. The engines own those shapes; the
+ * report parses loosely and leaves out what is not there instead of failing the run.
+ */
+const share = z.record(z.string(), z.number());
+
+export const attributionSummary = z.object({
+  models: z.record(
+    z.string(),
+    z.object({
+      channelShares: share,
+      conversionsCredited: z.number().optional(),
+      capturedShare: z.number().optional(),
+      channelShareMAE: z.number().optional(),
+    }),
+  ),
+  trueChannelShares: share,
+  trueConversions: z.number().optional(),
+  trueTouchCausedConversions: z.number().optional(),
+  observedConversions: z.number().optional(),
+});
+export type AttributionSummary = z.infer<typeof attributionSummary>;
+
+const rate = z.number().nullable().optional();
+
+export const aipsSummary = z.object({
+  pairDays: z.number().optional(),
+  accuracy: rate,
+  tiPrecision: rate,
+  tiRecall: rate,
+  purchase: z.object({ recall: rate, precision: rate }).partial().optional(),
+  newTi: z.object({ engine: z.number(), truth: z.number() }).partial().optional(),
+});
+export type AipsSummary = z.infer<typeof aipsSummary>;
+
+export function parseSummary<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,101 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { CalibrationRow } from "../calibration.js";
+import type { RunManifest } from "../manifest.js";
+import { figure } from "./chart.js";
+import { aipsFlows } from "./charts/aipsFlows.js";
+import { aipsStates } from "./charts/aipsStates.js";
+import { conversionsByChannel } from "./charts/conversionsByChannel.js";
+import { lagHistogram } from "./charts/lagHistogram.js";
+import { purchasesOverTime } from "./charts/purchasesOverTime.js";
+import { throughput } from "./charts/throughput.js";
+import { readAipsDaily, readAipsFlows } from "./data/aipsTables.js";
+import { eventPartPaths } from "./data/dailyPurchases.js";
+import { readTruthPurchases } from "./data/truthPurchases.js";
+import { aipsSummary, attributionSummary, parseSummary, type AipsSummary, type AttributionSummary } from "./engineSummaries.js";
+import { escapeHtml, facts, formatNumber, htmlDocument, percent, table, verdict, warnings, type Cell } from "./page.js";
+
+export const REPORT_FILE = "report.html";
+
+/**
+ * Writes `report.html` into a run directory: the run's identity and calibration, then
+ * charts drawn from run.json and the run's Arrow files. Everything but the throughput
+ * figures is a function of scenario and seed.
+ */
+export async function writeRunReport(dir: string, manifest: RunManifest): Promise<void> {
+  await writeFile(join(dir, REPORT_FILE), await runReport(dir, manifest));
+}
+
+export async function runReport(dir: string, m: RunManifest): Promise<string> {
+  const sim = m.scenario.resolved.simulation;
+  const truth = readTruthPurchases(dir);
+  const attribution = parseSummary(attributionSummary, m.accuracy.attribution);
+  const aips = parseSummary(aipsSummary, m.accuracy.aips);
+  const body = [
+    `<div class="top"><div>${header(m)}${warnings(m.warnings)}</div><div><h3>Calibration</h3>${calibrationTable(m.calibration)}</div></div>`,
+    `<h2>Attribution</h2>`,
+    await figure(conversionsByChannel(attribution)),
+    attribution ? attributionTable(attribution) : "",
+    `<h2>Purchases</h2>`,
+    await figure(purchasesOverTime(m, eventPartPaths(dir), truth)),
+    await figure(lagHistogram(truth)),
+    `<h2>AIPS</h2>`,
+    aips ? aipsTable(aips) : "",
+    await figure(aipsFlows(readAipsFlows(dir))),
+    await figure(aipsStates(readAipsDaily(dir), sim.start)),
+    `<h2>Throughput</h2>`,
+    await figure(throughput(m)),
+  ];
+  return htmlDocument(`zhongcao run: ${m.scenario.name} (seed ${m.seed})`, body.filter((s) => s !== "").join("\n"));
+}
+
+function header(m: RunManifest): string {
+  const s = m.scenario.resolved;
+  const removed = m.counterfactual.removedChannel;
+  return `<h1>zhongcao run: ${escapeHtml(m.scenario.name)}</h1>
+<p class="sub">${escapeHtml(s.description ?? "")}</p>
+${facts([
+  ["seed", String(m.seed)],
+  ["policy", s.policy.type],
+  ["users", formatNumber(s.population.users)],
+  [`days from ${s.simulation.start}`, formatNumber(s.simulation.days)],
+  ["true purchases", formatNumber(m.purchases.total)],
+  ["observed purchases", `${formatNumber(m.purchases.observed)} (${percent(m.purchases.observed / m.purchases.total)})`],
+  ["true ROI", formatNumber(m.economics.trueRoi)],
+  ["observed ROI", formatNumber(m.economics.observedRoi)],
+])}
+<p class="sub">${escapeHtml(`${m.tool} ${m.version} · scenario sha256 ${m.scenario.sha256.slice(0, 12)}…${removed === null ? "" : ` · counterfactual: ${removed} touches plant no purchases`}`)}</p>
+<details><summary>policy settings</summary><pre>${escapeHtml(JSON.stringify(s.policy, null, 2))}</pre></details>`;
+}
+
+function calibrationTable(rows: readonly CalibrationRow[]): string {
+  if (rows.length === 0) return `<p class="missing">no calibration rows in run.json</p>`;
+  return table(
+    ["metric", "value", "target", "ok", "source"],
+    rows.map((r) => [r.metric, r.value, `${formatNumber(r.min)} – ${formatNumber(r.max)}`, verdict(r.ok), r.source]),
+  );
+}
+
+function attributionTable(a: AttributionSummary): string {
+  const truthRow: Cell[] = ["truth", a.trueConversions ?? "", a.trueConversions === undefined ? "" : "100 %", ""];
+  const models = Object.entries(a.models).map(([model, s]): Cell[] => [
+    model,
+    s.conversionsCredited ?? "",
+    s.capturedShare === undefined ? "" : percent(s.capturedShare),
+    s.channelShareMAE === undefined ? "" : percent(s.channelShareMAE),
+  ]);
+  return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE)"], [truthRow, ...models]);
+}
+
+function aipsTable(a: AipsSummary): string {
+  const rate = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : percent(x));
+  const rows: Cell[][] = [
+    ["state accuracy (pair-days)", rate(a.accuracy)],
+    ["True Interest precision", rate(a.tiPrecision)],
+    ["True Interest recall", rate(a.tiRecall)],
+    ["purchase recall (bought in truth and in the engine)", rate(a.purchase?.recall)],
+    ["purchase precision", rate(a.purchase?.precision)],
+  ];
+  if (a.newTi?.engine !== undefined && a.newTi.truth !== undefined) rows.push(["new True Interest users: engine / truth", `${formatNumber(a.newTi.engine)} / ${formatNumber(a.newTi.truth)}`]);
+  return table(["AIPS engine vs latent truth", "value"], rows);
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateScenario } from "../src/config/load.js";
+import { CHANNELS } from "../src/events/enums.js";
+import type { RunManifest } from "../src/report/manifest.js";
+import { readColumns } from "../src/report/html/arrowColumns.js";
+import { compareReport } from "../src/report/html/compareReport.js";
+import { compareDocument } from "../src/report/html/compareDocument.js";
+import { runReport } from "../src/report/html/runReport.js";
+import { runScenario } from "../src/run/runScenario.js";
+import { tempDir } from "./helpers.js";
+
+const dir = tempDir("zhongcao-report-unit-");
+const scenario = validateScenario(
+  {
+    name: "report-unit",
+    seed: 3,
+    simulation: { days: 15, shardUsers: 400 },
+    population: { users: 1000 },
+    creators: { count: 300 },
+    brands: { count: 25 },
+    notes: { count: 1500 },
+  },
+  "test",
+);
+const loaded = { path: "test", sha256: "0".repeat(64), scenario };
+
+const THROUGHPUT = /<figure class="chart" data-chart="throughput">[\s\S]*?<\/figure>/;
+const manifestOf = (run: string) => JSON.parse(readFileSync(join(run, "run.json"), "utf8")) as RunManifest;
+
+beforeAll(async () => {
+  await runScenario(loaded, { outDir: join(dir.path, "inline"), events: true, workers: 0 });
+  await runScenario(loaded, { outDir: join(dir.path, "pool"), events: true, workers: 2 });
+});
+afterAll(() => dir.cleanup());
+
+describe("run report", () => {
+  it("is the same for the same scenario and seed, except the throughput chart", () => {
+    const [a, b] = ["inline", "pool"].map((run) => readFileSync(join(dir.path, run, "report.html"), "utf8"));
+    expect(a).toMatch(THROUGHPUT);
+    expect(a!.replace(THROUGHPUT, "")).toBe(b!.replace(THROUGHPUT, ""));
+  });
+
+  it("does not depend on the time zone it is written in", async () => {
+    const run = join(dir.path, "inline");
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = "UTC";
+      const utc = await runReport(run, manifestOf(run));
+      process.env.TZ = "America/Los_Angeles";
+      expect(await runReport(run, manifestOf(run))).toBe(utc);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it("reads the columns it needs as apache-arrow reads them", () => {
+    const path = join(dir.path, "inline", "truth_purchases.arrow");
+    const table = tableFromIPC(readFileSync(path));
+    const { columns, rows } = readColumns(path, ["time", "causeTime", "cause", "channel", "value", "brand"]);
+    expect(rows).toBe(table.numRows);
+    expect(rows).toBeGreaterThan(0);
+    for (let i = 0; i < rows; i++) {
+      const row = table.get(i)!;
+      expect([columns.time[i], columns.causeTime[i], columns.cause[i]]).toEqual([row.time, row.causeTime, row.cause].map(Number));
+      expect(CHANNELS[columns.channel[i]!]).toBe(row.channel);
+      expect(columns.value[i]).toBe(row.value);
+      expect(columns.brand[i]).toBe(row.brand);
+    }
+  });
+});
+
+describe("compare report", () => {
+  it("reads compare.json back, where one replication's missing intervals became null", async () => {
+    const interval = { mean: 2, low: Number.NaN, high: Number.NaN, n: 1 };
+    const written = {
+      a: { path: "a.yaml", name: "a", sha256: "x", policy: "closed" },
+      b: { path: "b.yaml", name: "b", sha256: "y", policy: "redcat" },
+      replications: 1,
+      seeds: [42],
+      metrics: [{ metric: "purchases.observed", a: interval, b: { ...interval, mean: 5 }, diff: { ...interval, mean: 3 } }],
+      warnings: [],
+      thresholds: [{ threshold: "purchases.observed>1", actual: 3, ok: true }],
+    };
+    const html = await compareReport(compareDocument.parse(JSON.parse(JSON.stringify(written))));
+    expect(html).toContain("n/a (one replication)");
+    expect(html).toContain('data-chart="compare-differences"');
+    expect(html).not.toContain('class="chart-warning"');
+  });
+});
