@@ -11,7 +11,7 @@ main { max-width: 1120px; margin: 0 auto; padding: 20px 28px 48px; background: #
 h1 { font-size: 22px; margin: 4px 0 2px; }
 h2 { font-size: 17px; margin: 28px 0 8px; padding-top: 8px; border-top: 1px solid #e4e4e4; }
 .sub { color: #555; margin: 0 0 12px; }
-.top { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px 32px; }
+.top { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr); gap: 8px 28px; }
 .top h3 { font-size: 15px; margin: 6px 0 4px; }
 .top table { font-size: 12px; }
 .top th, .top td { padding: 2px 8px; }

@@ -21,6 +21,8 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
   const startMs = Date.parse(`${start}T00:00:00Z`);
   const date = (day: number) => startMs + day * DAY_MS;
   const switches = policySwitches(manifest);
+  const { observed, total } = manifest.purchases;
+  const observedShare = `${formatNumber(observed)} of ${formatNumber(total)} (${percent(observed / total)})`;
   if (eventParts.length > 0) {
     const daily = purchasesByDayFromEvents(eventParts, startMs, days);
     const rows = [...daily.truth].flatMap((n, day) => [
@@ -30,13 +32,11 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
     return {
       name: NAME,
       caption: "Source: events/part-*.arrow (purchase rows: time, observed; duplicates left out), by day of purchase time (UTC).",
-      spec: timeSeries(
-        `${TITLE}: observed vs true`,
-        `${formatNumber(manifest.purchases.observed)} of ${formatNumber(manifest.purchases.total)} purchases observed (${percent(manifest.purchases.observed / manifest.purchases.total)})`,
-        days,
-        { data: { values: rows }, mark: { type: "line", interpolate: "step-after", strokeWidth: 1.6 }, encoding: { y: y(), color: { field: "series", type: "nominal", title: null, scale: { domain: ["true", "observed"], range: [TRUTH_COLOR, OBSERVED_COLOR] } } } },
-        switches,
-      ),
+      spec: timeSeries(`${TITLE}: observed vs true`, `purchases observed: ${observedShare}`, days, switches, {
+        data: { values: rows },
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 1.6 },
+        encoding: { y: Y, color: { field: "series", type: "nominal", title: null, scale: { domain: ["true", "observed"], range: [TRUTH_COLOR, OBSERVED_COLOR] } } },
+      }),
     };
   }
   if (truth === null) return { name: NAME, title: TITLE, missing: "neither events parts nor truth_purchases.arrow in the run directory" };
@@ -47,17 +47,19 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
     caption: "Source: truth_purchases.arrow (time, channel) by day of purchase time (UTC); the observed total from run.json purchases.observed.",
     spec: timeSeries(
       `${TITLE}: true per day by channel, observed only as a total`,
-      `no events parts in this run (run --events for observed per day); observed in total: ${formatNumber(manifest.purchases.observed)} of ${formatNumber(manifest.purchases.total)} (${percent(manifest.purchases.observed / manifest.purchases.total)})`,
+      `no events parts in this run (run --events for observed per day); observed in total: ${observedShare}`,
       days,
-      { data: { values: rows }, mark: { type: "area", interpolate: "step-after" }, encoding: { y: { ...y(), stack: "zero" }, color: { field: "channel", type: "nominal", title: "channel", scale: channelScale([...byChannel.keys()]) } } },
       switches,
+      {
+        data: { values: rows },
+        mark: { type: "area", interpolate: "step-after" },
+        encoding: { y: { ...Y, stack: "zero" }, color: { field: "channel", type: "nominal", title: "channel", scale: channelScale([...byChannel.keys()]) } },
+      },
     ),
   };
 }
 
-function y() {
-  return { field: "purchases", type: "quantitative", title: "purchases per day" } as const;
-}
+const Y = { field: "purchases", type: "quantitative", title: "purchases per day" } as const;
 
 function policySwitches(manifest: RunManifest): { date: number; label: string }[] {
   const policy = manifest.scenario.resolved.policy;
@@ -68,9 +70,8 @@ function policySwitches(manifest: RunManifest): { date: number; label: string }[
 type Layer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
 
 /** A layer over daily rows (x = date), with the policy switches as labelled rules. */
-function timeSeries(title: string, subtitle: string, days: number, series: Layer, switches: { date: number; label: string }[]): TopLevelSpec {
-  const x = dayAxis(days);
-  const rules: Layer[] = switches.length === 0 ? [] : [
+function timeSeries(title: string, subtitle: string, days: number, switches: { date: number; label: string }[], series: Layer): TopLevelSpec {
+  const rules: Layer[] = [
     { data: { values: switches }, mark: { type: "rule", strokeDash: [4, 3], color: "#777" } },
     { data: { values: switches }, mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 10, color: "#555" }, encoding: { y: { value: 0 }, text: { field: "label" } } },
   ];
@@ -78,7 +79,7 @@ function timeSeries(title: string, subtitle: string, days: number, series: Layer
     title: { text: title, subtitle },
     width: 820,
     height: 220,
-    encoding: { x },
-    layer: [series, ...rules],
+    encoding: { x: dayAxis(days) },
+    layer: [series, ...(switches.length === 0 ? [] : rules)],
   };
 }
