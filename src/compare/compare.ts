@@ -102,6 +102,7 @@ async function measure(loaded: LoadedScenario, outDir: string, o: CompareOptions
   const { manifest } = await runScenario(loaded, {
     outDir,
     events: false,
+    report: false,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     ...(removeChannel === undefined ? {} : { removeChannel }),
     ...(o.signal ? { signal: o.signal } : {}),

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly workers?: number;
   /** Twin run: this channel's touches plant no purchases (true incrementality). */
   readonly removeChannel?: ChannelName;
+  /** Write `report.html` (default true; compare's internal replications skip it). */
+  readonly report?: boolean;
   /** Write `events/part-NNNNN.arrow`. */
   readonly events: boolean;
   /** Called after every simulated shard-day. */
@@ -138,7 +140,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
     });
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    await writeRunReport(dir.path, manifest);
+    if (options.report !== false) await writeRunReport(dir.path, manifest);
     options.signal?.throwIfAborted();
     await dir.commit();
     return { manifest, outDir: options.outDir };
