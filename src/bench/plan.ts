@@ -49,7 +49,7 @@ const FULL: Omit<BenchPlan, "suites"> = {
 const QUICK: Omit<BenchPlan, "suites"> = {
   quick: true,
   fixture: { users: 1_000, days: 10 },
-  sampling: { warmups: 2, iterations: 8, timeMs: 800 },
+  sampling: { warmups: 2, iterations: 8, timeMs: 2_000 },
   calibration: { warmups: 2, iterations: 8, timeMs: 400 },
   endToEnd: { users: 2_000, days: 10, sampling: { warmups: 1, iterations: 6, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
