@@ -1,15 +1,29 @@
 /**
- * Peak resident set size of this process (all threads). `process.resourceUsage().maxRSS`
- * is the kernel's high-water mark in KiB; sampling `rss()` as well covers platforms where
- * maxRSS is missing.
+ * Peak resident set size of this process (all threads), sampled. The kernel's own
+ * high-water mark (`resourceUsage().maxRSS`) is not used: on Linux a process inherits its
+ * parent's mark through fork/exec, so a run started from a large parent (npm, a test
+ * runner) would report the parent's peak. A timer samples between progress callbacks.
  */
 export class PeakRss {
   private peak = 0;
-  sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 50) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+    this.sample();
   }
+
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }
+
   get bytes(): number {
     this.sample();
     return this.peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }

@@ -147,6 +147,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } catch (error) {
     await dir.discard();
     throw error;
+  } finally {
+    peak.stop();
   }
 }
 
