@@ -181,3 +181,19 @@ describe("package", () => {
     expect(VERSION).toBe(pkg.version);
   });
 });
+
+describe("entity tables", () => {
+  it("name brands and creators with faker, one name per entity keyed by id", () => {
+    const brands = tableFromIPC(readFileSync(join(first, "brands.arrow")));
+    const creators = tableFromIPC(readFileSync(join(first, "creators.arrow")));
+    const notes = tableFromIPC(readFileSync(join(first, "notes.arrow")));
+    expect(brands.numRows).toBe(SMALL.brands.count);
+    expect(creators.numRows).toBe(SMALL.creators.count);
+    expect(notes.numRows).toBe(SMALL.notes.count);
+    const names = brands.getChild("name")!.toArray() as string[];
+    expect(new Set(names).size).toBeGreaterThan(SMALL.brands.count * 0.9);
+    for (const n of names) expect(n.length).toBeGreaterThan(1);
+    const handles = creators.getChild("handle")!.toArray() as string[];
+    expect(handles.every((h) => h.length > 0)).toBe(true);
+  });
+});

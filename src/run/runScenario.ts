@@ -15,6 +15,7 @@ import { resolveLinkPolicy } from "../sim/policy.js";
 import type { ShardSpec } from "../sim/shard.js";
 import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
+import { writeWorldFiles } from "./worldFiles.js";
 import { ENGINES } from "../engines/registry.js";
 import { combineShards, type Combined } from "./combine.js";
 import { PeakRss } from "./peakRss.js";
@@ -109,6 +110,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const files: WrittenFile[] = [
       ...results.flatMap((r) => (r.eventsFile ? [r.eventsFile] : [])),
       ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)),
+      ...(await writeWorldFiles(dir.path, identity, world, policy)),
     ];
     const accuracy: Record<string, unknown> = {};
     const engineWarnings: string[] = [];
