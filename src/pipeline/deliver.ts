@@ -1,3 +1,4 @@
+import { map, type OperatorFunction } from "rxjs";
 import { allocateColumns, EVENT_COLUMN_NAMES, gatherBatch, sliceBatch, type EventBatch } from "../events/batch.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
@@ -125,4 +126,9 @@ export class Deliverer {
 function stripTruth(batch: EventBatch): ObservedBatch {
   const { cause: _truth, ...observed } = batch;
   return observed;
+}
+
+/** Pipeline stage: observed rows in arrival order, truth removed. */
+export function deliver(deliverer: Deliverer): OperatorFunction<EventBatch, ObservedBatch> {
+  return map((batch) => deliverer.push(batch));
 }

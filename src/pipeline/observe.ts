@@ -1,4 +1,4 @@
-import { defer, map, type OperatorFunction } from "rxjs";
+import { map, type OperatorFunction } from "rxjs";
 import { gatherBatch, type EventBatch } from "../events/batch.js";
 import { Kind, Platform } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
@@ -157,11 +157,7 @@ function withDuplicates(batch: EventBatch, dupRows: number[], dupArrival: number
   return out;
 }
 
-/** RxJS operator form of the observation layer (one Observer per subscription). */
-export function observe(policy: LinkPolicy, seed: number, scope: ObserverScope): OperatorFunction<EventBatch, EventBatch> {
-  return (source) =>
-    defer(() => {
-      const observer = new Observer(policy, seed, scope);
-      return source.pipe(map((batch) => observer.apply(batch)));
-    });
+/** Pipeline stage: the observation layer. The observer keeps state across days, so it is passed in. */
+export function observe(observer: Observer): OperatorFunction<EventBatch, EventBatch> {
+  return map((batch) => observer.apply(batch));
 }

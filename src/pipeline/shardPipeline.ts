@@ -10,10 +10,10 @@ import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
 import type { World } from "../world/world.js";
 import type { Engine } from "../engines/engine.js";
 import { DAY_MS } from "../sim/kernel.js";
-import { Deliverer } from "./deliver.js";
-import { Observer } from "./observe.js";
+import { deliver, Deliverer, type ObservedBatch } from "./deliver.js";
+import { observe, Observer } from "./observe.js";
 import { rebatch } from "./rebatch.js";
-import { Tallier, type Tally } from "./tally.js";
+import { tally, Tallier, type Tally } from "./tally.js";
 
 export interface ShardContext {
   readonly scenario: Scenario;
@@ -63,6 +63,9 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
   const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
   const engines = ctx.engines.map((e) => e.createShardEngine({ scenario, world, policy, shard: spec, startMs }));
   const deliverer = new Deliverer();
+  const feed = (observed: ObservedBatch) => {
+    for (const engine of engines) engine.consume(observed);
+  };
   const write = (batch: EventBatch) => (sink ? defer(() => sink.write(batch)).pipe(map(() => batch)) : of(batch));
 
   const day$ = range(0, sim.days).pipe(
@@ -70,16 +73,12 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
       let rows = 0;
       return defer(() => of(sim.simulateDay(day))).pipe(
         rebatch(ctx.batchRows),
-        map((batch) => observer.apply(batch)),
-        tap((batch) => {
-          tallier.add(batch);
-          rows += batch.length;
-        }),
+        observe(observer),
+        tally(tallier),
+        tap((batch) => (rows += batch.length)),
         concatMap(write),
-        map((batch) => deliverer.push(batch)),
-        tap((observed) => {
-          for (const engine of engines) engine.consume(observed);
-        }),
+        deliver(deliverer),
+        tap(feed),
         ignoreElements(),
         endWith(day),
         tap(() => {
@@ -95,8 +94,7 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
     await sink?.close().catch(() => undefined);
     throw error;
   }
-  const rest = deliverer.flush();
-  for (const engine of engines) engine.consume(rest);
+  feed(deliverer.flush());
   const eventsFile = sink ? await sink.close() : null;
   return {
     shard: spec,

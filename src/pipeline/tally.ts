@@ -1,3 +1,4 @@
+import { tap, type MonoTypeOperatorFunction } from "rxjs";
 import type { EventBatch } from "../events/batch.js";
 import { CHANNELS, Channel, KINDS, Kind } from "../events/enums.js";
 import { SMALL_CREATOR_FOLLOWERS } from "../world/creators.js";
@@ -106,4 +107,9 @@ export class Tallier {
       }
     }
   }
+}
+
+/** Pipeline stage: folds each batch into the tally and passes it on. */
+export function tally(tallier: Tallier): MonoTypeOperatorFunction<EventBatch> {
+  return tap((batch) => tallier.add(batch));
 }
