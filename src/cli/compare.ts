@@ -89,8 +89,10 @@ async function writeCompare(outDir: string, doc: unknown): Promise<void> {
   const dir = await AtomicDir.create(outDir);
   try {
     await mkdir(dir.path, { recursive: true });
-    await writeFile(join(dir.path, "compare.json"), `${JSON.stringify(doc, null, 2)}\n`);
-    await writeCompareReport(dir.path, doc);
+    const json = JSON.stringify(doc, null, 2);
+    await writeFile(join(dir.path, "compare.json"), `${json}\n`);
+    // The report reads the document as written (unknown interval bounds are null in JSON).
+    await writeCompareReport(dir.path, JSON.parse(json) as unknown);
     await dir.commit();
   } catch (error) {
     await dir.discard();
