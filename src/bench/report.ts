@@ -134,7 +134,7 @@ export function benchReport(
     tool: TOOL,
     version: VERSION,
     format: REPORT_FORMAT,
-    date: new Date().toISOString(),
+    date: new Date().toISOString(), // time-ok: when the benchmark ran, not simulated data
     quick,
     machine: machineInfo(),
     calibration: { ...calibration, unit: "rows" },
