@@ -40,8 +40,6 @@ export const EVENT_COLUMNS = {
 
 export type EventColumnName = keyof typeof EVENT_COLUMNS;
 export const EVENT_COLUMN_NAMES = Object.keys(EVENT_COLUMNS) as EventColumnName[];
-/** Columns engines must never read. */
-export const TRUTH_COLUMNS: readonly EventColumnName[] = ["cause"];
 
 export type EventColumns = { [K in EventColumnName]: InstanceType<(typeof EVENT_COLUMNS)[K]> };
 export interface EventBatch extends EventColumns {
