@@ -16,7 +16,8 @@ export async function endToEndSuite(size: BenchPlan["endToEnd"]): Promise<Measur
     const timing = await measure(
       "end-to-end",
       async () => {
-        const { manifest } = await runScenario(loaded, { outDir, events: false, workers: 1 });
+        // The HTML report is its own concern; this suite times simulation, engines and Arrow outputs.
+        const { manifest } = await runScenario(loaded, { outDir, events: false, workers: 1, report: false });
         events = manifest.events.total;
       },
       size.sampling,
