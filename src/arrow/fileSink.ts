@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
-import { RecordBatchFileWriter, type RecordBatch, type Schema } from "apache-arrow";
+import { RecordBatchFileWriter, type Schema } from "apache-arrow";
 import { makeRecordBatch, type ColumnSpec, type ColumnValues } from "./columns.js";
 
 /** What a finished file reports into run.json. */
@@ -50,13 +50,9 @@ export class ArrowFileSink {
   /** Appends one record batch made of `columns` (each at least `n` long). */
   async write(columns: Record<string, ColumnValues>, n: number): Promise<void> {
     if (n === 0) return;
-    this.writeBatch(makeRecordBatch(this.schema, this.specs, columns, n));
+    this.writer.write(makeRecordBatch(this.schema, this.specs, columns, n));
     this.rows += n;
     if (this.out.writableNeedDrain) await once(this.out, "drain");
-  }
-
-  private writeBatch(batch: RecordBatch): void {
-    this.writer.write(batch);
   }
 
   async close(): Promise<WrittenFile> {

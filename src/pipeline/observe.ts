@@ -38,6 +38,8 @@ export class Observer {
   /** Last read time per (user, brand) of the scope, for alliance matching. */
   private readonly lastRead: Float64Array | null;
   private regime: Regime;
+  /** Start of the regime after `regime` (+Infinity for the last). */
+  private regimeUntil = -Infinity;
 
   constructor(
     private readonly policy: LinkPolicy,
@@ -68,7 +70,7 @@ export class Observer {
         continue;
       }
       observed[i] = 0;
-      if (this.regime.fromMs > t || t >= this.nextSwitch()) this.regime = regimeAt(this.policy, t);
+      if (t < this.regime.fromMs || t >= this.regimeUntil) this.enterRegime(t);
       const windowMs = this.regime.passbackWindowDays * DAY_MS;
       if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0) {
         const clicked = this.clickTime.get(clickId[i]!);
@@ -94,11 +96,13 @@ export class Observer {
     return (user - this.scope.firstUser) * this.scope.brandCount + brand;
   }
 
-  private nextSwitch(): number {
+  private enterRegime(t: number): void {
     const r = this.policy.regimes;
-    const i = r.indexOf(this.regime);
-    return i + 1 < r.length ? r[i + 1]!.fromMs : Infinity;
+    this.regime = regimeAt(this.policy, t);
+    const next = r[r.indexOf(this.regime) + 1];
+    this.regimeUntil = next ? next.fromMs : Infinity;
   }
+
 
   private allianceMatch(batch: EventBatch, i: number): void {
     const a = this.policy.alliance;
