@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 
 /**
  * The scenario schema: the only place where scenario fields, their ranges and their
@@ -23,17 +24,7 @@ function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<
     .refine((w) => Object.values(w as Record<string, number>).some((v) => v > 0), { message: "at least one weight must be > 0" });
 }
 
-export const CATEGORY_NAMES = [
-  "beauty",
-  "fashion",
-  "home",
-  "fmcg",
-  "appliances_3c",
-  "baby",
-  "sports_outdoor",
-  "health",
-] as const;
-export type CategoryName = (typeof CATEGORY_NAMES)[number];
+export { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 
 const category = z.strictObject({
   /** Share of brands (and of user affinity mass) in this category. */

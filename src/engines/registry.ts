@@ -1,4 +1,4 @@
-import { attributionEngine } from "./attribution/stream/index.js";
+import { attributionEngine } from "./attribution/stream/engine.js";
 import { aipsEngine } from "./aips/index.js";
 import type { Engine } from "./engine.js";
 

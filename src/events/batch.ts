@@ -52,11 +52,38 @@ export function allocateColumns(capacity: number): EventColumns {
   return cols as EventColumns;
 }
 
+/**
+ * The batch object for `cols` and `length`. Every batch is built here, with its
+ * properties in one fixed order, so every batch shares one hidden class and the hot loops
+ * that read them stay monomorphic (mixed shapes made V8 throw compiled code away).
+ */
+export function batchOf(c: EventColumns, length: number): EventBatch {
+  return {
+    id: c.id,
+    time: c.time,
+    arrival: c.arrival,
+    kind: c.kind,
+    user: c.user,
+    note: c.note,
+    brand: c.brand,
+    creator: c.creator,
+    channel: c.channel,
+    platform: c.platform,
+    clickId: c.clickId,
+    dwell: c.dwell,
+    value: c.value,
+    observed: c.observed,
+    duplicate: c.duplicate,
+    cause: c.cause,
+    length,
+  };
+}
+
 /** A batch of rows [start, end) sharing memory with `batch`. */
 export function sliceBatch(batch: EventBatch, start: number, end: number): EventBatch {
-  const out = { length: end - start } as Record<string, unknown>;
-  for (const name of EVENT_COLUMN_NAMES) out[name] = batch[name].subarray(start, end);
-  return out as unknown as EventBatch;
+  const cols = {} as Record<EventColumnName, unknown>;
+  for (const name of EVENT_COLUMN_NAMES) cols[name] = batch[name].subarray(start, end);
+  return batchOf(cols as EventColumns, end - start);
 }
 
 /** A new batch holding rows `order[0..n)` of `batch`, in that order. */
@@ -71,7 +98,44 @@ export function gatherBatch(batch: EventBatch, order: Uint32Array | Int32Array, 
     else if (src instanceof Float32Array) gatherF32(src, dst as Float32Array, order, n);
     else gatherU8(src, dst as Uint8Array, order, n);
   }
-  return { ...cols, length: n };
+  return batchOf(cols, n);
+}
+
+/**
+ * Builds a batch from runs of rows (source, start, length) copied with typed-array `set`.
+ * Delivery and duplication mostly move long runs, where run copies beat per-row gathers.
+ */
+export class RowRuns {
+  private readonly parts: number[] = [];
+  rows = 0;
+
+  add(source: number, start: number, length: number): void {
+    if (length <= 0) return;
+    const p = this.parts;
+    const n = p.length;
+    // Extend the previous run when it continues in the same source.
+    if (n > 0 && p[n - 3] === source && p[n - 2]! + p[n - 1]! === start) p[n - 1]! += length;
+    else p.push(source, start, length);
+    this.rows += length;
+  }
+
+  build(sources: readonly EventBatch[]): EventBatch {
+    const out = allocateColumns(this.rows);
+    const p = this.parts;
+    for (const name of EVENT_COLUMN_NAMES) {
+      const dst = out[name] as Float64Array;
+      let at = 0;
+      for (let i = 0; i < p.length; i += 3) {
+        const src = sources[p[i]!]![name] as Float64Array;
+        const start = p[i + 1]!;
+        const length = p[i + 2]!;
+        if (length === 1) dst[at] = src[start]!;
+        else dst.set(src.subarray(start, start + length), at);
+        at += length;
+      }
+    }
+    return batchOf(out, this.rows);
+  }
 }
 
 function gatherF64(src: Float64Array, dst: Float64Array, order: ArrayLike<number>, n: number): void {
@@ -147,7 +211,7 @@ export class EventBuilder {
   takeSortedByTime(from: number): EventBatch {
     const n = this.length;
     const order = sortedOrder(this.cols.time, n, from);
-    const out = gatherBatch({ ...this.cols, length: n }, order, n);
+    const out = gatherBatch(batchOf(this.cols, n), order, n);
     this.reset();
     return out;
   }

@@ -1,10 +1,10 @@
 import { map, type OperatorFunction } from "rxjs";
-import { allocateColumns, EVENT_COLUMN_NAMES, gatherBatch, sliceBatch, type EventBatch } from "../events/batch.js";
+import { allocateColumns, batchOf, gatherBatch, RowRuns, sliceBatch, type EventBatch } from "../events/batch.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
 export type ObservedBatch = Omit<EventBatch, "cause">;
 
-const EMPTY: EventBatch = { ...allocateColumns(0), length: 0 };
+const EMPTY: EventBatch = batchOf(allocateColumns(0), 0);
 
 /** Delivery order: (arrival, id, duplicate). */
 function before(a: EventBatch, i: number, b: EventBatch, j: number): boolean {
@@ -16,62 +16,53 @@ function before(a: EventBatch, i: number, b: EventBatch, j: number): boolean {
   return ia !== ib ? ia < ib : a.duplicate[i]! < b.duplicate[j]!;
 }
 
-/**
- * Builds a batch from segments (source, start, length) copied with typed-array `set`:
- * delivery mostly moves long runs of rows, so run copies beat per-row gathers.
- */
-class Segments {
-  private readonly parts: number[] = [];
-  rows = 0;
-
-  add(source: number, start: number, length: number): void {
-    if (length <= 0) return;
-    const p = this.parts;
-    const n = p.length;
-    // Extend the previous segment when it continues in the same source.
-    if (n > 0 && p[n - 3] === source && p[n - 2]! + p[n - 1]! === start) p[n - 1]! += length;
-    else p.push(source, start, length);
-    this.rows += length;
+/** First row k in [from, a.length) with `before(b, j, a, k)` (a is sorted, so the test is monotone). */
+function firstAfter(a: EventBatch, from: number, b: EventBatch, j: number): number {
+  let lo = from;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(b, j, a, mid)) hi = mid;
+    else lo = mid + 1;
   }
-
-  build(sources: readonly EventBatch[]): EventBatch {
-    const out = allocateColumns(this.rows);
-    const p = this.parts;
-    for (const name of EVENT_COLUMN_NAMES) {
-      const dst = out[name] as Float64Array;
-      let at = 0;
-      for (let i = 0; i < p.length; i += 3) {
-        const src = sources[p[i]!]![name] as Float64Array;
-        const start = p[i + 1]!;
-        const length = p[i + 2]!;
-        if (length === 1) dst[at] = src[start]!;
-        else dst.set(src.subarray(start, start + length), at);
-        at += length;
-      }
-    }
-    return { ...out, length: this.rows };
-  }
+  return lo;
 }
 
-/** Merges two batches each sorted in delivery order. */
+/** First row k in [from, b.length) that is not `before(b, k, a, i)`. */
+function firstNotBefore(b: EventBatch, from: number, a: EventBatch, i: number): number {
+  let lo = from;
+  let hi = b.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(b, mid, a, i)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Merges two batches each sorted in delivery order (ties: `a` first). Runs are found by
+ * binary search and copied whole, so merging a few late rows into a large batch costs
+ * about the copy, not a comparison per row.
+ */
 function mergeSorted(a: EventBatch, b: EventBatch): EventBatch {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
-  const segs = new Segments();
+  const runs = new RowRuns();
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j === b.length || (i < a.length && !before(b, j, a, i))) segs.add(0, i++, 1);
-    else segs.add(1, j++, 1);
+  while (i < a.length && j < b.length) {
+    const aEnd = firstAfter(a, i, b, j);
+    runs.add(0, i, aEnd - i);
+    i = aEnd;
+    if (i === a.length) break;
+    const bEnd = firstNotBefore(b, j, a, i);
+    runs.add(1, j, bEnd - j);
+    j = bEnd;
   }
-  return segs.build([a, b]);
-}
-
-/** Rows `rows[0..n)` (ascending) of `batch`, copied run by run. */
-function selectRows(batch: EventBatch, rows: Uint32Array, n: number): EventBatch {
-  const segs = new Segments();
-  for (let k = 0; k < n; k++) segs.add(0, rows[k]!, 1);
-  return segs.build([batch]);
+  runs.add(0, i, a.length - i);
+  runs.add(1, j, b.length - j);
+  return runs.build([a, b]);
 }
 
 function sortForDelivery(batch: EventBatch): EventBatch {
@@ -95,18 +86,22 @@ export class Deliverer {
     const n = batch.length;
     if (n === 0) return stripTruth(batch);
     const boundary = batch.time[n - 1]!;
-    const onTime = new Uint32Array(n);
+    const { observed, arrival, time } = batch;
+    // On-time rows already come in (time = arrival, id) order from the simulator; they are
+    // kept as runs of consecutive rows.
+    const onTime = new RowRuns();
     const late = new Uint32Array(n);
-    let nOnTime = 0;
     let nLate = 0;
+    let runStart = 0;
     for (let i = 0; i < n; i++) {
-      if (batch.observed[i] !== 1) continue;
-      // On-time rows already come in (time = arrival, id) order from the simulator.
-      if (batch.arrival[i] === batch.time[i]) onTime[nOnTime++] = i;
-      else late[nLate++] = i;
+      if (observed[i] === 1 && arrival[i] === time[i]) continue;
+      onTime.add(0, runStart, i - runStart);
+      runStart = i + 1;
+      if (observed[i] === 1) late[nLate++] = i;
     }
+    onTime.add(0, runStart, n - runStart);
     if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
-    const current = nOnTime === n ? batch : selectRows(batch, onTime, nOnTime);
+    const current = onTime.rows === n ? batch : onTime.build([batch]);
     let due = 0;
     while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
     if (due === 0) return stripTruth(current);
@@ -123,9 +118,26 @@ export class Deliverer {
   }
 }
 
-function stripTruth(batch: EventBatch): ObservedBatch {
-  const { cause: _truth, ...observed } = batch;
-  return observed;
+/** The batch without its truth columns, in one fixed property order (see `batchOf`). */
+function stripTruth(b: EventBatch): ObservedBatch {
+  return {
+    id: b.id,
+    time: b.time,
+    arrival: b.arrival,
+    kind: b.kind,
+    user: b.user,
+    note: b.note,
+    brand: b.brand,
+    creator: b.creator,
+    channel: b.channel,
+    platform: b.platform,
+    clickId: b.clickId,
+    dwell: b.dwell,
+    value: b.value,
+    observed: b.observed,
+    duplicate: b.duplicate,
+    length: b.length,
+  };
 }
 
 /** Pipeline stage: observed rows in arrival order, truth removed. */

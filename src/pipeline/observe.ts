@@ -1,5 +1,5 @@
 import { map, type OperatorFunction } from "rxjs";
-import { gatherBatch, type EventBatch } from "../events/batch.js";
+import { RowRuns, type EventBatch } from "../events/batch.js";
 import { Kind, Platform } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { DAY_MS, HOUR_MS } from "../sim/kernel.js";
@@ -134,30 +134,23 @@ export class Observer {
   }
 }
 
-/** `batch` with each row of `dupRows` followed by its re-delivered copy. */
+/** `batch` with each row of `dupRows` followed by its re-delivered copy (rows are copied run by run). */
 function withDuplicates(batch: EventBatch, dupRows: number[], dupArrival: number[]): EventBatch {
-  const n = batch.length;
-  const order = new Uint32Array(n + dupRows.length);
-  const isCopy = new Uint8Array(order.length);
-  const copyArrival = new Float64Array(order.length);
-  let d = 0;
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    order[o++] = i;
-    if (d < dupRows.length && dupRows[d] === i) {
-      isCopy[o] = 1;
-      copyArrival[o] = dupArrival[d]!;
-      order[o++] = i;
-      d++;
-    }
+  const runs = new RowRuns();
+  let from = 0;
+  for (const row of dupRows) {
+    runs.add(0, from, row + 1 - from);
+    runs.add(0, row, 1);
+    from = row + 1;
   }
-  const out = gatherBatch(batch, order);
-  for (let r = 0; r < out.length; r++) {
-    if (isCopy[r] === 1) {
-      out.duplicate[r] = 1;
-      out.arrival[r] = copyArrival[r]!;
-    }
-  }
+  runs.add(0, from, batch.length - from);
+  const out = runs.build([batch]);
+  // The copy of the d-th duplicated row sits d + 1 rows after its original's position.
+  dupRows.forEach((row, d) => {
+    const copy = row + d + 1;
+    out.duplicate[copy] = 1;
+    out.arrival[copy] = dupArrival[d]!;
+  });
   return out;
 }
 

@@ -1,5 +1,4 @@
 import { concatMap, defer, endWith, ignoreElements, lastValueFrom, map, of, range, tap } from "rxjs";
-import { EventsPartSink } from "../arrow/eventsSink.js";
 import type { RunIdentity } from "../arrow/columns.js";
 import type { WrittenFile } from "../arrow/fileSink.js";
 import type { Scenario } from "../config/schema.js";
@@ -59,7 +58,8 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
   const sim = new ShardSimulator(scenario, world, policy, spec, ctx.counterfactual ?? FACTUAL);
   const observer = new Observer(policy, scenario.seed, { firstUser: spec.firstUser, userCount: spec.userCount, brandCount: world.brands.count });
   const tallier = new Tallier(world);
-  const sink = ctx.eventsDir ? new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, identity, spec.index) : null;
+  // The Arrow writer is loaded only when events are written: it is most of a worker's start-up.
+  const sink = ctx.eventsDir ? new (await import("../arrow/eventsSink.js")).EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, identity, spec.index) : null;
   const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
   const engines = ctx.engines.map((e) => e.createShardEngine({ scenario, world, policy, shard: spec, startMs }));
   const deliverer = new Deliverer();

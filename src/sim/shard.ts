@@ -125,7 +125,7 @@ export class ShardSimulator {
   simulateDay(day: number): EventBatch {
     const dayStart = this.startMs + day * DAY_MS;
     this.regime = regimeAt(this.policy, dayStart);
-    for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
+    this.usersDay(day, dayStart);
     this.runScheduled(dayStart + DAY_MS);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);
     this.latent.endOfDay(day, dayStart + DAY_MS, counts);
@@ -142,6 +142,15 @@ export class ShardSimulator {
   }
 
   // ---- (1) behaviour ---------------------------------------------------------------
+
+  /**
+   * The day's hot loop in a method of its own: V8 compiles it on-stack, and code after
+   * the loop in the same function (run once a day, so without type feedback) would throw
+   * that compiled code away every day.
+   */
+  private usersDay(day: number, dayStart: number): void {
+    for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
+  }
 
   private userDay(u: number, day: number, dayStart: number): void {
     const rng = this.behaviour.reset(this.shard.firstUser + u, day);

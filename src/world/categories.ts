@@ -1,4 +1,5 @@
-import { CATEGORY_NAMES, type CategoryName, type Scenario } from "../config/schema.js";
+import { CATEGORY_NAMES, type CategoryName } from "../config/categoryNames.js";
+import type { Scenario } from "../config/schema.js";
 
 /** Category table in CATEGORY_NAMES order, as columns for fast indexed access. */
 export interface Categories {

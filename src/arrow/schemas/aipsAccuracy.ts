@@ -1,5 +1,5 @@
 import { AIPS_STATES } from "../../events/enums.js";
-import { CATEGORY_NAMES } from "../../config/schema.js";
+import { CATEGORY_NAMES } from "../../config/categoryNames.js";
 import type { ColumnSpec } from "../columns.js";
 
 /** Scope labels: every category together, then each category. */

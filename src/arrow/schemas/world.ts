@@ -1,4 +1,4 @@
-import { CATEGORY_NAMES } from "../../config/schema.js";
+import { CATEGORY_NAMES } from "../../config/categoryNames.js";
 import type { ColumnSpec } from "../columns.js";
 
 /** `brands.arrow`: one row per brand (each sells one SPU). */

@@ -3,7 +3,6 @@ import { summariseAccuracy } from "./accuracy.js";
 import { combineAips } from "./combine.js";
 import type { AipsPartial } from "./partial.js";
 import { AipsShardEngine } from "./shardEngine.js";
-import { writeAipsFiles } from "./writeOutputs.js";
 
 /** AIPS: each (user, brand) pair's Awareness → Interest → True Interest → Purchase → Share state from observed signals. */
 export const aipsEngine: Engine<AipsPartial> = {
@@ -11,6 +10,8 @@ export const aipsEngine: Engine<AipsPartial> = {
   createShardEngine: (ctx: ShardEngineContext) => new AipsShardEngine(ctx),
   async finalize(partials: AipsPartial[], ctx: FinalizeContext): Promise<EngineOutput> {
     const combined = combineAips(partials);
+    // Loaded here, on the main thread only: worker threads never load the Arrow writer.
+    const { writeAipsFiles } = await import("./writeOutputs.js");
     const files = await writeAipsFiles(ctx.dir, ctx.identity, combined, ctx.world);
     const accuracy = summariseAccuracy(combined, ctx.scenario, ctx.world);
     const { lateDropped, afterEnd } = combined.counters;

@@ -7,7 +7,6 @@ import { JourneyBuilder } from "./journeyBuilder.js";
 import type { JourneyCounts, JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys } from "./journeyTable.js";
 import { noteCredit } from "./noteCredit.js";
-import { writeAttributionFiles } from "./outputs.js";
 import { streamSettingsFor, type StreamAttributionSettings } from "./settings.js";
 
 /**
@@ -31,6 +30,8 @@ export const attributionEngine: Engine<JourneyPartial> = {
     const report = attributePaths(journeys.table, { ...options, models: builtInModelNames() });
     const notes = noteCredit(journeys, options);
     const { rows, summary } = scoreAttribution(report, ctx.truth, journeys.counts);
+    // Loaded here, on the main thread only: worker threads never load the Arrow writer.
+    const { writeAttributionFiles } = await import("./outputs.js");
     const files = await writeAttributionFiles(ctx.dir, ctx.identity, report, notes, ctx.world.notes.creator, rows);
     return { files, accuracy: { settings, ...summary }, warnings: lateWarnings(journeys.counts, settings) };
   },
