@@ -1,57 +1,108 @@
 import type { PairSignals } from "./pairSignals.js";
 
+/** Ticks per day bucket: snapshots are taken at day ends, so a day's bucket folds whole. */
+const DAY_TICKS = 86_400;
+/** Fields per held event: pair, tick, flags, note. */
+const STRIDE = 4;
+/** Pairs per block of the fold's counting sort (2^5 = 32: a few users' records apart). */
+const PAIR_BLOCK_BITS = 5;
+
+/** One day's held events, interleaved so an event is one run of memory. */
+class DayBucket {
+  data = new Uint32Array(STRIDE * 1024);
+  length = 0;
+
+  push(pair: number, tick: number, flags: number, note: number): void {
+    if ((this.length + 1) * STRIDE > this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const at = this.length++ * STRIDE;
+    const d = this.data;
+    d[at] = pair;
+    d[at + 1] = tick;
+    d[at + 2] = flags;
+    d[at + 3] = note;
+  }
+}
+
 /**
  * Signals whose day's snapshot is not final yet, waiting for late events of the same
- * days. Holds at most the allowed-lateness horizon of one shard's rows (a few days), as
- * growable columns; folded into the pair memory in snapshot order.
+ * days. Holds at most the allowed-lateness horizon of one shard's rows (a few days), in
+ * buckets by event day, so a snapshot folds whole buckets: each event is written once and
+ * read once, however many snapshots it waits for. Folded buckets are reused.
  */
 export class OpenEvents {
-  private pair = new Uint32Array(1024);
-  private tick = new Uint32Array(1024);
-  private flags = new Uint8Array(1024);
-  private note = new Uint32Array(1024);
-  private length = 0;
+  private readonly byDay = new Map<number, DayBucket>();
+  private readonly spare: DayBucket[] = [];
+  private held = 0;
+  private blockStart = new Uint32Array(0);
+  private order = new Uint32Array(0);
 
   get size(): number {
-    return this.length;
+    return this.held;
   }
 
   push(pair: number, tick: number, flags: number, note: number): void {
-    if (this.length === this.pair.length) this.grow();
-    const i = this.length++;
-    this.pair[i] = pair;
-    this.tick[i] = tick;
-    this.flags[i] = flags;
-    this.note[i] = note;
+    const day = Math.floor((tick - 1) / DAY_TICKS);
+    let bucket = this.byDay.get(day);
+    if (!bucket) this.byDay.set(day, (bucket = this.spare.pop() ?? new DayBucket()));
+    bucket.push(pair, tick, flags, note);
+    this.held++;
   }
 
   /** Applies every held event earlier than `before` to `signals` and keeps the rest. */
   foldBefore(before: number, signals: PairSignals): void {
-    let kept = 0;
-    for (let i = 0; i < this.length; i++) {
-      if (this.tick[i]! < before) {
-        signals.apply(this.pair[i]!, this.tick[i]!, this.flags[i]!, this.note[i]!);
-        continue;
+    for (const [day, bucket] of this.byDay) {
+      const first = day * DAY_TICKS + 1;
+      if (first >= before) continue;
+      if (first + DAY_TICKS <= before) {
+        this.applyAll(bucket, signals);
+        this.held -= bucket.length;
+        bucket.length = 0;
+      } else {
+        this.applyBefore(bucket, before, signals);
       }
-      this.pair[kept] = this.pair[i]!;
-      this.tick[kept] = this.tick[i]!;
-      this.flags[kept] = this.flags[i]!;
-      this.note[kept] = this.note[i]!;
-      kept++;
+      if (bucket.length === 0) {
+        this.byDay.delete(day);
+        this.spare.push(bucket);
+      }
     }
-    this.length = kept;
   }
 
-  private grow(): void {
-    const n = this.pair.length * 2;
-    this.pair = grown(this.pair, new Uint32Array(n));
-    this.tick = grown(this.tick, new Uint32Array(n));
-    this.flags = grown(this.flags, new Uint8Array(n));
-    this.note = grown(this.note, new Uint32Array(n));
+  /**
+   * Applies a whole bucket in pair-block order. Applying is order-free (the pair memory
+   * is made of maxima and minima), and a counting sort by pair block turns a day of
+   * scattered reads and writes into a forward sweep through the pair memory.
+   */
+  private applyAll(bucket: DayBucket, signals: PairSignals): void {
+    const d = bucket.data;
+    const n = bucket.length;
+    const blocks = (signals.pairCount >>> PAIR_BLOCK_BITS) + 1;
+    if (this.blockStart.length < blocks + 1) this.blockStart = new Uint32Array(blocks + 1);
+    if (this.order.length < n) this.order = new Uint32Array(n * 2);
+    const start = this.blockStart.fill(0, 0, blocks + 1);
+    for (let i = 0; i < n; i++) start[(d[i * STRIDE]! >>> PAIR_BLOCK_BITS) + 1]!++;
+    for (let b = 1; b <= blocks; b++) start[b]! += start[b - 1]!;
+    const order = this.order;
+    for (let i = 0; i < n; i++) order[start[d[i * STRIDE]! >>> PAIR_BLOCK_BITS]!++] = i * STRIDE;
+    for (let k = 0; k < n; k++) {
+      const at = order[k]!;
+      signals.apply(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!);
+    }
   }
-}
 
-function grown<T extends Uint32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
+  /** The boundary bucket: applies its events earlier than `before`, keeps the others. */
+  private applyBefore(bucket: DayBucket, before: number, signals: PairSignals): void {
+    const d = bucket.data;
+    let kept = 0;
+    for (let i = 0; i < bucket.length; i++) {
+      const at = i * STRIDE;
+      if (d[at + 1]! < before) signals.apply(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!);
+      else d.copyWithin(kept++ * STRIDE, at, at + STRIDE);
+    }
+    this.held -= bucket.length - kept;
+    bucket.length = kept;
+  }
 }
