@@ -15,9 +15,9 @@ function deliverAll(batchRows: number) {
   const d = new Deliverer();
   const out: ObservedBatch[] = [];
   for (let start = 0; start < events.length; start += batchRows) {
-    out.push(d.push(sliceBatch(events, start, Math.min(events.length, start + batchRows))));
+    out.push(...d.push(sliceBatch(events, start, Math.min(events.length, start + batchRows))));
   }
-  out.push(d.flush());
+  out.push(...d.flush());
   const rows: [number, number, number][] = [];
   for (const b of out) {
     expect("cause" in b).toBe(false);

@@ -29,7 +29,7 @@ export interface Fixture {
   readonly startMs: number;
   readonly days: FixtureDay[];
   /** Rows still pending delivery at the end of the stream. */
-  readonly rest: ObservedBatch;
+  readonly rest: ObservedBatch[];
   /** Rows the simulator generated (before observation adds duplicates). */
   readonly generatedRows: number;
   readonly writtenRows: number;
@@ -60,7 +60,7 @@ export function buildFixture(size: RunSize): Fixture {
     for (let start = 0; start < truth.length; start += DEFAULT_BATCH_ROWS) {
       const batch = observer.apply(sliceBatch(truth, start, Math.min(truth.length, start + DEFAULT_BATCH_ROWS)));
       written.push(batch);
-      delivered.push(deliverer.push(batch));
+      delivered.push(...deliverer.push(batch));
     }
     days.push({ written, delivered, latent: sim.latent.state.slice() });
   }
@@ -77,11 +77,11 @@ export function buildFixture(size: RunSize): Fixture {
     rest,
     generatedRows,
     writtenRows: sum(days.flatMap((d) => d.written)),
-    deliveredRows: sum(days.flatMap((d) => d.delivered)) + rest.length,
+    deliveredRows: sum(days.flatMap((d) => d.delivered)) + sum(rest),
   };
 }
 
 /** Every delivered batch in delivery order, the end-of-stream flush included. */
 export function deliveredBatches(f: Fixture): ObservedBatch[] {
-  return [...f.days.flatMap((d) => d.delivered), f.rest];
+  return [...f.days.flatMap((d) => d.delivered), ...f.rest];
 }

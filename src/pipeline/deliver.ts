@@ -1,4 +1,4 @@
-import { map, type OperatorFunction } from "rxjs";
+import { mergeMap, type OperatorFunction } from "rxjs";
 import { allocateColumns, batchOf, gatherBatch, RowRuns, sliceBatch, type EventBatch } from "../events/batch.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
@@ -16,10 +16,10 @@ function before(a: EventBatch, i: number, b: EventBatch, j: number): boolean {
   return ia !== ib ? ia < ib : a.duplicate[i]! < b.duplicate[j]!;
 }
 
-/** First row k in [from, a.length) with `before(b, j, a, k)` (a is sorted, so the test is monotone). */
-function firstAfter(a: EventBatch, from: number, b: EventBatch, j: number): number {
+/** First row k in [from, to) with `before(b, j, a, k)` (a is sorted, so the test is monotone). */
+function firstAfter(a: EventBatch, from: number, b: EventBatch, j: number, to = a.length): number {
   let lo = from;
-  let hi = a.length;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (before(b, j, a, mid)) hi = mid;
@@ -77,45 +77,72 @@ function sortForDelivery(batch: EventBatch): EventBatch {
  * so late passback lands among the events of the moment it arrives. Released rows are
  * globally ordered by (arrival, id, duplicate) whatever the batch boundaries, so engines
  * that fold rows one by one give the same result at any batch size.
+ *
+ * Output is a list of batches that together hold the released rows in order. On-time rows
+ * (nearly all) are handed over as views of the input batch, never copied: the list breaks
+ * where a row is unobserved or late, and where released late rows slot in between.
  */
 export class Deliverer {
   /** Late rows waiting for their arrival, in delivery order. */
   private pending: EventBatch = EMPTY;
 
-  push(batch: EventBatch): ObservedBatch {
+  push(batch: EventBatch): ObservedBatch[] {
     const n = batch.length;
-    if (n === 0) return stripTruth(batch);
+    if (n === 0) return [];
     const boundary = batch.time[n - 1]!;
     const { observed, arrival, time } = batch;
     // On-time rows already come in (time = arrival, id) order from the simulator; they are
-    // kept as runs of consecutive rows.
-    const onTime = new RowRuns();
+    // kept as runs of consecutive rows, [runs[2k], runs[2k + 1]).
+    const runs: number[] = [];
     const late = new Uint32Array(n);
     let nLate = 0;
     let runStart = 0;
     for (let i = 0; i < n; i++) {
       if (observed[i] === 1 && arrival[i] === time[i]) continue;
-      onTime.add(0, runStart, i - runStart);
+      if (i > runStart) runs.push(runStart, i);
       runStart = i + 1;
       if (observed[i] === 1) late[nLate++] = i;
     }
-    onTime.add(0, runStart, n - runStart);
+    if (n > runStart) runs.push(runStart, n);
     if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
-    const current = onTime.rows === n ? batch : onTime.build([batch]);
     let due = 0;
     while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
-    if (due === 0) return stripTruth(current);
-    const released = mergeSorted(current, sliceBatch(this.pending, 0, due));
+    const released = sliceBatch(this.pending, 0, due);
     this.pending = sliceBatch(this.pending, due, this.pending.length);
-    return stripTruth(released);
+    return interleave(batch, runs, released).map(stripTruth);
   }
 
   /** Everything still pending (end of stream). */
-  flush(): ObservedBatch {
+  flush(): ObservedBatch[] {
     const rest = this.pending;
     this.pending = EMPTY;
-    return stripTruth(rest);
+    return rest.length > 0 ? [stripTruth(rest)] : [];
   }
+}
+
+/**
+ * Views of the on-time `runs` of `batch` and of `released` (both in delivery order),
+ * merged in delivery order; ties put the on-time row first, as a merge of the two would.
+ */
+function interleave(batch: EventBatch, runs: readonly number[], released: EventBatch): EventBatch[] {
+  const out: EventBatch[] = [];
+  let j = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    let s = runs[r]!;
+    const e = runs[r + 1]!;
+    while (s < e && j < released.length) {
+      const k = firstAfter(batch, s, released, j, e);
+      if (k > s) out.push(sliceBatch(batch, s, k));
+      s = k;
+      if (s === e) break;
+      const jEnd = firstNotBefore(released, j, batch, s);
+      out.push(sliceBatch(released, j, jEnd));
+      j = jEnd;
+    }
+    if (s < e) out.push(sliceBatch(batch, s, e));
+  }
+  if (j < released.length) out.push(sliceBatch(released, j, released.length));
+  return out;
 }
 
 /** The batch without its truth columns, in one fixed property order (see `batchOf`). */
@@ -140,7 +167,7 @@ function stripTruth(b: EventBatch): ObservedBatch {
   };
 }
 
-/** Pipeline stage: observed rows in arrival order, truth removed. */
+/** Pipeline stage: observed rows in arrival order, truth removed (one or more batches per input). */
 export function deliver(deliverer: Deliverer): OperatorFunction<EventBatch, ObservedBatch> {
-  return map((batch) => deliverer.push(batch));
+  return mergeMap((batch) => deliverer.push(batch));
 }

@@ -94,7 +94,7 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
     await sink?.close().catch(() => undefined);
     throw error;
   }
-  feed(deliverer.flush());
+  deliverer.flush().forEach(feed);
   const eventsFile = sink ? await sink.close() : null;
   return {
     shard: spec,

@@ -24,7 +24,7 @@ export async function enginesSuite(f: Fixture, sampling: Sampling): Promise<Meas
         latent.state.set(day.latent);
         for (const engine of engines) engine.endOfDay?.(d, f.startMs + (d + 1) * DAY_MS, latent);
       });
-      for (const engine of engines) engine.consume(f.rest);
+      for (const batch of f.rest) for (const engine of engines) engine.consume(batch);
       return engines.map((e) => e.finish());
     },
     sampling,
