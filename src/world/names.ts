@@ -2,16 +2,20 @@ import { faker } from "@faker-js/faker/locale/zh_CN";
 import { keyHash, streamSeed } from "../random/keyed.js";
 import type { World } from "./world.js";
 
+/** Entities named per faker seeding: seeding costs about as much as naming a few entities. */
+const NAMES_PER_SEED = 64;
+
 /**
- * Display names for the entity tables, made with faker (the zh_CN locale only). faker runs
- * once per entity, seeded from (seed, entity kind, id), so a name never depends on how many
- * other entities exist — and never on the event stream, which does not carry names.
+ * Display names for the entity tables, made with faker (the zh_CN locale only). faker is
+ * seeded from (seed, entity kind, block of NAMES_PER_SEED ids) and names a block's entities
+ * in id order, so a name depends only on its entity's id — never on how many other
+ * entities exist, nor on the event stream, which does not carry names.
  */
 function named<T>(seed: number, kind: string, count: number, make: () => T): T[] {
   const stream = streamSeed(seed, `names.${kind}`);
   const out: T[] = [];
   for (let i = 0; i < count; i++) {
-    faker.seed(keyHash(stream, i));
+    if (i % NAMES_PER_SEED === 0) faker.seed(keyHash(stream, i / NAMES_PER_SEED));
     out.push(make());
   }
   return out;
