@@ -7,7 +7,7 @@ import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
 import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
-import { defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
+import { createShardPool, defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
@@ -65,18 +65,19 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const peak = new PeakRss();
   const { scenario } = loaded;
   const dir = await AtomicDir.create(options.outDir);
+  const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
+  const workers = options.workers ?? defaultWorkerCount();
+  const pool = workers > 0 ? createShardPool(Math.min(workers, shards.length)) : null;
   try {
     const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
     const world = buildWorld(scenario);
     const policy = resolveLinkPolicy(scenario, world);
-    const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
     const eventsDir = options.events ? join(dir.path, "events") : null;
     if (eventsDir) await mkdir(eventsDir);
     const totalSteps = shards.length * scenario.simulation.days;
     let steps = 0;
     let events = 0;
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-    const workers = options.workers ?? defaultWorkerCount();
     const counterfactual = { removedChannel: options.removeChannel === undefined ? -1 : Channel[options.removeChannel] };
     const onDay = (rows: number) => {
       events += rows;
@@ -84,7 +85,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       peak.sample();
     };
     let results: ShardResult[];
-    if (workers === 0) {
+    if (!pool) {
       const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows, counterfactual };
       results = [];
       for (const spec of shards) {
@@ -97,8 +98,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       }
     } else {
       results = await runShardsInPool(
+        pool,
         shards,
-        Math.min(workers, shards.length),
         () => ({ scenario, scenarioSha256: loaded.sha256, eventsDir, batchRows, counterfactual }),
         (_spec, p) => onDay(p.rows),
         options.signal,
@@ -151,6 +152,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     throw error;
   } finally {
     peak.stop();
+    // Destroyed here too when the run fails before its shards start.
+    await pool?.destroy();
   }
 }
 

@@ -30,18 +30,26 @@ export class ShardFailure extends Error {
 }
 
 /**
- * Drives shards through a piscina pool with an RxJS pipeline: at most `workers` shards in
+ * A piscina pool of shard workers. Created before the main thread builds the world, so
+ * the workers load their modules meanwhile.
+ */
+export function createShardPool(workers: number): Piscina {
+  return new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+}
+
+/**
+ * Drives shards through `pool` with an RxJS pipeline: at most `workers` shards in
  * flight (backpressure), per-day progress over a MessagePort, results returned in shard order.
  * A failing shard fails the whole run with its index and user range; `signal` aborts all.
+ * The pool is destroyed when the shards are done or have failed.
  */
 export async function runShardsInPool(
+  pool: Piscina,
   specs: readonly ShardSpec[],
-  workers: number,
   task: (spec: ShardSpec) => Omit<ShardTask, "progress" | "spec">,
   onDay: (spec: ShardSpec, progress: DayProgress) => void,
   signal?: AbortSignal,
 ): Promise<ShardResult[]> {
-  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   try {
     const results = await lastValueFrom(
       from(specs).pipe(
@@ -57,7 +65,7 @@ export async function runShardsInPool(
           } finally {
             channel.port1.close();
           }
-        }, workers),
+        }, pool.options.maxThreads),
         toArray(),
       ),
     );
