@@ -1,18 +1,25 @@
+import { BlockAllocator, grownLength } from "../events/blockAllocator.js";
 import { grown } from "../events/grow.js";
 
 /**
  * The last few purchase-relevant touches of each (user, brand) pair, kept so a purchase
- * can split its true credit over the intensity terms alive at that moment. Rings are
- * allocated on a pair's first touch only; memory grows with touched pairs, not events.
+ * can split its true credit over the intensity terms alive at that moment.
+ *
+ * Most pairs are touched only once or twice, so a pair's ring starts at one slot and
+ * doubles as it fills (1, 2, 4, then TOUCHES_PER_PAIR, where it wraps). Memory follows
+ * the touches stored rather than TOUCHES_PER_PAIR × touched pairs, which grew several
+ * times faster over a long run.
  */
 export const TOUCHES_PER_PAIR = 8;
 
+/** Per-pair fill: 0…TOUCHES_PER_PAIR − 1 touches stored in order, or FULL + the wrapping cursor. */
+const FULL = TOUCHES_PER_PAIR;
+
 export class TouchHistory {
-  private readonly ringOf: Int32Array;
-  private ringCount = 0;
-  private capacity = 0;
-  private cursor = new Uint8Array(0);
-  private filled = new Uint8Array(0);
+  /** First slot of each pair's block (meaningless while its fill is 0). */
+  private readonly blockOf: Int32Array;
+  private readonly fill: Uint8Array;
+  private readonly blocks = new BlockAllocator((slots) => this.ensure(slots));
   id = new Float64Array(0);
   time = new Float64Array(0);
   mass = new Float32Array(0);
@@ -21,19 +28,24 @@ export class TouchHistory {
   channel = new Uint8Array(0);
 
   constructor(pairCount: number) {
-    this.ringOf = new Int32Array(pairCount).fill(-1);
+    this.blockOf = new Int32Array(pairCount);
+    this.fill = new Uint8Array(pairCount);
   }
 
   add(pair: number, id: number, time: number, mass: number, medianDays: number, kind: number, channel: number): void {
-    let ring = this.ringOf[pair]!;
-    if (ring < 0) {
-      if (this.ringCount === this.capacity) this.grow();
-      ring = this.ringCount++;
-      this.ringOf[pair] = ring;
+    const fill = this.fill[pair]!;
+    let slot: number;
+    if (fill >= FULL) {
+      const cursor = fill - FULL;
+      slot = this.blockOf[pair]! + cursor;
+      this.fill[pair] = FULL + ((cursor + 1) % TOUCHES_PER_PAIR);
+    } else {
+      // Blocks hold a power of two slots: a pair whose block is full moves to one twice as big.
+      if (fill === 0) this.blockOf[pair] = this.blocks.allocate(1);
+      else if ((fill & (fill - 1)) === 0) this.move(pair, fill);
+      slot = this.blockOf[pair]! + fill;
+      this.fill[pair] = fill + 1 === TOUCHES_PER_PAIR ? FULL : fill + 1;
     }
-    const slot = ring * TOUCHES_PER_PAIR + this.cursor[ring]!;
-    this.cursor[ring] = (this.cursor[ring]! + 1) % TOUCHES_PER_PAIR;
-    if (this.filled[ring]! < TOUCHES_PER_PAIR) this.filled[ring]!++;
     this.id[slot] = id;
     this.time[slot] = time;
     this.mass[slot] = mass;
@@ -44,26 +56,34 @@ export class TouchHistory {
 
   /** Slots of the pair's stored touches (oldest first); returns how many were written to `out`. */
   slotsOf(pair: number, out: Int32Array): number {
-    const ring = this.ringOf[pair]!;
-    if (ring < 0) return 0;
-    const n = this.filled[ring]!;
-    const start = n < TOUCHES_PER_PAIR ? 0 : this.cursor[ring]!;
-    for (let i = 0; i < n; i++) out[i] = ring * TOUCHES_PER_PAIR + ((start + i) % TOUCHES_PER_PAIR);
-    return n;
+    const fill = this.fill[pair]!;
+    const block = this.blockOf[pair]!;
+    if (fill < FULL) {
+      for (let i = 0; i < fill; i++) out[i] = block + i;
+      return fill;
+    }
+    const oldest = fill - FULL;
+    for (let i = 0; i < TOUCHES_PER_PAIR; i++) out[i] = block + ((oldest + i) % TOUCHES_PER_PAIR);
+    return TOUCHES_PER_PAIR;
   }
 
-  private grow(): void {
-    const rings = Math.max(1024, this.capacity * 2);
-    const slots = rings * TOUCHES_PER_PAIR;
-    const grow = grown;
-    this.cursor = grow(this.cursor, rings);
-    this.filled = grow(this.filled, rings);
-    this.id = grow(this.id, slots);
-    this.time = grow(this.time, slots);
-    this.mass = grow(this.mass, slots);
-    this.medianDays = grow(this.medianDays, slots);
-    this.kind = grow(this.kind, slots);
-    this.channel = grow(this.channel, slots);
-    this.capacity = rings;
+  /** Moves the pair's full block of `size` slots into one of twice the size. */
+  private move(pair: number, size: number): void {
+    const from = this.blockOf[pair]!;
+    const to = this.blocks.allocate(size * 2);
+    for (const column of [this.id, this.time, this.mass, this.medianDays, this.kind, this.channel]) column.copyWithin(to, from, from + size);
+    this.blocks.release(from, size);
+    this.blockOf[pair] = to;
+  }
+
+  private ensure(slots: number): void {
+    if (slots <= this.id.length) return;
+    const length = grownLength(this.id.length, slots);
+    this.id = grown(this.id, length);
+    this.time = grown(this.time, length);
+    this.mass = grown(this.mass, length);
+    this.medianDays = grown(this.medianDays, length);
+    this.kind = grown(this.kind, length);
+    this.channel = grown(this.channel, length);
   }
 }
