@@ -1,4 +1,5 @@
 import type { Scenario } from "../config/schema.js";
+import { DueDays, NOT_DUE } from "../events/dueDays.js";
 import { AipsState } from "../events/enums.js";
 import { DAY_MS } from "./kernel.js";
 
@@ -12,8 +13,8 @@ const STATES = 6;
  * engine could apply to observed signals.
  *
  * Counts per (brand, state) are kept incrementally, and decay is checked only for pairs
- * whose earliest possible decay falls on the day being closed (a day-bucketed wheel), so
- * closing a day costs the pairs that may change, not every pair of the shard.
+ * whose earliest possible decay falls on the day being closed (see DueDays), so closing a
+ * day costs about the pairs that may change, not every pair of the shard.
  */
 export class LatentAips {
   readonly state: Uint8Array;
@@ -24,9 +25,8 @@ export class LatentAips {
   private readonly startMs: number;
   /** Users per (brand, state) right now. */
   private readonly counts: Float64Array;
-  /** Day whose end must re-check the pair (-1: none scheduled). */
-  private readonly checkDay: Int32Array;
-  private readonly wheel = new Map<number, number[]>();
+  /** Day whose end must re-check the pair (NOT_DUE: none scheduled). */
+  private readonly checkDays: DueDays;
 
   constructor(
     pairCount: number,
@@ -39,7 +39,7 @@ export class LatentAips {
     this.lastSignal = new Float64Array(pairCount);
     this.lastStrong = new Float64Array(pairCount);
     this.reads = new Uint8Array(pairCount);
-    this.checkDay = new Int32Array(pairCount).fill(-1);
+    this.checkDays = new DueDays(pairCount);
     this.counts = new Float64Array(brandCount * STATES);
     for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;
   }
@@ -92,16 +92,12 @@ export class LatentAips {
    * state counts per brand into `out[brand * 6 + state]`.
    */
   endOfDay(day: number, t: number, out: Float64Array): void {
-    const due = this.wheel.get(day);
-    if (due) {
-      this.wheel.delete(day);
-      for (const pair of due) if (this.checkDay[pair] === day) this.decay(pair, t);
-    }
+    this.checkDays.take(day, (pair) => this.decay(pair, t));
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + this.counts[i]!;
   }
 
   private decay(pair: number, t: number): void {
-    this.checkDay[pair] = -1;
+    this.checkDays.clear(pair);
     const { tiWindowDays, interestDecayDays, awarenessDecayDays } = this.cfg;
     let s = this.state[pair]!;
     if (s === TI && this.lastStrong[pair]! < t - tiWindowDays * DAY_MS) {
@@ -129,11 +125,8 @@ export class LatentAips {
   /** Makes sure the pair is checked at the end of the day in which `dueMs` falls, or earlier. */
   private scheduleBy(pair: number, dueMs: number): void {
     const day = Math.floor((dueMs - this.startMs) / DAY_MS);
-    const current = this.checkDay[pair]!;
-    if (current !== -1 && current <= day) return;
-    this.checkDay[pair] = day;
-    let bucket = this.wheel.get(day);
-    if (!bucket) this.wheel.set(day, (bucket = []));
-    bucket.push(pair);
+    const current = this.checkDays.dayOf(pair);
+    if (current !== NOT_DUE && current <= day) return;
+    this.checkDays.set(pair, day);
   }
 }
