@@ -2,20 +2,7 @@ import { NONE } from "../../../events/enums.js";
 import type { ObservedBatch } from "../../../pipeline/deliver.js";
 import { DueQueue } from "./dueQueue.js";
 import { JourneyLog, type JourneyPartial } from "./journeyLog.js";
-import {
-  C_ID,
-  C_TIME,
-  C_VALUE,
-  CONVERSION_STRIDE,
-  emptyPair,
-  firstJourneyLength,
-  firstTouchFrom,
-  insertSorted,
-  T_TIME,
-  TOUCH_STRIDE,
-  touchesUpTo,
-  type PairBuffer,
-} from "./pairBuffer.js";
+import { PairTable } from "./pairTable.js";
 import { RecentIds } from "./recentIds.js";
 import type { JourneySettings } from "./settings.js";
 import { Role, ROLE_BY_KIND } from "./touchKinds.js";
@@ -49,14 +36,14 @@ const BRAND_SPACE = 2 ** 21;
  * late and only counted. A closed pair is remembered for one look-back, so
  * events more than allowed lateness + look-back late are always counted too late.
  * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
- * pairs closed within the last look-back, and ids of recent arrivals.
+ * pairs closed within the last look-back (all in typed columns, see PairTable), and ids of recent arrivals.
  */
 export class JourneyBuilder {
   private readonly lookbackMs: number;
   private readonly latenessMs: number;
   private watermark = -Infinity;
   private latestArrival = -Infinity;
-  private readonly pairs = new Map<number, PairBuffer>();
+  private readonly pairs = new PairTable();
   private readonly queue = new DueQueue();
   private readonly ids: RecentIds;
   private readonly log = new JourneyLog();
@@ -87,7 +74,7 @@ export class JourneyBuilder {
   /** End of stream: every open journey closes (those still in progress become nulls). */
   finish(): JourneyPartial {
     this.watermark = Infinity;
-    for (const [key, pair] of this.pairs) this.settle(key, pair);
+    for (const pair of this.pairs.pairsInOrder()) this.settle(pair);
     return this.log.partial();
   }
 
@@ -96,14 +83,14 @@ export class JourneyBuilder {
     this.latestArrival = arrival;
     this.watermark = arrival - this.latenessMs;
     this.ids.advance(arrival);
+    const pairs = this.pairs;
     while (this.queue.peek() < this.watermark) {
       const due = this.queue.peek();
-      const key = this.queue.pop();
-      const pair = this.pairs.get(key);
+      const pair = pairs.find(this.queue.pop());
       // An entry is live only if it is the pair's current one; others were superseded.
-      if (pair === undefined || pair.scheduled !== due) continue;
-      pair.scheduled = Infinity;
-      this.settle(key, pair);
+      if (pair < 0 || pairs.scheduled[pair] !== due) continue;
+      pairs.scheduled[pair] = Infinity;
+      this.settle(pair);
     }
   }
 
@@ -113,24 +100,21 @@ export class JourneyBuilder {
     const brand = rows.brand[i]!;
     if (brand >= BRAND_SPACE) throw new RangeError(`brand ${brand} exceeds the journey key space (${BRAND_SPACE} brands)`);
     const key = user * BRAND_SPACE + brand;
-    let pair = this.pairs.get(key);
-    if (time < this.watermark - this.lookbackMs || (pair !== undefined && time <= pair.closedUpTo)) {
+    let pair = this.pairs.find(key);
+    if (time < this.watermark - this.lookbackMs || (pair >= 0 && time <= this.pairs.closedUpTo[pair]!)) {
       if (role === Role.conversion) this.log.counts.lateConversions++;
       else this.log.counts.lateTouches++;
       return;
     }
-    if (pair === undefined) {
-      pair = emptyPair();
-      this.pairs.set(key, pair);
-    }
+    if (pair < 0) pair = this.pairs.open(key);
     const id = rows.id[i]!;
-    if (role === Role.conversion) insertSorted(pair.conversions, CONVERSION_STRIDE, [time, id, rows.value[i]!]);
-    else insertSorted(pair.touches, TOUCH_STRIDE, [time, id, rows.channel[i]!, rows.clickId[i] === 0 ? 0 : 1, rows.note[i]!]);
-    this.settle(key, pair);
+    if (role === Role.conversion) this.pairs.insertConversion(pair, time, id, rows.value[i]!);
+    else this.pairs.insertTouch(pair, time, id, rows.channel[i]!, rows.clickId[i] === 0 ? 0 : 1, rows.note[i]!);
+    this.settle(pair);
   }
 
   /** Closes every journey of the pair whose end the watermark has passed, trims, reschedules. */
-  private settle(key: number, pair: PairBuffer): void {
+  private settle(pair: number): void {
     const w = this.watermark;
     for (;;) {
       const next = this.nextClosing(pair);
@@ -139,38 +123,43 @@ export class JourneyBuilder {
       else break;
     }
     this.trim(pair);
-    this.schedule(key, pair);
+    this.schedule(pair);
   }
 
   /**
    * The pair's next possible closing: its first conversion, and the null end of
    * its first journey (a look-back after that journey's last touch).
    */
-  private nextClosing(pair: PairBuffer): { conversionTime: number; upTo: number; journey: number; nullEnd: number } {
-    const conversionTime = pair.conversions[C_TIME] ?? Infinity;
-    const upTo = touchesUpTo(pair.touches, conversionTime);
-    const journey = upTo > 0 ? firstJourneyLength(pair.touches, upTo, this.lookbackMs) : 0;
-    const nullEnd = journey > 0 ? pair.touches[(journey - 1) * TOUCH_STRIDE + T_TIME]! + this.lookbackMs : Infinity;
+  private nextClosing(pair: number): { conversionTime: number; upTo: number; journey: number; nullEnd: number } {
+    const p = this.pairs;
+    const conversionTime = p.conversionTime(pair);
+    const upTo = p.touchesUpTo(pair, conversionTime);
+    const journey = upTo > 0 ? p.firstJourneyLength(pair, upTo, this.lookbackMs) : 0;
+    const nullEnd = journey > 0 ? p.touchTime(pair, journey - 1) + this.lookbackMs : Infinity;
     return { conversionTime, upTo, journey, nullEnd };
   }
 
-  private closeConversion(pair: PairBuffer, upTo: number, time: number): void {
-    const from = firstTouchFrom(pair.touches, upTo, time - this.lookbackMs);
-    const c = pair.conversions;
-    this.log.converted(pair.touches, from, upTo, c[C_ID]!, time, c[C_VALUE]!);
+  private closeConversion(pair: number, upTo: number, time: number): void {
+    const p = this.pairs;
+    const from = p.firstTouchFrom(pair, upTo, time - this.lookbackMs);
+    const [, id, value] = p.firstConversion(pair);
+    const first = p.firstSlot(pair);
+    this.log.converted(p, first + from, first + upTo, id, time, value);
     this.log.counts.expiredTouches += from;
-    c.splice(0, CONVERSION_STRIDE);
-    pair.touches.splice(0, upTo * TOUCH_STRIDE);
-    pair.closedUpTo = time;
+    p.dropConversion(pair);
+    p.dropTouches(pair, upTo);
+    p.closedUpTo[pair] = time;
   }
 
   /** Closes the first `length` touches as a null journey ending (a look-back after its last touch) at `end`. */
-  private closeNull(pair: PairBuffer, length: number, end: number): void {
-    const from = firstTouchFrom(pair.touches, length, end - 2 * this.lookbackMs);
-    this.log.null(pair.touches, from, length);
+  private closeNull(pair: number, length: number, end: number): void {
+    const p = this.pairs;
+    const from = p.firstTouchFrom(pair, length, end - 2 * this.lookbackMs);
+    const first = p.firstSlot(pair);
+    this.log.null(p, first + from, first + length);
     this.log.counts.expiredTouches += from;
-    pair.touches.splice(0, length * TOUCH_STRIDE);
-    pair.closedUpTo = end;
+    p.dropTouches(pair, length);
+    p.closedUpTo[pair] = end;
   }
 
   /**
@@ -178,30 +167,31 @@ export class JourneyBuilder {
    * look-back before both the watermark (any on-time conversion is at or after it)
    * and the journey's last touch (its null path starts a look-back before that).
    */
-  private trim(pair: PairBuffer): void {
+  private trim(pair: number): void {
     const { journey } = this.nextClosing(pair);
     if (journey === 0) return;
-    const last = pair.touches[(journey - 1) * TOUCH_STRIDE + T_TIME]!;
-    const drop = firstTouchFrom(pair.touches, journey, Math.min(this.watermark, last) - this.lookbackMs);
+    const last = this.pairs.touchTime(pair, journey - 1);
+    const drop = this.pairs.firstTouchFrom(pair, journey, Math.min(this.watermark, last) - this.lookbackMs);
     if (drop === 0) return;
-    pair.touches.splice(0, drop * TOUCH_STRIDE);
+    this.pairs.dropTouches(pair, drop);
     this.log.counts.expiredTouches += drop;
   }
 
   /** Queues the pair for its next closing, or for being forgotten one look-back after its last. */
-  private schedule(key: number, pair: PairBuffer): void {
+  private schedule(pair: number): void {
     const { conversionTime, nullEnd } = this.nextClosing(pair);
+    const p = this.pairs;
     let due = Math.min(nullEnd, conversionTime);
     if (due === Infinity) {
-      due = pair.closedUpTo + this.lookbackMs;
+      due = p.closedUpTo[pair]! + this.lookbackMs;
       if (due < this.watermark) {
-        this.pairs.delete(key);
+        p.forget(pair);
         return;
       }
     }
-    if (due < pair.scheduled) {
-      pair.scheduled = due;
-      this.queue.push(due, key);
+    if (due < p.scheduled[pair]!) {
+      p.scheduled[pair] = due;
+      this.queue.push(due, p.keyOf(pair));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { T_CHANNEL, T_CLICKED, T_NOTE, T_TIME, TOUCH_STRIDE } from "./pairBuffer.js";
+import type { TouchColumns } from "./pairTable.js";
 
 /** What a journey builder counted; every observed event lands in exactly one bucket. */
 export interface JourneyCounts {
@@ -73,18 +73,17 @@ export class JourneyLog {
   private readonly value: number[] = [];
   private readonly nulls = new Map<string, number>();
 
-  /** Touches [from, to) of a pair's flattened touch list converted at `time`. */
-  converted(touches: readonly number[], from: number, to: number, id: number, time: number, value: number): void {
+  /** Touch slots [from, to) converted at `time`. */
+  converted(touches: TouchColumns, from: number, to: number, id: number, time: number, value: number): void {
     if (from === to) {
       this.counts.untouchedConversions++;
       return;
     }
     for (let i = from; i < to; i++) {
-      const at = i * TOUCH_STRIDE;
-      this.channel.push(touches[at + T_CHANNEL]!);
-      this.time.push(touches[at + T_TIME]!);
-      this.clicked.push(touches[at + T_CLICKED]!);
-      this.note.push(touches[at + T_NOTE]!);
+      this.channel.push(touches.channel[i]!);
+      this.time.push(touches.time[i]!);
+      this.clicked.push(touches.clicked[i]!);
+      this.note.push(touches.note[i]!);
     }
     this.offsets.push(this.channel.length);
     this.conversionId.push(id);
@@ -94,10 +93,10 @@ export class JourneyLog {
     this.counts.touches += to - from;
   }
 
-  /** Touches [from, to) closed without a conversion. */
-  null(touches: readonly number[], from: number, to: number): void {
+  /** Touch slots [from, to) closed without a conversion. */
+  null(touches: TouchColumns, from: number, to: number): void {
     const channels: number[] = [];
-    for (let i = from; i < to; i++) channels.push(touches[i * TOUCH_STRIDE + T_CHANNEL]!);
+    for (let i = from; i < to; i++) channels.push(touches.channel[i]!);
     const key = channels.join(">");
     this.nulls.set(key, (this.nulls.get(key) ?? 0) + 1);
     this.counts.nullJourneys++;
