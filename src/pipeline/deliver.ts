@@ -41,27 +41,36 @@ function firstNotBefore(b: EventBatch, from: number, a: EventBatch, i: number): 
 }
 
 /**
- * Merges two batches each sorted in delivery order (ties: `a` first). Runs are found by
- * binary search and copied whole, so merging a few late rows into a large batch costs
- * about the copy, not a comparison per row.
+ * Walks the rows of `a` in `ranges` ([ranges[2k], ranges[2k + 1]), ascending) and all
+ * rows of `b`, both in delivery order, and calls `emit(source, start, end)` (source 0 is
+ * `a`, 1 is `b`) for runs of rows in merged order; ties put the `a` row first. Run ends
+ * are found by binary search, so a few rows of `b` cost about their number of runs.
  */
+function mergeRuns(a: EventBatch, ranges: readonly number[], b: EventBatch, emit: (source: 0 | 1, start: number, end: number) => void): void {
+  let j = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    let i = ranges[r]!;
+    const end = ranges[r + 1]!;
+    while (i < end && j < b.length) {
+      const aEnd = firstAfter(a, i, b, j, end);
+      if (aEnd > i) emit(0, i, aEnd);
+      i = aEnd;
+      if (i === end) break;
+      const bEnd = firstNotBefore(b, j, a, i);
+      emit(1, j, bEnd);
+      j = bEnd;
+    }
+    if (i < end) emit(0, i, end);
+  }
+  if (j < b.length) emit(1, j, b.length);
+}
+
+/** Merges two batches each sorted in delivery order into a new batch, copying run by run. */
 function mergeSorted(a: EventBatch, b: EventBatch): EventBatch {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   const runs = new RowRuns();
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const aEnd = firstAfter(a, i, b, j);
-    runs.add(0, i, aEnd - i);
-    i = aEnd;
-    if (i === a.length) break;
-    const bEnd = firstNotBefore(b, j, a, i);
-    runs.add(1, j, bEnd - j);
-    j = bEnd;
-  }
-  runs.add(0, i, a.length - i);
-  runs.add(1, j, b.length - j);
+  mergeRuns(a, [0, a.length], b, (source, start, end) => runs.add(source, start, end - start));
   return runs.build([a, b]);
 }
 
@@ -120,28 +129,10 @@ export class Deliverer {
   }
 }
 
-/**
- * Views of the on-time `runs` of `batch` and of `released` (both in delivery order),
- * merged in delivery order; ties put the on-time row first, as a merge of the two would.
- */
+/** Views of the on-time `runs` of `batch` and of `released`, merged in delivery order. */
 function interleave(batch: EventBatch, runs: readonly number[], released: EventBatch): EventBatch[] {
   const out: EventBatch[] = [];
-  let j = 0;
-  for (let r = 0; r < runs.length; r += 2) {
-    let s = runs[r]!;
-    const e = runs[r + 1]!;
-    while (s < e && j < released.length) {
-      const k = firstAfter(batch, s, released, j, e);
-      if (k > s) out.push(sliceBatch(batch, s, k));
-      s = k;
-      if (s === e) break;
-      const jEnd = firstNotBefore(released, j, batch, s);
-      out.push(sliceBatch(released, j, jEnd));
-      j = jEnd;
-    }
-    if (s < e) out.push(sliceBatch(batch, s, e));
-  }
-  if (j < released.length) out.push(sliceBatch(released, j, released.length));
+  mergeRuns(batch, runs, released, (source, start, end) => out.push(sliceBatch(source === 0 ? batch : released, start, end)));
   return out;
 }
 
