@@ -1,3 +1,4 @@
+import { grown } from "../../events/grow.js";
 import type { PairSignals } from "./pairSignals.js";
 
 /** Ticks per day bucket: snapshots are taken at day ends, so a day's bucket folds whole. */
@@ -13,11 +14,7 @@ class DayBucket {
   length = 0;
 
   push(pair: number, tick: number, flags: number, note: number): void {
-    if ((this.length + 1) * STRIDE > this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if ((this.length + 1) * STRIDE > this.data.length) this.data = grown(this.data, this.data.length * 2);
     const at = this.length++ * STRIDE;
     const d = this.data;
     d[at] = pair;
