@@ -1,6 +1,7 @@
 import type { Scenario } from "../config/schema.js";
 import { DueDays, NOT_DUE } from "../events/dueDays.js";
 import { AipsState } from "../events/enums.js";
+import { zeroed } from "../events/zeroed.js";
 import { DAY_MS } from "./kernel.js";
 
 const { none, A, I, TI, P, S } = AipsState;
@@ -35,10 +36,10 @@ export class LatentAips {
   ) {
     this.cfg = scenario.aipsTruth;
     this.startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
-    this.state = new Uint8Array(pairCount);
-    this.lastSignal = new Float64Array(pairCount);
-    this.lastStrong = new Float64Array(pairCount);
-    this.reads = new Uint8Array(pairCount);
+    this.state = zeroed(Uint8Array, pairCount);
+    this.lastSignal = zeroed(Float64Array, pairCount);
+    this.lastStrong = zeroed(Float64Array, pairCount);
+    this.reads = zeroed(Uint8Array, pairCount);
     this.checkDays = new DueDays(pairCount);
     this.counts = new Float64Array(brandCount * STATES);
     for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;

@@ -1,5 +1,6 @@
 import { BlockAllocator, grownLength } from "../events/blockAllocator.js";
 import { grown } from "../events/grow.js";
+import { zeroed } from "../events/zeroed.js";
 
 /**
  * The last few purchase-relevant touches of each (user, brand) pair, kept so a purchase
@@ -28,8 +29,8 @@ export class TouchHistory {
   channel = new Uint8Array(0);
 
   constructor(pairCount: number) {
-    this.blockOf = new Int32Array(pairCount);
-    this.fill = new Uint8Array(pairCount);
+    this.blockOf = zeroed(Int32Array, pairCount);
+    this.fill = zeroed(Uint8Array, pairCount);
   }
 
   add(pair: number, id: number, time: number, mass: number, medianDays: number, kind: number, channel: number): void {

@@ -1,4 +1,5 @@
 import { AipsState } from "../../events/enums.js";
+import { zeroed } from "../../events/zeroed.js";
 import type { AipsOptions } from "./options.js";
 import { Signal } from "./signals.js";
 
@@ -53,8 +54,8 @@ export class PairSignals {
   ) {
     this.slots = o.distinctReadsForTI;
     this.stride = READS + 2 * this.slots;
-    this.mem = new Uint32Array(pairCount * this.stride);
-    this.isChanged = new Uint8Array(pairCount);
+    this.mem = zeroed(Uint32Array, pairCount * this.stride);
+    this.isChanged = zeroed(Uint8Array, pairCount);
     this.changed = new Uint32Array(1024);
   }
 

@@ -1,3 +1,5 @@
+import { zeroed } from "../../../events/zeroed.js";
+
 const EMPTY = -1;
 const MIN_CAPACITY = 1024;
 
@@ -62,7 +64,7 @@ export class KeyIndex {
 
   private resize(capacity: number): void {
     const { keys, values } = this;
-    this.keys = new Float64Array(capacity);
+    this.keys = zeroed(Float64Array, capacity);
     this.values = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;
     for (let i = 0; i < keys.length; i++) if (values[i] !== EMPTY) this.place(keys[i]!, values[i]!);
