@@ -56,5 +56,10 @@ export interface EngineOutput {
 export interface Engine<Partial = unknown> {
   readonly name: string;
   createShardEngine(ctx: ShardEngineContext): ShardEngine<Partial>;
+  /**
+   * Folds the partial of the next shard into the running one (shard order). With it the
+   * main thread keeps one partial instead of every shard's; `finalize` then gets one.
+   */
+  merge?(running: Partial, next: Partial): Partial;
   finalize(partials: Partial[], ctx: FinalizeContext): Promise<EngineOutput>;
 }

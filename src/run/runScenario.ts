@@ -5,7 +5,7 @@ import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
 import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
-import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
+import type { ShardContext } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
 import { createShardPool, defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
@@ -17,7 +17,7 @@ import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
 import { ENGINES } from "../engines/registry.js";
-import { combineShards, type Combined } from "./combine.js";
+import { inShardOrder, ShardCombiner, type Combined } from "./combine.js";
 import { PeakRss } from "./peakRss.js";
 
 export interface RunOptions {
@@ -84,32 +84,36 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       options.onProgress?.(++steps, totalSteps, events);
       peak.sample();
     };
-    let results: ShardResult[];
+    const combiner = new ShardCombiner(world.categories.names.length, ENGINES);
+    const onResult = inShardOrder((r) => {
+      combiner.add(r);
+      peak.sample();
+    });
     if (!pool) {
       const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows, counterfactual };
-      results = [];
       for (const spec of shards) {
         options.signal?.throwIfAborted();
-        results.push(
+        onResult(
           await executeShard(ctx, spec, (_day, rows) => onDay(rows)).catch((error: unknown) => {
             throw new ShardFailure(spec, error);
           }),
         );
       }
     } else {
-      results = await runShardsInPool(
+      await runShardsInPool(
         pool,
         shards,
         () => ({ scenario, scenarioSha256: loaded.sha256, eventsDir, batchRows, counterfactual }),
         (_spec, p) => onDay(p.rows),
+        onResult,
         options.signal,
       );
     }
     options.signal?.throwIfAborted();
-    const combined = combineShards(results, world.categories.names.length);
+    const combined = combiner.combined;
     const simulatedSeconds = (performance.now() - started) / 1000;
     const files: WrittenFile[] = [
-      ...results.flatMap((r) => (r.eventsFile ? [r.eventsFile] : [])),
+      ...combiner.eventsFiles,
       ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)),
       ...(await writeWorldFiles(dir.path, identity, world, policy)),
     ];
@@ -117,7 +121,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const engineWarnings: string[] = [];
     for (const [i, engine] of ENGINES.entries()) {
       const out = await engine.finalize(
-        results.map((r) => r.enginePartials[i]),
+        combiner.enginePartials(i),
         { scenario, world, identity, dir: dir.path, truth: combined },
       );
       files.push(...out.files);

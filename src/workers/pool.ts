@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import { from, lastValueFrom, mergeMap, toArray } from "rxjs";
+import { from, lastValueFrom, mergeMap, tap } from "rxjs";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
 import type { ShardSpec } from "../sim/shard.js";
 import type { DayProgress, ShardTask } from "./protocol.js";
@@ -48,7 +48,8 @@ export function createShardPool(workers: number): Piscina {
 
 /**
  * Drives shards through `pool` with an RxJS pipeline: at most `workers` shards in
- * flight (backpressure), per-day progress over a MessagePort, results returned in shard order.
+ * flight (backpressure), per-day progress over a MessagePort, each result handed to
+ * `onResult` as it completes (in completion order: see `inShardOrder`).
  * A failing shard fails the whole run with its index and user range; `signal` aborts all.
  * The pool is destroyed when the shards are done or have failed.
  */
@@ -57,10 +58,11 @@ export async function runShardsInPool(
   specs: readonly ShardSpec[],
   task: (spec: ShardSpec) => Omit<ShardTask, "progress" | "spec">,
   onDay: (spec: ShardSpec, progress: DayProgress) => void,
+  onResult: (result: ShardResult) => void,
   signal?: AbortSignal,
-): Promise<ShardResult[]> {
+): Promise<void> {
   try {
-    const results = await lastValueFrom(
+    await lastValueFrom(
       from(specs).pipe(
         mergeMap(async (spec) => {
           const channel = new MessageChannel();
@@ -75,10 +77,10 @@ export async function runShardsInPool(
             channel.port1.close();
           }
         }, pool.options.maxThreads),
-        toArray(),
+        tap(onResult),
       ),
+      { defaultValue: undefined },
     );
-    return results.sort((a, b) => a.shard.index - b.shard.index);
   } finally {
     await pool.destroy();
   }

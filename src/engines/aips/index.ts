@@ -8,6 +8,8 @@ import { AipsShardEngine } from "./shardEngine.js";
 export const aipsEngine: Engine<AipsPartial> = {
   name: "aips",
   createShardEngine: (ctx: ShardEngineContext) => new AipsShardEngine(ctx),
+  // Every figure is a count, so two shards sum into a partial of the same shape.
+  merge: (running: AipsPartial, next: AipsPartial): AipsPartial => combineAips([running, next]),
   async finalize(partials: AipsPartial[], ctx: FinalizeContext): Promise<EngineOutput> {
     const combined = combineAips(partials);
     // Loaded here, on the main thread only: worker threads never load the Arrow writer.
