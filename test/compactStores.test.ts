@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { DueDays, NOT_DUE } from "../src/events/dueDays.js";
 import { KeyIndex } from "../src/engines/attribution/stream/keyIndex.js";
 import { PairTable } from "../src/engines/attribution/stream/pairTable.js";
+import { RecentIds } from "../src/engines/attribution/stream/recentIds.js";
 import { TOUCHES_PER_PAIR, TouchHistory } from "../src/sim/touchHistory.js";
 
 /** The typed-array stores that keep a long run's memory flat, each checked against a plain model. */
@@ -52,6 +53,27 @@ describe("compact stores", () => {
         });
         expect(index.size).toBe(model.size);
         for (const [k, v] of model) expect(index.get(k)).toBe(v);
+      }),
+    );
+  });
+
+  it("RecentIds reports a repeat exactly while its original's generation or the next is current", () => {
+    const id = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }).map((u) => 3 * 2 ** 32 + u));
+    // Arrival steps of 0–25 with a period of 10: same generation, the next one, or a jump past both.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 25 }), id), { maxLength: 2000 }), (rows) => {
+        const ids = new RecentIds(10);
+        const model = new Map<number, number>(); // id → generation it was remembered in
+        let arrival = 0;
+        for (const [step, x] of rows) {
+          arrival += step;
+          ids.advance(arrival);
+          const generation = Math.floor(arrival / 10);
+          const seenIn = model.get(x);
+          const expected = seenIn !== undefined && generation - seenIn <= 1;
+          expect(ids.repeat(x)).toBe(expected);
+          if (!expected) model.set(x, generation);
+        }
       }),
     );
   });

@@ -34,6 +34,12 @@ export class KeyIndex {
     this.count++;
   }
 
+  /** Forgets every key and keeps the capacity. */
+  clear(): void {
+    this.values.fill(EMPTY);
+    this.count = 0;
+  }
+
   delete(key: number): void {
     let i = this.home(key);
     for (;;) {
