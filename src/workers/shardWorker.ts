@@ -7,6 +7,13 @@ import { buildWorld, type World } from "../world/world.js";
 import type { ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
 
+// Moving a result detaches its buffers, and the first detach in an isolate invalidates
+// V8's "no buffer was ever detached" assumption, throwing away every optimised function
+// that reads a typed array. Detaching one empty buffer now, before anything is optimised,
+// makes that happen while there is nothing to throw away.
+const detachOnce = new ArrayBuffer(8);
+structuredClone(detachOnce, { transfer: [detachOnce] });
+
 /** The world is a pure function of the scenario, so a worker builds it once per scenario. */
 let cached: { sha: string; seed: number; world: World } | null = null;
 
