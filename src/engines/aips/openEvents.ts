@@ -34,6 +34,9 @@ export class OpenEvents {
   private readonly byDay = new Map<number, DayBucket>();
   private readonly spare: DayBucket[] = [];
   private held = 0;
+  /** The bucket the last push went to: rows arrive mostly in time order, so usually the next one's too. */
+  private lastDay = -1;
+  private lastBucket: DayBucket | null = null;
   private blockStart = new Uint32Array(0);
   private order = new Uint32Array(0);
 
@@ -43,14 +46,18 @@ export class OpenEvents {
 
   push(pair: number, tick: number, flags: number, note: number): void {
     const day = Math.floor((tick - 1) / DAY_TICKS);
-    let bucket = this.byDay.get(day);
+    let bucket = day === this.lastDay ? this.lastBucket : this.byDay.get(day);
     if (!bucket) this.byDay.set(day, (bucket = this.spare.pop() ?? new DayBucket()));
+    this.lastDay = day;
+    this.lastBucket = bucket;
     bucket.push(pair, tick, flags, note);
     this.held++;
   }
 
   /** Applies every held event earlier than `before` to `signals` and keeps the rest. */
   foldBefore(before: number, signals: PairSignals): void {
+    this.lastDay = -1;
+    this.lastBucket = null;
     for (const [day, bucket] of this.byDay) {
       const first = day * DAY_TICKS + 1;
       if (first >= before) continue;
