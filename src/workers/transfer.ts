@@ -15,7 +15,9 @@ export function transferList(value: unknown, found = new Set<ArrayBuffer>()): Ar
     // Only whole, unshared buffers can move without taking a neighbour's memory along.
     if (buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength) found.add(buffer);
   } else if (Array.isArray(value)) {
-    for (const v of value) transferList(v, found);
+    // Partials hold long arrays of plain numbers: test each element here rather than
+    // making a call per number.
+    for (const v of value) if (typeof v === "object" && v !== null) transferList(v, found);
   } else if (value !== null && typeof value === "object") {
     for (const v of Object.values(value)) transferList(v, found);
   }
