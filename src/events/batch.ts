@@ -41,6 +41,11 @@ export const EVENT_COLUMNS = {
 export type EventColumnName = keyof typeof EVENT_COLUMNS;
 export const EVENT_COLUMN_NAMES = Object.keys(EVENT_COLUMNS) as EventColumnName[];
 
+/** Columns observation fills in; the simulator never writes them. */
+const OBSERVATION_COLUMNS: readonly EventColumnName[] = ["arrival", "observed", "duplicate"];
+/** Columns the simulator writes. */
+const GENERATED_COLUMNS = EVENT_COLUMN_NAMES.filter((name) => !OBSERVATION_COLUMNS.includes(name));
+
 export type EventColumns = { [K in EventColumnName]: InstanceType<(typeof EVENT_COLUMNS)[K]> };
 export interface EventBatch extends EventColumns {
   readonly length: number;
@@ -86,10 +91,10 @@ export function sliceBatch(batch: EventBatch, start: number, end: number): Event
   return batchOf(cols as EventColumns, end - start);
 }
 
-/** A new batch holding rows `order[0..n)` of `batch`, in that order. */
-export function gatherBatch(batch: EventBatch, order: Uint32Array | Int32Array, n = order.length): EventBatch {
+/** A new batch holding rows `order[0..n)` of `batch`, in that order; columns not in `names` are left 0. */
+export function gatherBatch(batch: EventBatch, order: Uint32Array | Int32Array, n = order.length, names: readonly EventColumnName[] = EVENT_COLUMN_NAMES): EventBatch {
   const cols = allocateColumns(n);
-  for (const name of EVENT_COLUMN_NAMES) {
+  for (const name of names) {
     const src = batch[name];
     const dst = cols[name];
     // One monomorphic loop per element type keeps the copy fast.
@@ -188,7 +193,6 @@ export class EventBuilder {
     const ms = Math.round(time);
     c.id[r] = id;
     c.time[r] = ms;
-    c.arrival[r] = ms;
     c.kind[r] = kind;
     c.user[r] = user;
     c.channel[r] = channel;
@@ -205,20 +209,23 @@ export class EventBuilder {
   }
 
   /**
-   * Rows in event-time order, ties in insertion order (which is id order), as a new batch;
-   * the builder is then emptied. `from` is a time no row precedes (the day's start).
+   * Rows in event-time order, ties in insertion order (which is id order), as a new batch
+   * whose arrival is its event time, not yet observed; the builder is then emptied. `from`
+   * is a time no row precedes (the day's start).
    */
   takeSortedByTime(from: number): EventBatch {
     const n = this.length;
     const order = sortedOrder(this.cols.time, n, from);
-    const out = gatherBatch(batchOf(this.cols, n), order, n);
+    // The observation columns are known without gathering: arrival = time, the rest 0.
+    const out = gatherBatch(batchOf(this.cols, n), order, n, GENERATED_COLUMNS);
+    out.arrival.set(out.time);
     this.reset();
     return out;
   }
 
   reset(): void {
     const n = this.length;
-    for (const name of EVENT_COLUMN_NAMES) this.cols[name].fill(0, 0, n);
+    for (const name of GENERATED_COLUMNS) this.cols[name].fill(0, 0, n);
     this.clearKeys(0, n);
     this.length = 0;
   }
