@@ -9,7 +9,7 @@ import { packNumberArrays, transferList } from "./transfer.js";
 
 // Moving a result detaches its buffers, and the first detach in an isolate invalidates
 // V8's "no buffer was ever detached" assumption, throwing away every optimised function
-// that reads a typed array. Detaching one empty buffer now, before anything is optimised,
+// that reads a typed array. Detaching one small buffer now, before anything is optimised,
 // makes that happen while there is nothing to throw away.
 const detachOnce = new ArrayBuffer(8);
 structuredClone(detachOnce, { transfer: [detachOnce] });
