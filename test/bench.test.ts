@@ -5,6 +5,8 @@ import { bracket } from "../src/bench/brackets.js";
 import { compareResults, type Comparable } from "../src/bench/compare.js";
 import type { Measurement } from "../src/bench/measure.js";
 import { resolvePlan } from "../src/bench/plan.js";
+import { renderReport } from "../src/bench/render.js";
+import { baselineResult, scalingReport, type BenchReport } from "../src/bench/report.js";
 import { runCli, tempDir } from "./helpers.js";
 
 /** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
@@ -123,6 +125,47 @@ describe("zhongcao bench (CLI)", () => {
     const r = await runCli(["bench", "--suite", "nope"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope/);
+  });
+});
+
+describe("the scaling report", () => {
+  const timing = (meanMs: number, unitsPerOp: number): Measurement => ({ samples: 3, meanMs, sdMs: 1, rme: 1, unitsPerOp, perSecond: (unitsPerOp * 1000) / meanMs });
+  const calibration = { perSecond: 1e8, rme: 1 };
+  const baseline = baselineResult(timing(10, 10_000), calibration);
+  const scaling = scalingReport(
+    {
+      users: 100_000,
+      days: 30,
+      runs: [
+        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27 },
+        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25 },
+      ],
+      flatness: { users: 10_000, days: [10, 100], events: [1, 10], peakRssBytes: [100, 110], ratio: 1.1 },
+    },
+    calibration,
+    baseline,
+  );
+
+  it("gives each worker count its speed-up over one worker and how many cores its process kept busy", () => {
+    expect(scaling.rows.map((r) => r.speedup)).toEqual([1, 1.6]);
+    const report: BenchReport = {
+      tool: "zhongcao",
+      version: "0",
+      format: 1,
+      date: "2026-01-01T00:00:00.000Z",
+      quick: false,
+      machine: { cpu: "x", cores: 2, node: "v20", platform: "linux", arch: "x64", memoryBytes: 1 },
+      calibration: { ...timing(1, 100_000), unit: "rows" },
+      baseline,
+      suites: [],
+      scaling,
+      targets: [],
+    };
+    const lines = renderReport(report).split("\n");
+    const row = (workers: string) => lines.find((l) => l.startsWith(`${workers} `))!.trim().split(/\s{2,}/);
+    // … speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS
+    expect(row("1").slice(-4)).toEqual(["1.00×", "27.0", "1.35", "400 MiB"]);
+    expect(row("2").slice(-4)).toEqual(["1.60×", "25.0", "2.00", "600 MiB"]);
   });
 });
 

@@ -76,6 +76,7 @@ describe("zhongcao run", () => {
     expect(m.events.total).toBe(Object.values(m.events.byKind).reduce((a, b) => a + b, 0));
     expect(m.events.total).toBeGreaterThan(10_000);
     expect(m.timing.eventsPerSecond).toBeGreaterThan(0);
+    expect(m.timing.cpuSeconds).toBeGreaterThan(0);
     expect(m.memory.peakRssBytes).toBeGreaterThan(0);
     expect(m.scenario.sha256).toBe(sha(scenarioFile));
     for (const o of m.outputs) {

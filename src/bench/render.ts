@@ -25,11 +25,21 @@ function timingCells(m: Measurement): string[] {
 }
 
 function scalingText(s: ScalingReport): string {
-  const rows = s.rows.map((r) => [String(r.workers), ...timingCells(r), ratio(r.vsCalibration), ratio(r.vsBaseline), `${r.speedup.toFixed(2)}×`, mib(r.peakRssBytes)]);
+  const rows = s.rows.map((r) => [
+    String(r.workers),
+    ...timingCells(r),
+    ratio(r.vsCalibration),
+    ratio(r.vsBaseline),
+    `${r.speedup.toFixed(2)}×`,
+    r.cpuSeconds.toFixed(1),
+    (r.cpuSeconds / (r.meanMs / 1000)).toFixed(2),
+    mib(r.peakRssBytes),
+  ]);
   const f = s.flatness;
   return [
     `scaling: default scenario, ${count(s.users)} users × ${s.days} days, one child process per run`,
-    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "peak RSS"], rows),
+    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "CPU s", "cores busy", "peak RSS"], rows),
+    "CPU s: the run's whole process (workers, V8's helper threads, main thread); cores busy = CPU s ÷ wall time.",
     `RSS flatness: ${count(f.users)} users, ${f.days[0]} → ${f.days[1]} days (${count(f.events[0])} → ${count(f.events[1])} events), ` +
       `peak RSS ${mib(f.peakRssBytes[0])} → ${mib(f.peakRssBytes[1])}, ratio ${f.ratio.toFixed(2)} (target ≤ 1.2)`,
   ].join("\n");

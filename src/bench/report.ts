@@ -35,6 +35,8 @@ export interface ScalingRow extends Measurement, Ratios {
   /** Events per second ÷ the one-worker run's. */
   readonly speedup: number;
   readonly peakRssBytes: number;
+  /** Mean CPU seconds of a run's whole process (all threads). */
+  readonly cpuSeconds: number;
 }
 
 export interface ScalingReport {

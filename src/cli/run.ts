@@ -73,7 +73,7 @@ function summary(m: RunManifest, outDir: string): string {
     `zhongcao ${m.version}  scenario ${m.scenario.name}  seed ${m.seed}  policy ${m.scenario.resolved.policy.type}`,
     `events      ${m.events.total.toLocaleString("en-US")} (${m.events.observed.toLocaleString("en-US")} observed, ${m.events.duplicates} duplicates)`,
     `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
-    `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s`,
+    `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy)`,
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),

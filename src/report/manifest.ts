@@ -36,7 +36,13 @@ export interface RunManifest {
     trueRoi: number;
     observedRoi: number;
   };
-  timing: { seconds: number; simulateSeconds: number; eventsPerSecond: number };
+  timing: {
+    seconds: number;
+    simulateSeconds: number;
+    eventsPerSecond: number;
+    /** CPU time of the whole process over the run, every thread (workers, V8's helpers, main), user + system. */
+    cpuSeconds: number;
+  };
   memory: { peakRssBytes: number };
   outputs: OutputEntry[];
   calibration: CalibrationRow[];
@@ -59,6 +65,7 @@ export function buildManifest(input: {
   outputs: OutputEntry[];
   seconds: number;
   simulatedSeconds: number;
+  cpuSeconds: number;
   peakRssBytes: number;
   workers: number;
   batchRows: number;
@@ -103,6 +110,7 @@ export function buildManifest(input: {
       seconds: round(input.seconds, 3),
       simulateSeconds: round(input.simulatedSeconds, 3),
       eventsPerSecond: Math.round(total / input.seconds),
+      cpuSeconds: round(input.cpuSeconds, 3),
     },
     memory: { peakRssBytes: input.peakRssBytes },
     outputs: input.outputs,

@@ -62,6 +62,7 @@ export function planShards(users: number, shardUsers: number): ShardSpec[] {
  */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const peak = new PeakRss();
   const { scenario } = loaded;
   const dir = await AtomicDir.create(options.outDir);
@@ -138,6 +139,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       outputs: files.map((f) => ({ path: relative(dir.path, f.path), rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
       seconds: (performance.now() - started) / 1000,
       simulatedSeconds,
+      cpuSeconds: cpuSecondsSince(startedCpu),
       peakRssBytes: peak.bytes,
       accuracy,
       warnings: engineWarnings,
@@ -207,4 +209,10 @@ async function writeTruthFiles(dirPath: string, identity: RunIdentity, c: Combin
   });
   const aips = await writeArrowFile(join(dirPath, "aips_truth_daily.arrow"), makeSchema(AIPS_TRUTH_DAILY_SPECS, identity), AIPS_TRUTH_DAILY_SPECS, cols, rows);
   return [purchases, credits, aips];
+}
+
+/** User + system CPU seconds the process (all its threads) has used since `start`. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }

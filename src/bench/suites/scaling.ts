@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadScenario } from "../../config/load.js";
 import type { RunManifest } from "../../report/manifest.js";
+import { mean } from "simple-statistics";
 import { measure, withUnits, type Measurement } from "../measure.js";
 import type { BenchPlan, RunSize } from "../plan.js";
 
@@ -16,6 +17,8 @@ export interface WorkerRun extends Measurement {
   readonly workers: number;
   /** Highest peak RSS over the samples. */
   readonly peakRssBytes: number;
+  /** Mean CPU seconds of a run's whole process: workers, V8's helper threads and the main thread. */
+  readonly cpuSeconds: number;
 }
 
 export interface Flatness {
@@ -36,6 +39,7 @@ export interface ScalingResult {
 
 interface ChildRun {
   readonly seconds: number;
+  readonly cpuSeconds: number;
   readonly events: number;
   readonly peakRssBytes: number;
 }
@@ -58,7 +62,7 @@ async function childRun(size: RunSize, workers: number, dir: string): Promise<Ch
   try {
     const { stdout } = await promisify(execFile)(file, args, { maxBuffer: 64 * 2 ** 20 });
     const m = JSON.parse(stdout) as RunManifest;
-    return { seconds: m.timing.seconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes };
+    return { seconds: m.timing.seconds, cpuSeconds: m.timing.cpuSeconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -80,17 +84,19 @@ export async function scalingSuite(plan: BenchPlan["scaling"]): Promise<ScalingR
     for (const workers of plan.workers) {
       let events = 0;
       let peakRssBytes = 0;
+      const cpu: number[] = [];
       const timing = await measure(
         `scaling-${workers}`,
         async () => {
           const r = await childRun(size, workers, dir);
           events = r.events;
           peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes);
+          cpu.push(r.cpuSeconds);
           return { overriddenDuration: r.seconds * 1000 };
         },
         { warmups: 0, iterations: plan.samples, timeMs: 0 },
       );
-      runs.push({ ...withUnits(timing, events), workers, peakRssBytes });
+      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu) });
     }
     const f = plan.flatness;
     const short = await childRun(f, 1, dir);
