@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Piscina } from "piscina";
 import { from, lastValueFrom, mergeMap, tap } from "rxjs";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
@@ -47,33 +48,50 @@ export function createShardPool(workers: number): Piscina {
 }
 
 /**
+ * How long stopped workers are left idle before the pool terminates them. Node 20 takes a
+ * worker's isolate off the platform before disposing of it, and an optimising compile
+ * still running on a V8 helper thread in between aborts the whole process (an assertion
+ * in `NodePlatform::ForIsolate`). Compiles take tens of milliseconds.
+ */
+const COMPILER_GRACE_MS = 250;
+
+/**
  * Drives shards through `pool` with an RxJS pipeline: at most `workers` shards in
  * flight (backpressure), per-day progress over a MessagePort, each result handed to
  * `onResult` as it completes (in completion order: see `inShardOrder`).
  * A failing shard fails the whole run with its index and user range; `signal` aborts all.
- * The pool is destroyed when the shards are done or have failed.
+ * Either way the other shards are told to stop at their next day end and are waited for,
+ * so no worker is terminated while it runs (see COMPILER_GRACE_MS); then the pool is
+ * destroyed.
  */
 export async function runShardsInPool(
   pool: Piscina,
   specs: readonly ShardSpec[],
-  task: (spec: ShardSpec) => Omit<ShardTask, "progress" | "spec">,
+  task: (spec: ShardSpec) => Omit<ShardTask, "progress" | "spec" | "cancel">,
   onDay: (spec: ShardSpec, progress: DayProgress) => void,
   onResult: (result: ShardResult) => void,
   signal?: AbortSignal,
 ): Promise<void> {
+  const cancel = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const stop = () => Atomics.store(cancel, 0, 1);
+  signal?.addEventListener("abort", stop, { once: true });
+  const running = new Set<Promise<unknown>>();
   try {
     await lastValueFrom(
       from(specs).pipe(
         mergeMap(async (spec) => {
+          if (signal?.aborted) throw signal.reason;
           const channel = new MessageChannel();
           channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
+          const run = pool.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
+          running.add(run);
           try {
-            const options = signal ? { transferList: [channel.port2], signal } : { transferList: [channel.port2] };
-            return (await pool.run({ ...task(spec), spec, progress: channel.port2 } satisfies ShardTask, options)) as ShardResult;
+            return (await run) as ShardResult;
           } catch (error) {
             if (signal?.aborted) throw signal.reason;
             throw new ShardFailure(spec, error);
           } finally {
+            running.delete(run);
             channel.port1.close();
           }
         }, pool.options.maxThreads),
@@ -81,7 +99,13 @@ export async function runShardsInPool(
       ),
       { defaultValue: undefined },
     );
+  } catch (error) {
+    stop();
+    await Promise.allSettled([...running]);
+    await sleep(COMPILER_GRACE_MS);
+    throw error;
   } finally {
+    signal?.removeEventListener("abort", stop);
     await pool.destroy();
   }
 }

@@ -12,6 +12,16 @@ export interface ShardTask {
   readonly counterfactual: Counterfactual;
   /** Receives `{ day, rows }` after each simulated day. */
   readonly progress: MessagePort;
+  /** Shared by every task of a run; the main thread sets it non-zero to stop shards at their next day end. */
+  readonly cancel: Int32Array;
+}
+
+/** A shard stopped because the run was cancelled (another shard failed, or an abort). */
+export class ShardCancelled extends Error {
+  constructor(shard: number) {
+    super(`shard ${shard} stopped: the run was cancelled`);
+    this.name = "ShardCancelled";
+  }
 }
 
 export interface DayProgress {

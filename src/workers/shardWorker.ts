@@ -4,7 +4,7 @@ import type { ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "./executeShard.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
-import type { ShardTask } from "./protocol.js";
+import { ShardCancelled, type ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
 
 // Moving a result detaches its buffers, and the first detach in an isolate invalidates
@@ -42,7 +42,10 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
         counterfactual: task.counterfactual,
       },
       spec,
-      (day, rows) => task.progress.postMessage({ day, rows }),
+      (day, rows) => {
+        if (Atomics.load(task.cancel, 0) !== 0) throw new ShardCancelled(spec.index);
+        task.progress.postMessage({ day, rows });
+      },
     );
     const packed: ShardResult = { ...result, purchases: packNumberArrays(result.purchases), credits: packNumberArrays(result.credits) };
     return move({
