@@ -4,7 +4,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { loadScenario } from "../src/config/load.js";
 import { VOLATILE_MANIFEST_FIELDS } from "../src/report/manifest.js";
+import { planShards } from "../src/run/runScenario.js";
+import { createShardPool, runShardsInPool } from "../src/workers/pool.js";
 import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -68,6 +71,29 @@ describe("worker threads", () => {
     }
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir.path).filter((f) => f.startsWith(`.failed-${workers}`))).toEqual([]);
+  });
+
+  it("a failing shard stops the shards still running at their next day end instead of letting them finish", async () => {
+    const long = join(dir.path, "long.yaml");
+    writeFileSync(long, stringify({ ...SCENARIO, name: "long", simulation: { days: 60, shardUsers: 250 }, population: { users: 500 } }));
+    const loaded = loadScenario(long);
+    const specs = planShards(500, 250);
+    const days = new Map<number, number>();
+    process.env[FAIL_SHARD_ENV] = "1";
+    try {
+      const run = runShardsInPool(
+        createShardPool(2),
+        specs,
+        () => ({ scenario: loaded.scenario, scenarioSha256: loaded.sha256, eventsDir: null, batchRows: 4096, counterfactual: { removedChannel: -1 } }),
+        (spec) => days.set(spec.index, (days.get(spec.index) ?? 0) + 1),
+        () => {},
+      );
+      await expect(run).rejects.toThrow(/shard 1 \(users 250–499\) failed: injected failure/);
+    } finally {
+      delete process.env[FAIL_SHARD_ENV];
+    }
+    // Shard 0 ran alongside and was stopped long before its 60 days.
+    expect(days.get(0) ?? 0).toBeLessThan(60);
   });
 
   it("Ctrl-C stops the run, exits 1 and leaves nothing half-written", async () => {
