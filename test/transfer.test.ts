@@ -5,11 +5,16 @@ describe("transferList", () => {
   it("lists every whole typed-array buffer reachable through objects and arrays, each once", () => {
     const a = new Float64Array(4);
     const b = new Uint32Array(3);
-    const shared = new Uint8Array(8);
-    const value = { a, nested: { list: [b, { again: a }], numbers: [1, 2, 3] }, rows: [[shared], 7, "x", null] };
+    const c = new Uint8Array(8);
+    const value = { a, nested: { list: [b, { again: a }], numbers: [1, 2, 3] }, rows: [[c], 7, "x", null] };
     const found = transferList(value);
     expect(found).toHaveLength(3);
-    expect(new Set(found)).toEqual(new Set([a.buffer, b.buffer, shared.buffer]));
+    expect(new Set(found)).toEqual(new Set([a.buffer, b.buffer, c.buffer]));
+  });
+
+  it("leaves out views on shared memory, which is not moved but shared", () => {
+    const shared = new Int32Array(new SharedArrayBuffer(16));
+    expect(transferList({ shared, own: new Float64Array(2) })).toHaveLength(1);
   });
 
   it("leaves out views on part of a buffer, which would move their neighbours' memory too", () => {

@@ -21,7 +21,7 @@ export interface RunManifest {
   seed: number;
   /** Twin-run setting: the channel whose touches planted no purchases, if any. */
   counterfactual: { removedChannel: string | null };
-  /** Execution settings: they must not change any other field. */
+  /** Execution settings: they must not change any other field. `workers` is the worker threads used (0: inline), at most one per shard. */
   workers: number;
   batchRows: number;
   shards: { count: number; usersPerShard: number };

@@ -7,7 +7,7 @@ import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
 import type { ShardContext } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
-import { createShardPool, defaultWorkerCount, runShardsInPool, ShardFailure } from "../workers/pool.js";
+import { defaultWorkerCount, runShardsInPool, ShardFailure, ShardPool } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
@@ -67,8 +67,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const { scenario } = loaded;
   const dir = await AtomicDir.create(options.outDir);
   const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
-  const workers = options.workers ?? defaultWorkerCount();
-  const pool = workers > 0 ? createShardPool(Math.min(workers, shards.length)) : null;
+  // A worker per shard at most: more would sit idle.
+  const workers = Math.min(options.workers ?? defaultWorkerCount(), shards.length);
+  const pool = workers > 0 ? new ShardPool(workers) : null;
   try {
     const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
     const world = buildWorld(scenario);
@@ -158,8 +159,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     throw error;
   } finally {
     peak.stop();
-    // Destroyed here too when the run fails before its shards start.
-    await pool?.destroy();
+    // Closed here too when the run fails before its shards start.
+    await pool?.close();
   }
 }
 

@@ -31,29 +31,52 @@ export class ShardFailure extends Error {
 }
 
 /**
- * A piscina pool of shard workers. Created before the main thread builds the world, so
- * the workers load their modules meanwhile.
- */
-export function createShardPool(workers: number): Piscina {
-  return new Piscina({
-    filename: workerFile(),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-    // V8 doubles a worker's young generation (16 → 32 MB) once enough bytes have survived
-    // scavenges, which only long runs reach; capping it near the size short runs settle at
-    // keeps peak RSS flat across run lengths, at no measurable cost in speed.
-    resourceLimits: { maxYoungGenerationSizeMb: 24 },
-  });
-}
-
-/**
- * How long stopped workers are left idle before the pool terminates them. Node 20 takes a
- * worker's isolate off the platform before disposing of it, and an optimising compile
- * still running on a V8 helper thread in between aborts the whole process (an assertion
- * in `NodePlatform::ForIsolate`). Compiles take tens of milliseconds.
+ * How long a pool must have been idle before it is destroyed. Node 20 takes a worker's
+ * isolate off the platform before disposing of it, and an optimising compile still running
+ * on a V8 helper thread in between aborts the whole process (an assertion in
+ * `NodePlatform::ForIsolate`). Compiles take tens of milliseconds.
  */
 const COMPILER_GRACE_MS = 250;
+
+/**
+ * A piscina pool of shard workers. Created before the main thread builds the world, so
+ * the workers load their modules meanwhile. Its owner closes it with `close()`, never by
+ * destroying the piscina pool directly: see COMPILER_GRACE_MS.
+ */
+export class ShardPool {
+  readonly piscina: Piscina;
+  /** When a task last ended (or the pool was created: workers compile while they start). */
+  private idleSince = performance.now();
+  private closing: Promise<void> | null = null;
+
+  constructor(readonly threads: number) {
+    this.piscina = new Piscina({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 1000,
+      // V8 doubles a worker's young generation (16 → 32 MB) once enough bytes have survived
+      // scavenges, which only long runs reach; capping it near the size short runs settle at
+      // keeps peak RSS flat across run lengths, at no measurable cost in speed.
+      resourceLimits: { maxYoungGenerationSizeMb: 24 },
+    });
+  }
+
+  /** Notes that a task just ended, so `close()` counts the grace period from now. */
+  markIdle(): void {
+    this.idleSince = performance.now();
+  }
+
+  /** Destroys the pool once it has been idle for the grace period (at once if it already has). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const wait = COMPILER_GRACE_MS - (performance.now() - this.idleSince);
+      if (wait > 0) await sleep(wait);
+      await this.piscina.destroy();
+    })();
+    return this.closing;
+  }
+}
 
 /**
  * Drives shards through `pool` with an RxJS pipeline: at most `workers` shards in
@@ -61,11 +84,10 @@ const COMPILER_GRACE_MS = 250;
  * `onResult` as it completes (in completion order: see `inShardOrder`).
  * A failing shard fails the whole run with its index and user range; `signal` aborts all.
  * Either way the other shards are told to stop at their next day end and are waited for,
- * so no worker is terminated while it runs (see COMPILER_GRACE_MS); then the pool is
- * destroyed.
+ * so no worker is terminated while it runs. The pool stays open: its owner closes it.
  */
 export async function runShardsInPool(
-  pool: Piscina,
+  pool: ShardPool,
   specs: readonly ShardSpec[],
   task: (spec: ShardSpec) => Omit<ShardTask, "progress" | "spec" | "cancel">,
   onDay: (spec: ShardSpec, progress: DayProgress) => void,
@@ -83,7 +105,7 @@ export async function runShardsInPool(
           if (signal?.aborted) throw signal.reason;
           const channel = new MessageChannel();
           channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
-          const run = pool.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
+          const run = pool.piscina.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
           running.add(run);
           try {
             return (await run) as ShardResult;
@@ -93,8 +115,9 @@ export async function runShardsInPool(
           } finally {
             running.delete(run);
             channel.port1.close();
+            pool.markIdle();
           }
-        }, pool.options.maxThreads),
+        }, pool.threads),
         tap(onResult),
       ),
       { defaultValue: undefined },
@@ -102,10 +125,9 @@ export async function runShardsInPool(
   } catch (error) {
     stop();
     await Promise.allSettled([...running]);
-    await sleep(COMPILER_GRACE_MS);
+    pool.markIdle();
     throw error;
   } finally {
     signal?.removeEventListener("abort", stop);
-    await pool.destroy();
   }
 }
