@@ -126,4 +126,33 @@ describe("worker threads", () => {
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir.path).filter((f) => f.startsWith(".interrupted"))).toEqual([]);
   });
+
+  it("a second Ctrl-C stops at once, by the signal, and still leaves nothing behind", async () => {
+    const out = join(dir.path, "twice");
+    const big = join(dir.path, "big2.yaml");
+    writeFileSync(big, stringify({ ...SCENARIO, name: "big2", population: { users: 20_000 }, simulation: { days: 60, shardUsers: 20_000 } }));
+    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", big, "--out", out, "--events", "--workers", "1", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      // The second Ctrl-C once the first has been taken (one shard-day is far longer).
+      if (stderr.includes("Ctrl-C again")) child.kill("SIGINT");
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (readdirSync(dir.path).some((f) => f.startsWith(".twice.tmp-"))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill("SIGINT");
+    expect(await exited).toBe("SIGINT");
+    expect(stderr).toContain("stopped at once");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir.path).filter((f) => f.startsWith(".twice"))).toEqual([]);
+  });
 });

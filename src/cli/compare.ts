@@ -8,6 +8,7 @@ import { GateError, InputError } from "../errors.js";
 import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
 import { integer } from "./options.js";
+import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 
 interface CompareFlags {
@@ -44,6 +45,7 @@ export function registerCompare(program: Command): void {
       if (flags.days !== undefined) overrides.days = flags.days;
       const progress = createProgress(flags.quiet !== true && flags.json !== true);
       let result: CompareResult;
+      const interrupt = interruptible();
       try {
         result = await compareScenarios(a, b, {
           replications: flags.replications,
@@ -51,9 +53,11 @@ export function registerCompare(program: Command): void {
           incrementality: flags.incrementality === true,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           onRun: (done, total) => progress.update(done, total, done),
+          signal: interrupt.signal,
         });
       } finally {
         progress.stop();
+        interrupt.dispose();
       }
       const verdicts = checkThresholds(result, thresholds);
       const outDir = flags.out ?? join("reports", `compare-${result.a.name}-vs-${result.b.name}`);

@@ -5,6 +5,7 @@ import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../
 import { DEFAULT_BATCH_ROWS, runScenario } from "../run/runScenario.js";
 import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
+import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 
 interface RunFlags {
@@ -44,9 +45,7 @@ export function registerRun(program: Command): void {
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
       const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
       const progress = createProgress(flags.quiet !== true && flags.json !== true);
-      const abort = new AbortController();
-      const onSigint = () => abort.abort(new Error("interrupted: the run was stopped and nothing was written"));
-      process.once("SIGINT", onSigint);
+      const interrupt = interruptible();
       try {
         const { manifest } = await runScenario(loaded, {
           outDir,
@@ -55,14 +54,14 @@ export function registerRun(program: Command): void {
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           ...(flags.removeChannel === undefined ? {} : { removeChannel: flags.removeChannel }),
           onProgress: (done, total, events) => progress.update(done, total, events),
-          signal: abort.signal,
+          signal: interrupt.signal,
         });
         progress.stop();
         if (flags.json === true) process.stdout.write(`${JSON.stringify(manifest)}\n`);
         else if (flags.quiet !== true) process.stdout.write(summary(manifest, outDir));
       } finally {
         progress.stop();
-        process.off("SIGINT", onSigint);
+        interrupt.dispose();
       }
     });
 }
