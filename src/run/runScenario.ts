@@ -110,6 +110,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         onResult,
         options.signal,
       );
+      // The workers' memory goes while the main thread writes the outputs (not awaited:
+      // the pool is destroyed after its grace period, and awaited below).
+      void pool.close();
     }
     options.signal?.throwIfAborted();
     const combined = combiner.combined;
