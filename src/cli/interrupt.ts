@@ -1,4 +1,4 @@
-import { removeOpenDirsSync } from "../run/atomicDir.js";
+import { removeTempDirsSync } from "../run/tempDirs.js";
 
 /**
  * Ctrl-C for commands that write run directories. The first one aborts the returned
@@ -15,7 +15,7 @@ export function interruptible(): { readonly signal: AbortSignal; dispose(): void
       controller.abort(new Error("interrupted: the run was stopped and nothing was written"));
       return;
     }
-    removeOpenDirsSync();
+    removeTempDirsSync();
     process.stderr.write("zhongcao: interrupted again: stopped at once and nothing was written\n");
     process.off("SIGINT", onSigint);
     process.kill(process.pid, "SIGINT");

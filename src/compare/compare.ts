@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
 import type { ChannelName } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
+import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
 import { runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
 
@@ -65,6 +66,7 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   const total = seeds.length * 2 * perRun;
   let done = 0;
   const scratch = await mkdtemp(join(tmpdir(), "zhongcao-compare-"));
+  trackTempDir(scratch);
   const sides: Record<string, number>[][] = [[], []];
   try {
     for (const seed of seeds) {
@@ -84,6 +86,7 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    untrackTempDir(scratch);
   }
   const [runsA, runsB] = sides as [Record<string, number>[], Record<string, number>[]];
   // Metrics present in every run; those that are zero everywhere carry no information.

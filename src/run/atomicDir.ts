@@ -1,18 +1,6 @@
-import { rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-
-/** Temp directories created and neither committed nor discarded yet. */
-const open = new Set<string>();
-
-/**
- * Removes every temp directory still open, synchronously: for a process about to die
- * (a second Ctrl-C), which cannot wait for the usual `discard()`.
- */
-export function removeOpenDirsSync(): void {
-  for (const path of open) rmSync(path, { recursive: true, force: true });
-  open.clear();
-}
+import { trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
  * A run directory that appears all at once: work happens in a hidden temp directory next
@@ -29,7 +17,7 @@ export class AtomicDir {
     const parent = dirname(target);
     await mkdir(parent, { recursive: true });
     const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-    open.add(path);
+    trackTempDir(path);
     return new AtomicDir(target, path);
   }
 
@@ -44,16 +32,16 @@ export class AtomicDir {
       const old = `${this.path}.old`;
       await rename(this.target, old);
       await rename(this.path, this.target);
-      open.delete(this.path);
+      untrackTempDir(this.path);
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(this.path, this.target);
-      open.delete(this.path);
+      untrackTempDir(this.path);
     }
   }
 
   async discard(): Promise<void> {
     await rm(this.path, { recursive: true, force: true });
-    open.delete(this.path);
+    untrackTempDir(this.path);
   }
 }
