@@ -101,58 +101,49 @@ describe("worker threads", () => {
     expect(days.get(0) ?? 0).toBeLessThan(10);
   });
 
-  it("Ctrl-C stops the run, exits 1 and leaves nothing half-written", async () => {
-    const out = join(dir.path, "interrupted");
-    const big = join(dir.path, "big.yaml");
-    writeFileSync(big, stringify({ ...SCENARIO, name: "big", population: { users: 20_000 }, simulation: { days: 60, shardUsers: 2000 } }));
-    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", big, "--out", out, "--events", "--workers", "2", "--quiet"], {
+  /** `zhongcao run` on a long scenario in a child process, once its temp directory exists. */
+  async function startLongRun(name: string, shardUsers: number, workers: number) {
+    const out = join(dir.path, name);
+    const file = join(dir.path, `${name}.yaml`);
+    writeFileSync(file, stringify({ ...SCENARIO, name, population: { users: 20_000 }, simulation: { days: 60, shardUsers } }));
+    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", file, "--out", out, "--events", "--workers", String(workers), "--quiet"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    // Interrupt once the run has started writing its temp directory.
+    const output = { stderr: "" };
+    child.stderr.on("data", (c: Buffer) => (output.stderr += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    const leftovers = () => readdirSync(dir.path).filter((f) => f.startsWith(`.${name}`));
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (readdirSync(dir.path).some((f) => f.startsWith(".interrupted.tmp-"))) {
+        if (leftovers().length > 0) {
           clearInterval(poll);
           resolve();
         }
       }, 20);
     });
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(code).toBe(1);
-    expect(stderr).toContain("interrupted");
-    expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir.path).filter((f) => f.startsWith(".interrupted"))).toEqual([]);
+    return { child, out, output, exited, leftovers };
+  }
+
+  it("Ctrl-C stops the run, exits 1 and leaves nothing half-written", async () => {
+    const run = await startLongRun("interrupted", 2000, 2);
+    run.child.kill("SIGINT");
+    expect((await run.exited).code).toBe(1);
+    expect(run.output.stderr).toContain("interrupted");
+    expect(existsSync(run.out)).toBe(false);
+    expect(run.leftovers()).toEqual([]);
   });
 
   it("a second Ctrl-C stops at once, by the signal, and still leaves nothing behind", async () => {
-    const out = join(dir.path, "twice");
-    const big = join(dir.path, "big2.yaml");
-    writeFileSync(big, stringify({ ...SCENARIO, name: "big2", population: { users: 20_000 }, simulation: { days: 60, shardUsers: 20_000 } }));
-    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", big, "--out", out, "--events", "--workers", "1", "--quiet"], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const run = await startLongRun("twice", 20_000, 1);
+    // The second Ctrl-C as soon as the first is taken: the run cannot end that fast, since
+    // it waits out the pool's compiler grace period (250 ms) after the stopped shard.
+    run.child.stderr.on("data", () => {
+      if (run.output.stderr.includes("Ctrl-C again")) run.child.kill("SIGINT");
     });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-      // The second Ctrl-C once the first has been taken (one shard-day is far longer).
-      if (stderr.includes("Ctrl-C again")) child.kill("SIGINT");
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (readdirSync(dir.path).some((f) => f.startsWith(".twice.tmp-"))) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
-    child.kill("SIGINT");
-    expect(await exited).toBe("SIGINT");
-    expect(stderr).toContain("stopped at once");
-    expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir.path).filter((f) => f.startsWith(".twice"))).toEqual([]);
+    run.child.kill("SIGINT");
+    expect((await run.exited).signal).toBe("SIGINT");
+    expect(run.output.stderr).toContain("stopped at once");
+    expect(existsSync(run.out)).toBe(false);
+    expect(run.leftovers()).toEqual([]);
   });
 });
