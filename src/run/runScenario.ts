@@ -70,7 +70,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // A worker per shard at most: more would sit idle.
   const workers = Math.min(options.workers ?? defaultWorkerCount(), shards.length);
   const pool = workers > 0 ? new ShardPool(workers) : null;
-  let worldFiles: Promise<WrittenFile[]> | null = null;
   try {
     const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
     const world = buildWorld(scenario);
@@ -82,16 +81,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     let events = 0;
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     const counterfactual = { removedChannel: options.removeChannel === undefined ? -1 : Channel[options.removeChannel] };
-    // The world's files need no shard, so with workers the main thread writes them while
-    // the shards run: from the first finished shard-day on, when the workers are busy.
-    const startWorldFiles = () => {
-      worldFiles ??= writeWorldFiles(dir.path, identity, world, policy);
-      // Awaited below (and on failure before the directory goes); not unhandled meanwhile.
-      worldFiles.catch(() => undefined);
-      return worldFiles;
-    };
     const onDay = (rows: number) => {
-      if (pool && steps === 0) void startWorldFiles();
       events += rows;
       options.onProgress?.(++steps, totalSteps, events);
       peak.sample();
@@ -120,18 +110,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         onResult,
         options.signal,
       );
-      // The workers' memory goes while the main thread writes the outputs (not awaited:
-      // the pool is destroyed after its grace period, and awaited below).
-      void pool.close();
     }
     options.signal?.throwIfAborted();
     const combined = combiner.combined;
     const simulatedSeconds = (performance.now() - started) / 1000;
-    const files: WrittenFile[] = [
-      ...combiner.eventsFiles,
-      ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)),
-      ...(await startWorldFiles()),
-    ];
+    // The world's files need no shard result: they are written while the pool waits out
+    // its grace period, so the workers' memory is gone before the larger outputs are built.
+    const [worldFiles] = await Promise.all([writeWorldFiles(dir.path, identity, world, policy), pool?.close()]);
+    const files: WrittenFile[] = [...combiner.eventsFiles, ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)), ...worldFiles];
     const accuracy: Record<string, unknown> = {};
     const engineWarnings: string[] = [];
     for (const [i, engine] of ENGINES.entries()) {
@@ -168,8 +154,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await dir.commit();
     return { manifest, outDir: options.outDir };
   } catch (error) {
-    // Still writing into the directory (a shard failed early): let it finish first.
-    await (worldFiles as Promise<WrittenFile[]> | null)?.catch(() => undefined);
     await dir.discard();
     throw error;
   } finally {
