@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadScenario } from "../src/config/load.js";
 import { VOLATILE_MANIFEST_FIELDS } from "../src/report/manifest.js";
-import { planShards } from "../src/run/runScenario.js";
+import { planShards, runScenario } from "../src/run/runScenario.js";
 import { runShardsInPool, ShardPool } from "../src/workers/pool.js";
 import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -57,6 +57,24 @@ describe("worker threads", () => {
     }
     expect(Object.keys(digests[0]!).filter((f) => f.startsWith("events/"))).toHaveLength(5);
     for (const d of digests.slice(1)) expect(d).toEqual(digests[0]);
+  });
+
+  it("runs sharing one pool (as compare's replications do) give the same bytes, and leave the pool open", async () => {
+    const pool = new ShardPool(2);
+    try {
+      for (const seed of [11, 12]) {
+        const loaded = loadScenario(scenarioFile, { seed });
+        const shared = join(dir.path, `shared-${seed}`);
+        const own = join(dir.path, `own-${seed}`);
+        await runScenario(loaded, { outDir: shared, events: true, report: false, pool });
+        await runScenario(loaded, { outDir: own, events: true, report: false, workers: 2 });
+        expect(digest(shared)).toEqual(digest(own));
+      }
+      // Still usable after both runs: the runs did not close the caller's pool.
+      expect(pool.piscina.completed).toBe(10);
+    } finally {
+      await pool.close();
+    }
   });
 
   it.each(["0", "2"])("a failure injected in one shard (--workers %s) exits 1, names the shard and leaves no directory", async (workers) => {

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
 import type { ChannelName } from "../events/enums.js";
-import { runScenario } from "../run/runScenario.js";
+import { planShards, runScenario } from "../run/runScenario.js";
+import { defaultWorkerCount, ShardPool } from "../workers/pool.js";
 import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
 import { runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
@@ -68,14 +69,19 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   const scratch = await mkdtemp(join(tmpdir(), "zhongcao-compare-"));
   trackTempDir(scratch);
   const sides: Record<string, number>[][] = [[], []];
+  // One pool for every run: workers start, and compile the hot code, once.
+  const shards = Math.max(...[a0, b0].map((l) => planShards(l.scenario.population.users, l.scenario.simulation.shardUsers).length));
+  const threads = Math.min(o.workers ?? defaultWorkerCount(), shards);
+  const pool = threads > 0 ? new ShardPool(threads) : null;
+  const run = { ...o, pool };
   try {
     for (const seed of seeds) {
       for (const [side, path] of [pathA, pathB].entries()) {
         const loaded = loadScenario(path, { ...o.overrides, seed });
-        const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), o);
+        const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), run);
         if (o.incrementality) {
           for (const channel of TOUCH_CHANNELS) {
-            const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), o, channel);
+            const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), run, channel);
             metrics[`incremental.${channel}`] = metrics["purchases.true"]! - twin["purchases.true"]!;
             o.onRun?.(++done, total);
           }
@@ -85,6 +91,7 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
       }
     }
   } finally {
+    await pool?.close();
     await rm(scratch, { recursive: true, force: true });
     untrackTempDir(scratch);
   }
@@ -101,12 +108,12 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   return { a: describe(a0, pathA), b: describe(b0, pathB), replications: seeds.length, seeds, metrics, warnings };
 }
 
-async function measure(loaded: LoadedScenario, outDir: string, o: CompareOptions, removeChannel?: ChannelName): Promise<Record<string, number>> {
+async function measure(loaded: LoadedScenario, outDir: string, o: CompareOptions & { pool: ShardPool | null }, removeChannel?: ChannelName): Promise<Record<string, number>> {
   const { manifest } = await runScenario(loaded, {
     outDir,
     events: false,
     report: false,
-    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    ...(o.pool ? { pool: o.pool } : { workers: 0 }),
     ...(removeChannel === undefined ? {} : { removeChannel }),
     ...(o.signal ? { signal: o.signal } : {}),
   });

@@ -27,6 +27,12 @@ export interface RunOptions {
   readonly batchRows?: number;
   /** Worker threads (default: available cores); 0 runs every shard inline on the main thread. */
   readonly workers?: number;
+  /**
+   * Workers to run the shards in, owned by the caller (who closes it); `workers` is then
+   * ignored. Runs in a row that share one (compare's replications) start and warm up
+   * their workers once.
+   */
+  readonly pool?: ShardPool;
   /** Twin run: this channel's touches plant no purchases (true incrementality). */
   readonly removeChannel?: ChannelName;
   /** Write `report.html` (default true; compare's internal replications skip it). */
@@ -68,8 +74,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const dir = await AtomicDir.create(options.outDir);
   const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
   // A worker per shard at most: more would sit idle.
-  const workers = Math.min(options.workers ?? defaultWorkerCount(), shards.length);
-  const pool = workers > 0 ? new ShardPool(workers) : null;
+  const workers = Math.min(options.pool?.threads ?? options.workers ?? defaultWorkerCount(), shards.length);
+  const ownPool = !options.pool && workers > 0 ? new ShardPool(workers) : null;
+  const pool = options.pool ?? ownPool;
   try {
     const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
     const world = buildWorld(scenario);
@@ -116,7 +123,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const simulatedSeconds = (performance.now() - started) / 1000;
     // The world's files need no shard result: they are written while the pool waits out
     // its grace period, so the workers' memory is gone before the larger outputs are built.
-    const [worldFiles] = await Promise.all([writeWorldFiles(dir.path, identity, world, policy), pool?.close()]);
+    const [worldFiles] = await Promise.all([writeWorldFiles(dir.path, identity, world, policy), ownPool?.close()]);
     const files: WrittenFile[] = [...combiner.eventsFiles, ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)), ...worldFiles];
     const accuracy: Record<string, unknown> = {};
     const engineWarnings: string[] = [];
@@ -159,7 +166,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } finally {
     peak.stop();
     // Closed here too when the run fails before its shards start.
-    await pool?.close();
+    await ownPool?.close();
   }
 }
 
