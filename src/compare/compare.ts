@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
 import type { ChannelName } from "../events/enums.js";
-import { planShards, runScenario } from "../run/runScenario.js";
-import { defaultWorkerCount, ShardPool } from "../workers/pool.js";
+import { runScenario, workerThreadsFor } from "../run/runScenario.js";
+import { ShardPool } from "../workers/pool.js";
 import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
 import { runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
@@ -70,18 +70,16 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   trackTempDir(scratch);
   const sides: Record<string, number>[][] = [[], []];
   // One pool for every run: workers start, and compile the hot code, once.
-  const shards = Math.max(...[a0, b0].map((l) => planShards(l.scenario.population.users, l.scenario.simulation.shardUsers).length));
-  const threads = Math.min(o.workers ?? defaultWorkerCount(), shards);
+  const threads = Math.max(...[a0, b0].map((l) => workerThreadsFor(l.scenario, o.workers)));
   const pool = threads > 0 ? new ShardPool(threads) : null;
-  const run = { ...o, pool };
   try {
     for (const seed of seeds) {
       for (const [side, path] of [pathA, pathB].entries()) {
         const loaded = loadScenario(path, { ...o.overrides, seed });
-        const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), run);
+        const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), pool, o.signal);
         if (o.incrementality) {
           for (const channel of TOUCH_CHANNELS) {
-            const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), run, channel);
+            const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), pool, o.signal, channel);
             metrics[`incremental.${channel}`] = metrics["purchases.true"]! - twin["purchases.true"]!;
             o.onRun?.(++done, total);
           }
@@ -108,14 +106,14 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   return { a: describe(a0, pathA), b: describe(b0, pathB), replications: seeds.length, seeds, metrics, warnings };
 }
 
-async function measure(loaded: LoadedScenario, outDir: string, o: CompareOptions & { pool: ShardPool | null }, removeChannel?: ChannelName): Promise<Record<string, number>> {
+async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool | null, signal?: AbortSignal, removeChannel?: ChannelName): Promise<Record<string, number>> {
   const { manifest } = await runScenario(loaded, {
     outDir,
     events: false,
     report: false,
-    ...(o.pool ? { pool: o.pool } : { workers: 0 }),
+    ...(pool ? { pool } : { workers: 0 }),
     ...(removeChannel === undefined ? {} : { removeChannel }),
-    ...(o.signal ? { signal: o.signal } : {}),
+    ...(signal ? { signal } : {}),
   });
   await rm(outDir, { recursive: true, force: true });
   return runMetrics(manifest);

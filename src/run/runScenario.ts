@@ -61,6 +61,11 @@ export function planShards(users: number, shardUsers: number): ShardSpec[] {
   return shards;
 }
 
+/** Worker threads for a run: as requested (default: available cores), at most one per shard, as more would sit idle. */
+export function workerThreadsFor(scenario: LoadedScenario["scenario"], requested: number = defaultWorkerCount()): number {
+  return Math.min(requested, planShards(scenario.population.users, scenario.simulation.shardUsers).length);
+}
+
 /**
  * Runs a scenario end to end: world, shards through the pipeline, combine in shard order,
  * truth files and run.json, then one rename into place. Any failure or abort removes the
@@ -73,8 +78,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const { scenario } = loaded;
   const dir = await AtomicDir.create(options.outDir);
   const shards = planShards(scenario.population.users, scenario.simulation.shardUsers);
-  // A worker per shard at most: more would sit idle.
-  const workers = Math.min(options.pool?.threads ?? options.workers ?? defaultWorkerCount(), shards.length);
+  const workers = options.pool ? Math.min(options.pool.threads, shards.length) : workerThreadsFor(scenario, options.workers);
   const ownPool = !options.pool && workers > 0 ? new ShardPool(workers) : null;
   const pool = options.pool ?? ownPool;
   try {

@@ -69,19 +69,14 @@ export class ShardPool {
 
   /**
    * Destroys the pool once it has been idle for the grace period (at once if it already
-   * has). Calls after the first return the same promise, so a caller may start closing
-   * early and await it later.
+   * has). Later calls return the same promise.
    */
   close(): Promise<void> {
-    if (!this.closing) {
-      this.closing = (async () => {
-        const wait = COMPILER_GRACE_MS - (performance.now() - this.idleSince);
-        if (wait > 0) await sleep(wait);
-        await this.piscina.destroy();
-      })();
-      // Not an unhandled rejection while nobody awaits it yet; whoever awaits it sees the error.
-      this.closing.catch(() => undefined);
-    }
+    this.closing ??= (async () => {
+      const wait = COMPILER_GRACE_MS - (performance.now() - this.idleSince);
+      if (wait > 0) await sleep(wait);
+      await this.piscina.destroy();
+    })();
     return this.closing;
   }
 }
