@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CompareResult } from "../src/compare/compare.js";
@@ -47,7 +47,10 @@ describe("zhongcao compare", () => {
     expect(link.mean).toBeGreaterThan(0);
     expect(metric("purchases.observed").diff.mean).toBeGreaterThan(0);
     expect(existsSync(join(out, "compare.json"))).toBe(true);
-    expect((JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult).metrics).toHaveLength(result.metrics.length);
+    const written = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult & { tool: string };
+    expect(written.metrics).toHaveLength(result.metrics.length);
+    // The mark that lets a later compare replace this directory (see checkOutputDir).
+    expect(written.tool).toBe("zhongcao");
   });
 
   it("fails with exit 3 when a threshold does not hold and 2 for an unknown metric", async () => {
@@ -76,5 +79,15 @@ describe("zhongcao compare", () => {
   it("rejects a bad scenario before running anything", async () => {
     const r = await runCli(["compare", "scenarios/closed-2022.yaml", "/nonexistent.yaml", ...SMALL]);
     expect(r.code).toBe(2);
+  });
+
+  it("rejects an --out directory holding other files, and leaves it as it was", async () => {
+    const out = join(dir.path, "occupied");
+    mkdirSync(out);
+    writeFileSync(join(out, "notes.txt"), "keep me");
+    const r = await runCli(["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--out", out, ...SMALL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not empty and not an earlier zhongcao output/);
+    expect(readdirSync(out)).toEqual(["notes.txt"]);
   });
 });

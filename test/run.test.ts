@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { EVENT_COLUMN_NAMES } from "../src/events/batch.js";
 import { VOLATILE_MANIFEST_FIELDS, type RunManifest } from "../src/report/manifest.js";
 import { VERSION } from "../src/version.js";
+import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
 import { runCli, tempDir } from "./helpers.js";
 import { readIpcFileLayout } from "./support/ipcFooter.js";
 
@@ -30,6 +31,14 @@ function arrowFiles(runDir: string): string[] {
   const top = readdirSync(runDir).filter((f) => f.endsWith(".arrow"));
   const events = existsSync(join(runDir, "events")) ? readdirSync(join(runDir, "events")).map((f) => join("events", f)) : [];
   return [...top, ...events].sort();
+}
+
+/** Every path under `root` with its size, to show that a refused run touched nothing. */
+function snapshot(root: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[]).map((p) => {
+    const full = join(root, p);
+    return `${p}:${statSync(full).isDirectory() ? "dir" : statSync(full).size}`;
+  }).sort();
 }
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -147,6 +156,47 @@ describe("zhongcao run", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("population.typo: unknown key");
     expect(readdirSync(dir.path).sort()).toEqual(before);
+  });
+
+  it("replaces an earlier run in its --out directory", async () => {
+    const out = join(dir.path, "again");
+    await run(out, "--days", "2");
+    writeFileSync(join(out, "stale.txt"), "from the earlier run");
+    await run(out, "--days", "3");
+    expect(existsSync(join(out, "stale.txt"))).toBe(false);
+    expect(stableManifest(out).scenario?.resolved.simulation.days).toBe(3);
+  });
+
+  it.each([
+    ["a directory holding other files", (p: string) => (mkdirSync(p), writeFileSync(join(p, "notes.txt"), "keep me")), /not empty and not an earlier zhongcao output/],
+    ["a directory whose run.json zhongcao did not write", (p: string) => (mkdirSync(p), writeFileSync(join(p, "run.json"), "{}")), /not empty and not an earlier zhongcao output/],
+    ["a file", (p: string) => writeFileSync(p, "keep me"), /a file of that name exists/],
+  ])("refuses an --out that is %s: exit 2, nothing touched", async (_what, make, message) => {
+    const out = join(dir.path, `occupied-${readdirSync(dir.path).length}`);
+    make(out);
+    const before = snapshot(dir.path);
+    const r = await runCli(["run", scenarioFile, "--out", out, "--quiet", "--days", "2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(snapshot(dir.path)).toEqual(before);
+  });
+
+  it("refuses an --out under a file with exit 2, and a failed run removes the parents it made", async () => {
+    const file = join(dir.path, "plain-file");
+    writeFileSync(file, "x");
+    const under = await runCli(["run", scenarioFile, "--out", join(file, "run"), "--quiet"]);
+    expect(under.code).toBe(2);
+    expect(under.stderr).toMatch(/plain-file is a file, not a directory/);
+
+    const before = snapshot(dir.path);
+    process.env[FAIL_SHARD_ENV] = "0";
+    try {
+      const failed = await runCli(["run", scenarioFile, "--out", join(dir.path, "made", "deeper", "run"), "--quiet", "--workers", "0"]);
+      expect(failed.code).toBe(1);
+    } finally {
+      delete process.env[FAIL_SHARD_ENV];
+    }
+    expect(snapshot(dir.path)).toEqual(before);
   });
 
   it("rejects bad flags with exit 2", async () => {

@@ -7,6 +7,8 @@ import type { ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
 import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
+import { checkOutputDir } from "../run/outputDir.js";
+import { TOOL, VERSION } from "../version.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
@@ -43,6 +45,8 @@ export function registerCompare(program: Command): void {
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
+      // The default directory is only known from the scenarios' names; it is checked again before writing.
+      if (flags.out !== undefined) await checkOutputDir(flags.out);
       const progress = createProgress(flags.quiet !== true && flags.json !== true);
       let result: CompareResult;
       const interrupt = interruptible();
@@ -61,8 +65,9 @@ export function registerCompare(program: Command): void {
       }
       const verdicts = checkThresholds(result, thresholds);
       const outDir = flags.out ?? join("reports", `compare-${result.a.name}-vs-${result.b.name}`);
-      await writeCompare(outDir, { ...result, thresholds: verdicts });
-      process.stdout.write(flags.json === true ? `${JSON.stringify({ ...result, thresholds: verdicts })}\n` : render(result, verdicts, outDir));
+      const doc = { tool: TOOL, version: VERSION, ...result, thresholds: verdicts };
+      await writeCompare(outDir, doc);
+      process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));
       const failed = verdicts.filter((v) => !v.ok);
       if (failed.length > 0) throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => f.threshold).join(", ")}`);
     });

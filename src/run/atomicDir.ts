@@ -1,24 +1,29 @@
-import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { checkOutputDir } from "./outputDir.js";
 import { trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
  * A run directory that appears all at once: work happens in a hidden temp directory next
  * to the target, and `commit()` renames it into place (replacing an older run of the same
- * name). `discard()` removes it; on any failure nothing half-written is left behind.
+ * name, and only an earlier zhongcao output: see checkOutputDir). `discard()` removes it
+ * and any parent directories `create` made; on any failure nothing is left behind.
  */
 export class AtomicDir {
   private constructor(
     readonly target: string,
     readonly path: string,
+    /** The outermost parent directory `create` made, if any. */
+    private readonly madeParent: string | undefined,
   ) {}
 
   static async create(target: string): Promise<AtomicDir> {
+    await checkOutputDir(target);
     const parent = dirname(target);
-    await mkdir(parent, { recursive: true });
+    const madeParent = await mkdir(parent, { recursive: true });
     const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
     trackTempDir(path);
-    return new AtomicDir(target, path);
+    return new AtomicDir(target, path, madeParent);
   }
 
   async commit(): Promise<void> {
@@ -43,5 +48,15 @@ export class AtomicDir {
   async discard(): Promise<void> {
     await rm(this.path, { recursive: true, force: true });
     untrackTempDir(this.path);
+    if (this.madeParent === undefined) return;
+    // Removes the parents made for this run, innermost first, stopping at one that is not
+    // empty (something else was put there meanwhile).
+    for (let dir = dirname(this.path); ; dir = dirname(dir)) {
+      const removed = await rmdir(dir).then(
+        () => true,
+        () => false,
+      );
+      if (!removed || dir === this.madeParent || dirname(dir) === dir) break;
+    }
   }
 }

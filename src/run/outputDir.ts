@@ -1,0 +1,48 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { InputError } from "../errors.js";
+
+/** Files that mark a directory as an earlier zhongcao output, which a new one may replace. */
+const MARKERS = ["run.json", "compare.json"] as const;
+
+/**
+ * Rejects, before any work starts, an output directory zhongcao must not write: a path
+ * under a file, an existing file, or a non-empty directory that is not an earlier
+ * zhongcao output (a run replaces its directory whole, so anything else in it would be lost).
+ */
+export async function checkOutputDir(target: string): Promise<void> {
+  const info = await stat(target).catch(() => null);
+  if (info === null) return checkParents(target);
+  if (!info.isDirectory()) throw new InputError(`output directory ${target}: a file of that name exists`);
+  const entries = await readdir(target);
+  if (entries.length === 0) return;
+  for (const marker of MARKERS) {
+    if (entries.includes(marker) && (await writtenByZhongcao(join(target, marker)))) return;
+  }
+  throw new InputError(
+    `output directory ${target}: not empty and not an earlier zhongcao output (no run.json or compare.json written by zhongcao); ` +
+      "a run replaces its directory whole, so choose another --out or remove it first",
+  );
+}
+
+/** The nearest existing parent must be a directory (the rest is created). */
+async function checkParents(target: string): Promise<void> {
+  for (let dir = dirname(target); ; dir = dirname(dir)) {
+    const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
+      throw new InputError(`output directory ${target}: cannot use ${dir} (${error.code ?? error.message})`);
+    });
+    if (info?.isDirectory()) return;
+    if (info) throw new InputError(`output directory ${target}: ${dir} is a file, not a directory`);
+    if (dirname(dir) === dir) return;
+  }
+}
+
+async function writtenByZhongcao(path: string): Promise<boolean> {
+  try {
+    const doc = JSON.parse(await readFile(path, "utf8")) as { tool?: unknown };
+    return doc.tool === "zhongcao";
+  } catch {
+    return false;
+  }
+}
