@@ -123,11 +123,11 @@ describe("worker threads", () => {
   });
 
   /** `zhongcao run` on a long scenario in a child process, once its temp directory exists. */
-  async function startLongRun(name: string, shardUsers: number, workers: number) {
+  async function startLongRun(name: string, shardUsers: number, workers: number, events = true) {
     const out = join(dir.path, name);
     const file = join(dir.path, `${name}.yaml`);
     writeFileSync(file, stringify({ ...SCENARIO, name, population: { users: 20_000 }, simulation: { days: 60, shardUsers } }));
-    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", file, "--out", out, "--events", "--workers", String(workers), "--quiet"], {
+    const child = spawn(process.execPath, ["bin/zhongcao.js", "run", file, "--out", out, ...(events ? ["--events"] : []), "--workers", String(workers), "--quiet"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output = { stderr: "" };
@@ -150,6 +150,18 @@ describe("worker threads", () => {
     run.child.kill("SIGINT");
     expect((await run.exited).code).toBe(1);
     expect(run.output.stderr).toContain("interrupted");
+    expect(existsSync(run.out)).toBe(false);
+    expect(run.leftovers()).toEqual([]);
+  });
+
+  it("Ctrl-C stops an inline run (--workers 0) between days, not after its last shard", async () => {
+    // Without --events nothing in a shard waits on I/O, so only the pipeline's own turn between days lets the signal in.
+    const run = await startLongRun("inline", 2000, 0, false);
+    run.child.kill("SIGINT");
+    expect((await run.exited).code).toBe(1);
+    const [, done, total] = /interrupted after (\d+) of (\d+) shard-days/.exec(run.output.stderr) ?? [];
+    expect(Number(total)).toBe(600);
+    expect(Number(done)).toBeLessThan(Number(total));
     expect(existsSync(run.out)).toBe(false);
     expect(run.leftovers()).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { concatMap, defer, endWith, ignoreElements, lastValueFrom, map, of, range, tap } from "rxjs";
 import type { RunIdentity } from "../arrow/columns.js";
 import type { WrittenFile } from "../arrow/fileSink.js";
@@ -71,7 +72,12 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
   const day$ = range(0, sim.days).pipe(
     concatMap((day) => {
       let rows = 0;
-      return defer(() => of(sim.simulateDay(day))).pipe(
+      // Each day starts on a new turn of the event loop, so a shard run on the main thread
+      // (--workers 0) still lets Ctrl-C and progress through between days.
+      return defer(async () => {
+        await nextTurn();
+        return sim.simulateDay(day);
+      }).pipe(
         rebatch(ctx.batchRows),
         observe(observer),
         tally(tallier),

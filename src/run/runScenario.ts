@@ -81,18 +81,19 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const workers = options.pool ? Math.min(options.pool.threads, shards.length) : workerThreadsFor(scenario, options.workers);
   const ownPool = !options.pool && workers > 0 ? new ShardPool(workers) : null;
   const pool = options.pool ?? ownPool;
+  const totalSteps = shards.length * scenario.simulation.days;
+  let steps = 0;
   try {
     const identity: RunIdentity = { scenarioSha256: loaded.sha256, seed: scenario.seed };
     const world = buildWorld(scenario);
     const policy = resolveLinkPolicy(scenario, world);
     const eventsDir = options.events ? join(dir.path, "events") : null;
     if (eventsDir) await mkdir(eventsDir);
-    const totalSteps = shards.length * scenario.simulation.days;
-    let steps = 0;
     let events = 0;
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     const counterfactual = { removedChannel: options.removeChannel === undefined ? -1 : Channel[options.removeChannel] };
     const onDay = (rows: number) => {
+      options.signal?.throwIfAborted();
       events += rows;
       options.onProgress?.(++steps, totalSteps, events);
       peak.sample();
@@ -108,7 +109,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         options.signal?.throwIfAborted();
         onResult(
           await executeShard(ctx, spec, (_day, rows) => onDay(rows)).catch((error: unknown) => {
-            throw new ShardFailure(spec, error);
+            throw options.signal?.aborted ? error : new ShardFailure(spec, error);
           }),
         );
       }
@@ -166,6 +167,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     return { manifest, outDir: options.outDir };
   } catch (error) {
     await dir.discard();
+    if (options.signal?.aborted) throw new Error(`interrupted after ${steps} of ${totalSteps} shard-days: the run was stopped and nothing was written`, { cause: error });
     throw error;
   } finally {
     peak.stop();
