@@ -91,6 +91,22 @@ describe("worker threads", () => {
     expect(readdirSync(dir.path).filter((f) => f.startsWith(`.failed-${workers}`))).toEqual([]);
   });
 
+  it("a worker that dies (--workers 2) fails the run: exit 1, the shard named, no directory", async () => {
+    const out = join(dir.path, "died");
+    // Shard 1 is the second worker's first task, taken before it has compiled anything
+    // (a worker torn down mid-compile can abort Node 20: see ShardPool).
+    process.env[FAIL_SHARD_ENV] = "1:exit";
+    try {
+      const r = await runCli(["run", scenarioFile, "--out", out, "--events", "--quiet", "--workers", "2"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/shard 1 \(users 250–499\) failed: .*exit.*70/);
+    } finally {
+      delete process.env[FAIL_SHARD_ENV];
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir.path).filter((f) => f.startsWith(".died"))).toEqual([]);
+  });
+
   it("a failing shard stops the shards still running at their next day end, and the run waits for them", async () => {
     const long = join(dir.path, "long.yaml");
     // A year, so shard 0 cannot finish before shard 1 has started and failed, however

@@ -30,12 +30,20 @@ export interface DayProgress {
 }
 
 /**
- * Test hook: `ZHONGCAO_FAIL_SHARD=N` makes shard N throw inside its worker, so tests can
- * check that a failing worker fails the run cleanly. Not a user setting.
+ * Test hook: `ZHONGCAO_FAIL_SHARD=N` makes shard N throw after its first day, and
+ * `ZHONGCAO_FAIL_SHARD=N:exit` makes the worker thread that takes shard N exit at once
+ * (exit code INJECTED_EXIT_CODE), so tests can check that a worker that throws or dies
+ * fails the run cleanly. Not a user setting.
  */
 export const FAIL_SHARD_ENV = "ZHONGCAO_FAIL_SHARD";
+export const INJECTED_EXIT_CODE = 70;
 
 export function injectedFailure(shard: number): Error | null {
   const value = process.env[FAIL_SHARD_ENV];
   return value !== undefined && Number(value) === shard ? new Error(`injected failure (${FAIL_SHARD_ENV}=${value})`) : null;
+}
+
+/** True when the worker taking `shard` is to die (`N:exit`); checked in worker threads only. */
+export function injectedExit(shard: number): boolean {
+  return process.env[FAIL_SHARD_ENV] === `${shard}:exit`;
 }

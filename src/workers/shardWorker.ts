@@ -4,7 +4,7 @@ import type { ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "./executeShard.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
-import { ShardCancelled, type ShardTask } from "./protocol.js";
+import { injectedExit, INJECTED_EXIT_CODE, ShardCancelled, type ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
 
 // Moving a result detaches its buffers, and the first detach in an isolate invalidates
@@ -27,6 +27,8 @@ function worldFor(task: ShardTask): World {
 /** Piscina entry point: runs one shard's whole pipeline and moves its partial results back. */
 export default async function runShardTask(task: ShardTask): Promise<unknown> {
   const { scenario, spec } = task;
+  // In a worker thread, process.exit ends that thread only: the pool sees a worker die.
+  if (injectedExit(spec.index)) process.exit(INJECTED_EXIT_CODE);
   try {
     const world = worldFor(task);
     const policy = resolveLinkPolicy(scenario, world);
