@@ -75,19 +75,3 @@ export class ShardCombiner {
     return this.partials[engine]!;
   }
 }
-
-/**
- * Hands results to `deliver` in shard order while they may complete in any order: each
- * is held until every lower shard has been delivered.
- */
-export function inShardOrder(deliver: (r: ShardResult) => void): (r: ShardResult) => void {
-  const waiting = new Map<number, ShardResult>();
-  let next = 0;
-  return (r) => {
-    waiting.set(r.shard.index, r);
-    for (let ready = waiting.get(next); ready; ready = waiting.get(next)) {
-      waiting.delete(next++);
-      deliver(ready);
-    }
-  };
-}

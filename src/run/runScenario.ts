@@ -5,7 +5,7 @@ import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
 import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
-import type { ShardContext } from "../pipeline/shardPipeline.js";
+import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
 import { defaultWorkerCount, runShardsInPool, ShardFailure, ShardPool } from "../workers/pool.js";
 import { calibrate } from "../report/calibration.js";
@@ -17,7 +17,7 @@ import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
 import { ENGINES } from "../engines/registry.js";
-import { inShardOrder, ShardCombiner, type Combined } from "./combine.js";
+import { ShardCombiner, type Combined } from "./combine.js";
 import { PeakRss } from "./peakRss.js";
 
 export interface RunOptions {
@@ -99,10 +99,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       peak.sample();
     };
     const combiner = new ShardCombiner(world.categories.names.length, ENGINES);
-    const onResult = inShardOrder((r) => {
+    // Inline shards run in order, and the pool hands results on in shard order.
+    const onResult = (r: ShardResult) => {
       combiner.add(r);
       peak.sample();
-    });
+    };
     if (!pool) {
       const ctx: ShardContext = { scenario, world, policy, identity, eventsDir, engines: ENGINES, batchRows, counterfactual };
       for (const spec of shards) {

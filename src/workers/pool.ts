@@ -3,10 +3,11 @@ import { MessageChannel } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Piscina } from "piscina";
-import { from, lastValueFrom, mergeMap, tap } from "rxjs";
+import { from, lastValueFrom, mergeMap } from "rxjs";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
 import type { ShardSpec } from "../sim/shard.js";
 import type { DayProgress, ShardTask } from "./protocol.js";
+import { ShardOrder } from "./shardOrder.js";
 
 /**
  * The worker entry as built JavaScript. Under a TypeScript runner (tests, tsx) this module
@@ -82,9 +83,16 @@ export class ShardPool {
 }
 
 /**
+ * Shards that may start past the oldest unfinished one, per worker thread. Results that
+ * complete early wait for it, so this bounds the memory they hold; a worker only idles
+ * when one shard is this far behind the rest.
+ */
+const MAX_AHEAD_PER_THREAD = 4;
+
+/**
  * Drives shards through `pool` with an RxJS pipeline: at most `workers` shards in
- * flight (backpressure), per-day progress over a MessagePort, each result handed to
- * `onResult` as it completes (in completion order: see `inShardOrder`).
+ * flight (backpressure), per-day progress over a MessagePort, results handed to
+ * `onResult` in `specs` order whatever order they complete in (see ShardOrder).
  * A failing shard fails the whole run with its index and user range; `signal` aborts all.
  * Either way the other shards are told to stop at their next day end and are waited for,
  * so no worker is terminated while it runs. The pool stays open: its owner closes it.
@@ -101,17 +109,20 @@ export async function runShardsInPool(
   const stop = () => Atomics.store(cancel, 0, 1);
   signal?.addEventListener("abort", stop, { once: true });
   const running = new Set<Promise<unknown>>();
+  const order = new ShardOrder(onResult, MAX_AHEAD_PER_THREAD * pool.threads);
   try {
     await lastValueFrom(
       from(specs).pipe(
-        mergeMap(async (spec) => {
+        mergeMap(async (spec, position) => {
+          await order.turn(position);
           if (signal?.aborted) throw signal.reason;
           const channel = new MessageChannel();
           channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
           const run = pool.piscina.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
           running.add(run);
+          let result: ShardResult;
           try {
-            return (await run) as ShardResult;
+            result = (await run) as ShardResult;
           } catch (error) {
             if (signal?.aborted) throw signal.reason;
             throw new ShardFailure(spec, error);
@@ -120,8 +131,8 @@ export async function runShardsInPool(
             channel.port1.close();
             pool.markIdle();
           }
+          order.add(position, result);
         }, pool.threads),
-        tap(onResult),
       ),
       { defaultValue: undefined },
     );
