@@ -18,10 +18,12 @@ export interface ComparisonRow {
   readonly new: number;
   /** new ÷ old − 1. */
   readonly change: number;
-  /** Combined relative 95 % margin of the change. */
+  /** Combined relative 95 % margin of the change, as measured (not capped). */
   readonly noise: number;
-  /** The drop beyond which the suite fails: threshold + noise. */
+  /** The drop beyond which the suite fails: threshold + noise, the noise counted up to half the threshold. */
   readonly allowedDrop: number;
+  /** The noise exceeded half the threshold, so the allowed drop stopped there. */
+  readonly noiseCapped: boolean;
   readonly verdict: Verdict;
 }
 
@@ -39,6 +41,9 @@ export interface Comparison {
  * relative margins of its suite and its calibration in quadrature, and the change's is
  * both ratios' combined the same way; a suite fails only when it dropped by more than the
  * threshold plus that noise, so a noisy measurement must fall further before it counts.
+ * The noise counts up to half the threshold: uncapped, a busy machine's 25–35 % of noise
+ * let a 2× slowdown (−50 %) pass a 25 % threshold; capped, the drop allowed is at most
+ * 1.5 × the threshold (37.5 % at 25).
  */
 export function compareResults(old: Comparable, now: Comparable, thresholdPct: number): Comparison {
   const threshold = thresholdPct / 100;
@@ -54,8 +59,10 @@ export function compareResults(old: Comparable, now: Comparable, thresholdPct: n
     }
     const noise = Math.hypot(suite.rme, suite.calibration.rme, prior.rme, prior.calibration.rme) / 100;
     const change = suite.vsCalibration / prior.vsCalibration - 1;
-    const allowedDrop = threshold + noise;
-    rows.push({ suite: suite.name, old: prior.vsCalibration, new: suite.vsCalibration, change, noise, allowedDrop, verdict: verdictOf(change, threshold, allowedDrop) });
+    const noiseCapped = noise > threshold / 2;
+    const allowedDrop = threshold + Math.min(noise, threshold / 2);
+    const verdict = verdictOf(change, threshold, allowedDrop);
+    rows.push({ suite: suite.name, old: prior.vsCalibration, new: suite.vsCalibration, change, noise, allowedDrop, noiseCapped, verdict });
   }
   unmatched.push(...before.keys());
   return { thresholdPct, rows, unmatched, failed: rows.some((r) => r.verdict === "regressed") };

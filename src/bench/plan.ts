@@ -54,7 +54,8 @@ const QUICK: Omit<BenchPlan, "suites"> = {
   fixture: { users: 1_000, days: 10 },
   sampling: { warmups: 2, iterations: 8, timeMs: 2_000 },
   calibration: { warmups: 2, iterations: 8, timeMs: 400 },
-  endToEnd: { users: 2_000, days: 10, sampling: { warmups: 1, iterations: 8, timeMs: 0 } },
+  // One 10k-user shard: big enough that the rows, not worker start-up, take most of a run.
+  endToEnd: { users: 10_000, days: 10, sampling: { warmups: 1, iterations: 8, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
   scaling: { size: { users: 20_000, days: 5 }, samples: 2, workers: [1, 2, 4, 8], flatness: { users: 10_000, days: 3 } },
 };

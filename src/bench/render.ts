@@ -64,10 +64,18 @@ export function renderReport(r: BenchReport): string {
 }
 
 export function renderComparison(c: Comparison, against: string): string {
-  const rows = c.rows.map((r) => [r.suite, ratio(r.old), ratio(r.new), pct(r.change), `-${(100 * r.allowedDrop).toFixed(1)} %`, r.verdict]);
+  const rows = c.rows.map((r) => [
+    r.suite,
+    ratio(r.old),
+    ratio(r.new),
+    pct(r.change),
+    `±${(100 * r.noise).toFixed(1)} %`,
+    `-${(100 * r.allowedDrop).toFixed(1)} %${r.noiseCapped ? " (noise capped)" : ""}`,
+    r.verdict,
+  ]);
   const lines = [
-    `compared with ${against} (calibrated ratios; fails below −(${c.thresholdPct} % + noise))`,
-    table(["suite", "old", "new", "change", "fails below", "verdict"], rows),
+    `compared with ${against} (calibrated ratios; fails below −(${c.thresholdPct} % + noise), noise counted up to ${c.thresholdPct / 2} %)`,
+    table(["suite", "old", "new", "change", "noise", "fails below", "verdict"], rows),
   ];
   if (c.unmatched.length > 0) lines.push(`not compared (in one result only): ${c.unmatched.join(", ")}`);
   return `${lines.join("\n")}\n`;

@@ -12,13 +12,25 @@ import { markovSolveSuite } from "./suites/markovSolve.js";
 import { naiveBaselineSuite } from "./suites/naiveBaseline.js";
 import { scalingSuite } from "./suites/scaling.js";
 
+export interface BenchRunOptions {
+  /** Where suites keep scratch files and child runs write (see inScratchDir). */
+  readonly scratch: string;
+  /** Names each stage as it starts (for a status line). */
+  readonly onStage?: (stage: string) => void;
+  /** Stops the bench: at the next stage, or within end-to-end at its run's next day end. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Runs a plan: the fixture, then the naive baseline and each chosen suite in turn, with
  * the calibration measured before the first and after every one, so each is divided by
  * the machine's speed at the time it ran rather than at the start of the run.
- * `onStage` names each stage as it starts (for a status line).
  */
-export async function runBench(plan: BenchPlan, onStage: (stage: string) => void = () => undefined): Promise<BenchReport> {
+export async function runBench(plan: BenchPlan, { scratch, onStage: announce, signal }: BenchRunOptions): Promise<BenchReport> {
+  const onStage = (stage: string) => {
+    signal?.throwIfAborted();
+    announce?.(stage);
+  };
   onStage("fixture");
   const f = buildFixture(plan.fixture);
   const calibrations: Measurement[] = [];
@@ -42,15 +54,15 @@ export async function runBench(plan: BenchPlan, onStage: (stage: string) => void
   const rowSuites: Record<Exclude<SuiteName, "scaling">, [Unit, () => Promise<Measurement>]> = {
     generate: ["events", () => generateSuite(f, plan.sampling)],
     engines: ["events", () => enginesSuite(f, plan.sampling)],
-    "end-to-end": ["events", () => endToEndSuite(plan.endToEnd)],
-    "arrow-write": ["rows", () => arrowWriteSuite(f, plan.sampling)],
+    "end-to-end": ["events", () => endToEndSuite(plan.endToEnd, scratch, signal)],
+    "arrow-write": ["rows", () => arrowWriteSuite(f, plan.sampling, scratch)],
     "markov-solve": ["paths", () => markovSolveSuite(plan.markov, plan.sampling)],
   };
   const suites: SuiteResult[] = [];
   let scaling: ScalingReport | undefined;
   for (const name of plan.suites) {
     if (name === "scaling") {
-      const [result, around] = await bracketed(name, () => scalingSuite(plan.scaling));
+      const [result, around] = await bracketed(name, () => scalingSuite(plan.scaling, scratch));
       scaling = scalingReport(result, around, baseline);
       continue;
     }

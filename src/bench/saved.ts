@@ -4,6 +4,7 @@ import { z } from "zod";
 import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
+import type { BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
 
 /** A mean the gate can judge: several samples, a finite margin of error. */
@@ -51,6 +52,31 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
 export async function checkSavePath(path: string): Promise<void> {
   const dir = await stat(dirname(path)).catch(() => null);
   if (!dir?.isDirectory()) throw new InputError(`--save ${path}: directory ${dirname(path)} does not exist`);
+  const target = await stat(path).catch(() => null);
+  if (target?.isDirectory()) throw new InputError(`--save ${path}: is a directory; name a file`);
+}
+
+/**
+ * Fails before any timing when the saved result cannot judge this run: a suite the gate
+ * would compare is missing from it (the gate would pass having compared nothing), or it
+ * was measured at the other size (--quick vs full). Scaling is never compared, and a
+ * saved suite this run leaves out is fine (running a subset is normal).
+ */
+export function checkBaseline(saved: SavedResult, path: string, plan: BenchPlan): void {
+  const how = (quick: boolean) => (quick ? "with --quick" : "without --quick (full size)");
+  if (saved.quick !== plan.quick) {
+    throw new InputError(`--compare ${path}: the saved result was measured ${how(saved.quick)}, this run ${how(plan.quick)}; quick and full sizes are not comparable`);
+  }
+  const compared = plan.suites.filter((s) => s !== "scaling");
+  if (compared.length === 0) throw new InputError(`--compare ${path}: the gate does not compare scaling; add a suite it compares (--suite)`);
+  const have = new Set(saved.suites.map((s) => s.name));
+  const missing = compared.filter((s) => !have.has(s));
+  if (missing.length > 0) {
+    throw new InputError(
+      `--compare ${path}: no saved result for ${missing.join(", ")}, which this run would measure; the gate cannot judge a suite the file lacks ` +
+        "(record a new baseline, or choose suites it has with --suite)",
+    );
+  }
 }
 
 export async function saveResult(path: string, report: BenchReport): Promise<void> {

@@ -1,14 +1,17 @@
 import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import { compareResults } from "../bench/compare.js";
-import { resolvePlan, SUITE_NAMES, type SuiteName } from "../bench/plan.js";
+import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
 import { renderComparison, renderReport } from "../bench/render.js";
+import type { BenchReport } from "../bench/report.js";
 import { runBench } from "../bench/runBench.js";
-import { checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
+import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
+import { inScratchDir } from "../bench/scratch.js";
 import { GateError } from "../errors.js";
+import { interruptible } from "./interrupt.js";
 import { integer } from "./options.js";
 
-/** A drop of the calibrated ratio beyond this (plus measured noise) fails the gate. */
+/** A drop of the calibrated ratio beyond this (plus measured noise, counted up to half of it) fails the gate. */
 export const DEFAULT_THRESHOLD_PCT = 25;
 
 interface BenchFlags {
@@ -35,8 +38,8 @@ export function registerBench(program: Command): void {
       const saved = flags.compare === undefined ? null : await loadSavedResult(flags.compare);
       if (flags.save !== undefined) await checkSavePath(flags.save);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
-      const status = flags.json !== true && process.stderr.isTTY;
-      const report = await runBench(plan, (stage) => status && process.stderr.write(`bench: ${stage}…\n`));
+      if (saved && flags.compare !== undefined) checkBaseline(saved, flags.compare, plan);
+      const report = await timeBench(plan, flags.json !== true && process.stderr.isTTY);
       if (flags.save !== undefined) await saveResult(flags.save, report);
       const comparison = saved && compareResults(saved, report, flags.threshold);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);
@@ -46,4 +49,28 @@ export function registerBench(program: Command): void {
         throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${flags.threshold} % + noise against ${flags.compare}`);
       }
     });
+}
+
+/**
+ * Runs the plan in a scratch directory, with Ctrl-C as for `run`: the first stops the
+ * bench when the current stage ends (end-to-end: at its run's next day end; a tinybench
+ * loop is not stopped midway) and exits 1, a second stops at once; either way the scratch
+ * directory is removed.
+ */
+async function timeBench(plan: BenchPlan, status: boolean): Promise<BenchReport> {
+  const interrupt = interruptible("stopping when the current bench stage ends");
+  try {
+    return await inScratchDir((scratch) =>
+      runBench(plan, {
+        scratch,
+        signal: interrupt.signal,
+        onStage: (stage) => status && process.stderr.write(`bench: ${stage}…\n`),
+      }),
+    );
+  } catch (error) {
+    // The same Ctrl-C may fail the current stage first (the scaling suite's child runs get it too).
+    throw interrupt.signal.aborted ? interrupt.signal.reason : error;
+  } finally {
+    interrupt.dispose();
+  }
 }

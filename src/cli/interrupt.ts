@@ -7,11 +7,11 @@ import { removeTempDirsSync } from "../run/tempDirs.js";
  * removed, and the process ends by the signal itself (no worker is torn down from
  * JavaScript, which Node 20 can abort on; see ShardPool).
  */
-export function interruptible(): { readonly signal: AbortSignal; dispose(): void } {
+export function interruptible(stopping = "stopping at the next day end"): { readonly signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = () => {
     if (!controller.signal.aborted) {
-      process.stderr.write("\nzhongcao: stopping at the next day end (Ctrl-C again to stop at once)\n");
+      process.stderr.write(`\nzhongcao: ${stopping} (Ctrl-C again to stop at once)\n`);
       controller.abort(new Error("interrupted: the run was stopped and nothing was written"));
       return;
     }

@@ -1,15 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventsPartSink } from "../../arrow/eventsSink.js";
 import type { Fixture } from "../fixture.js";
 import { measure, withUnits, type Measurement } from "../measure.js";
 import type { Sampling } from "../plan.js";
 
-/** The events part file writer: the fixture's observation-annotated batches into a temp file. */
-export async function arrowWriteSuite(f: Fixture, sampling: Sampling): Promise<Measurement> {
+/** The events part file writer: the fixture's observation-annotated batches into a file under `scratch`. */
+export async function arrowWriteSuite(f: Fixture, sampling: Sampling, scratch: string): Promise<Measurement> {
   const batches = f.days.flatMap((d) => d.written);
-  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  const dir = await mkdtemp(join(scratch, "arrow-write-"));
   try {
     const timing = await measure(
       "arrow-write",

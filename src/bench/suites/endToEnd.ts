@@ -1,15 +1,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadScenario } from "../../config/load.js";
 import { runScenario } from "../../run/runScenario.js";
 import { measure, withUnits, type Measurement } from "../measure.js";
 import type { BenchPlan } from "../plan.js";
 
-/** `zhongcao run` in-process on the scaled default scenario with one worker thread, into a temp directory. */
-export async function endToEndSuite(size: BenchPlan["endToEnd"]): Promise<Measurement> {
+/**
+ * `zhongcao run` in-process on the scaled default scenario with one worker thread, into a
+ * directory under `scratch`; `signal` stops the run under way at its next day end.
+ */
+export async function endToEndSuite(size: BenchPlan["endToEnd"], scratch: string, signal?: AbortSignal): Promise<Measurement> {
   const loaded = loadScenario(undefined, { users: size.users, days: size.days });
-  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  const dir = await mkdtemp(join(scratch, "end-to-end-"));
   const outDir = join(dir, "run");
   let events = 0;
   try {
@@ -17,7 +19,7 @@ export async function endToEndSuite(size: BenchPlan["endToEnd"]): Promise<Measur
       "end-to-end",
       async () => {
         // The HTML report is its own concern; this suite times simulation, engines and Arrow outputs.
-        const { manifest } = await runScenario(loaded, { outDir, events: false, workers: 1, report: false });
+        const { manifest } = await runScenario(loaded, { outDir, events: false, workers: 1, report: false, ...(signal ? { signal } : {}) });
         events = manifest.events.total;
       },
       size.sampling,

@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -73,12 +72,12 @@ async function childRun(size: RunSize, workers: number, dir: string): Promise<Ch
  * run.json (process start-up left out), then RSS flatness: one worker, the same users
  * over 10 × the days.
  */
-export async function scalingSuite(plan: BenchPlan["scaling"]): Promise<ScalingResult> {
+export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string): Promise<ScalingResult> {
   // Enough users that every worker count has a shard of its own.
   const shardUsers = loadScenario().scenario.simulation.shardUsers;
   const users = Math.max(plan.size.users, shardUsers * Math.max(...plan.workers));
   const size = { users, days: plan.size.days };
-  const dir = await mkdtemp(join(tmpdir(), "zhongcao-bench-"));
+  const dir = await mkdtemp(join(scratch, "scaling-"));
   try {
     const runs: WorkerRun[] = [];
     for (const workers of plan.workers) {
