@@ -6,7 +6,7 @@ import { Piscina } from "piscina";
 import { from, lastValueFrom, mergeMap } from "rxjs";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
 import type { ShardSpec } from "../sim/shard.js";
-import type { DayProgress, ShardTask } from "./protocol.js";
+import { ShardCancelled, type DayProgress, type ShardTask } from "./protocol.js";
 import { ShardOrder } from "./shardOrder.js";
 
 /**
@@ -115,7 +115,10 @@ export async function runShardsInPool(
       from(specs).pipe(
         mergeMap(async (spec, position) => {
           await order.turn(position);
+          // The run may have failed or been stopped while this shard waited its turn: then
+          // nothing new starts (the failure path waits only for shards already running).
           if (signal?.aborted) throw signal.reason;
+          if (Atomics.load(cancel, 0) !== 0) throw new ShardCancelled(spec.index);
           const channel = new MessageChannel();
           channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
           const run = pool.piscina.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
