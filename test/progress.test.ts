@@ -13,7 +13,7 @@ describe("progress off a TTY (CI logs, pipes)", () => {
   it("prints one plain line every ten seconds, none for a short run", () => {
     vi.useFakeTimers({ toFake: ["performance"] });
     const { stream, lines } = logStream();
-    const progress = createProgress(true, stream);
+    const progress = createProgress(true, "run", stream);
     vi.advanceTimersByTime(4_000);
     progress.update(2, 10, 2_000);
     expect(lines).toEqual([]);
@@ -26,10 +26,19 @@ describe("progress off a TTY (CI logs, pipes)", () => {
     progress.stop();
   });
 
+  it("counts runs, without events, for compare", () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const { stream, lines } = logStream();
+    const progress = createProgress(true, "compare", stream);
+    vi.advanceTimersByTime(12_000);
+    progress.update(3, 4, 0);
+    expect(lines).toEqual(["zhongcao: 75 % of runs (3/4), eta 4 s\n"]);
+  });
+
   it("prints nothing when quiet", () => {
     vi.useFakeTimers({ toFake: ["performance"] });
     const { stream, lines } = logStream();
-    const progress = createProgress(false, stream);
+    const progress = createProgress(false, "run", stream);
     vi.advanceTimersByTime(60_000);
     progress.update(5, 10, 5);
     expect(lines).toEqual([]);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableFromIPC } from "apache-arrow";
 import { stringify } from "yaml";
@@ -188,11 +188,15 @@ describe("zhongcao run", () => {
     expect(under.code).toBe(2);
     expect(under.stderr).toMatch(/plain-file is a file, not a directory/);
 
+    // An empty directory of the user's, named by a relative path: only what the run made goes.
+    mkdirSync(join(dir.path, "kept-empty"));
     const before = snapshot(dir.path);
     process.env[FAIL_SHARD_ENV] = "0";
     try {
-      const failed = await runCli(["run", scenarioFile, "--out", join(dir.path, "made", "deeper", "run"), "--quiet", "--workers", "0"]);
-      expect(failed.code).toBe(1);
+      for (const out of [join(dir.path, "made", "deeper", "run"), `./${relative(process.cwd(), join(dir.path, "kept-empty", "made", "run"))}`]) {
+        const failed = await runCli(["run", scenarioFile, "--out", out, "--quiet", "--workers", "0"]);
+        expect(failed.code).toBe(1);
+      }
     } finally {
       delete process.env[FAIL_SHARD_ENV];
     }

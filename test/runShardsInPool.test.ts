@@ -1,7 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadScenario } from "../src/config/load.js";
 import type { ShardResult } from "../src/pipeline/shardPipeline.js";
+import { runScenario } from "../src/run/runScenario.js";
 import type { ShardSpec } from "../src/sim/shard.js";
 import { runShardsInPool, type ShardPool } from "../src/workers/pool.js";
+import type { ShardTask } from "../src/workers/protocol.js";
+import { tempDir } from "./helpers.js";
 
 /** A pool whose tasks the test settles by hand, recording which shards were started. */
 function manualPool(threads: number) {
@@ -59,5 +65,43 @@ describe("runShardsInPool", () => {
     }
     await run;
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe("runScenario with workers", () => {
+  const dir = tempDir();
+  afterAll(() => dir.cleanup());
+
+  it("takes progress that arrives after an abort without throwing, and leaves no directory or made parent", async () => {
+    // Workers report days over a message port: a message sent just before a worker saw
+    // the stop flag arrives after the abort, in a listener where a throw is uncaught.
+    const pool = {
+      threads: 1,
+      markIdle: () => undefined,
+      piscina: {
+        run: (task: ShardTask) =>
+          new Promise((_resolve, reject) => {
+            task.progress.postMessage({ day: 0, rows: 10 });
+            task.progress.postMessage({ day: 1, rows: 10 });
+            setTimeout(() => reject(new Error("stopped")), 50);
+          }),
+      },
+    } as unknown as ShardPool;
+    const controller = new AbortController();
+    const parent = join(dir.path, "made");
+    const reported: number[] = [];
+    const run = runScenario(loadScenario(undefined, { users: 1000, days: 2 }), {
+      outDir: join(parent, "run"),
+      events: false,
+      pool,
+      onProgress: (done) => {
+        reported.push(done);
+        controller.abort(new Error("interrupted: test"));
+      },
+      signal: controller.signal,
+    });
+    await expect(run).rejects.toThrow(/interrupted after 2 of 2 shard-days/);
+    expect(reported).toEqual([1, 2]);
+    expect(existsSync(parent)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { compareScenarios, type CompareResult } from "../compare/compare.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
-import type { ScenarioOverrides } from "../config/load.js";
+import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
 import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
@@ -45,9 +45,9 @@ export function registerCompare(program: Command): void {
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
-      // The default directory is only known from the scenarios' names; it is checked again before writing.
-      if (flags.out !== undefined) await checkOutputDir(flags.out);
-      const progress = createProgress(flags.quiet !== true && flags.json !== true);
+      const outDir = flags.out ?? join("reports", `compare-${loadScenario(a, overrides).scenario.name}-vs-${loadScenario(b, overrides).scenario.name}`);
+      await checkOutputDir(outDir);
+      const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;
       const interrupt = interruptible();
       try {
@@ -56,7 +56,7 @@ export function registerCompare(program: Command): void {
           overrides,
           incrementality: flags.incrementality === true,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
-          onRun: (done, total) => progress.update(done, total, done),
+          onRun: (done, total) => progress.update(done, total, 0),
           signal: interrupt.signal,
         });
       } finally {
@@ -64,7 +64,6 @@ export function registerCompare(program: Command): void {
         interrupt.dispose();
       }
       const verdicts = checkThresholds(result, thresholds);
-      const outDir = flags.out ?? join("reports", `compare-${result.a.name}-vs-${result.b.name}`);
       const doc = { tool: TOOL, version: VERSION, ...result, thresholds: verdicts };
       await writeCompare(outDir, doc);
       process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));

@@ -11,16 +11,22 @@ export interface Progress {
 
 const LOG_EVERY_MS = 10_000;
 
-export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+/** What is counted: `run` counts shard-days and the events they made, `compare` whole runs. */
+export type ProgressKind = "run" | "compare";
+
+const STEPS: Record<ProgressKind, string> = { run: "shard-days", compare: "runs" };
+
+export function createProgress(enabled: boolean, kind: ProgressKind, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
-  return stream.isTTY ? progressBar(stream) : progressLines(stream);
+  return stream.isTTY ? progressBar(stream, kind) : progressLines(stream, kind);
 }
 
-function progressBar(stream: NodeJS.WriteStream): Progress {
+function progressBar(stream: NodeJS.WriteStream, kind: ProgressKind): Progress {
+  const events = kind === "run" ? " | {events} events | {rate} ev/s" : "";
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: "simulating |{bar}| {percentage}% shard-days {value}/{total} | {events} events | {rate} ev/s | eta {eta_formatted}",
+      format: `${kind === "run" ? "simulating" : "comparing"} |{bar}| {percentage}% ${STEPS[kind]} {value}/{total}${events} | eta {eta_formatted}`,
       hideCursor: true,
       etaBuffer: 50,
     },
@@ -42,7 +48,7 @@ function progressBar(stream: NodeJS.WriteStream): Progress {
   };
 }
 
-function progressLines(stream: NodeJS.WriteStream): Progress {
+function progressLines(stream: NodeJS.WriteStream, kind: ProgressKind): Progress {
   const started = performance.now();
   let printed = started;
   return {
@@ -51,9 +57,8 @@ function progressLines(stream: NodeJS.WriteStream): Progress {
       if (now - printed < LOG_EVERY_MS || done === 0) return;
       printed = now;
       const eta = Math.round((((now - started) / 1000) * (total - done)) / done);
-      stream.write(
-        `zhongcao: ${Math.floor((100 * done) / total)} % of shard-days (${done}/${total}), ${events.toLocaleString("en-US")} events, ${perSecond(events, started)} ev/s, eta ${eta} s\n`,
-      );
+      const counted = kind === "run" ? `, ${events.toLocaleString("en-US")} events, ${perSecond(events, started)} ev/s` : "";
+      stream.write(`zhongcao: ${Math.floor((100 * done) / total)} % of ${STEPS[kind]} (${done}/${total})${counted}, eta ${eta} s\n`);
     },
     stop: () => undefined,
   };

@@ -44,7 +44,7 @@ export function registerRun(program: Command): void {
       const loaded = loadScenario(scenarioPath, overrides);
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
       const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
-      const progress = createProgress(flags.quiet !== true && flags.json !== true);
+      const progress = createProgress(flags.quiet !== true && flags.json !== true, "run");
       const interrupt = interruptible();
       try {
         const { manifest } = await runScenario(loaded, {

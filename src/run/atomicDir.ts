@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { checkOutputDir } from "./outputDir.js";
-import { trackTempDir, untrackTempDir } from "./tempDirs.js";
+import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
  * A run directory that appears all at once: work happens in a hidden temp directory next
@@ -13,17 +13,18 @@ export class AtomicDir {
   private constructor(
     readonly target: string,
     readonly path: string,
-    /** The outermost parent directory `create` made, if any. */
-    private readonly madeParent: string | undefined,
+    /** The parent directories `create` made, innermost first. */
+    private readonly madeParents: readonly string[],
   ) {}
 
   static async create(target: string): Promise<AtomicDir> {
     await checkOutputDir(target);
     const parent = dirname(target);
-    const madeParent = await mkdir(parent, { recursive: true });
+    const madeParents = await missingDirs(parent);
+    await mkdir(parent, { recursive: true });
     const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-    trackTempDir(path);
-    return new AtomicDir(target, path, madeParent);
+    trackTempDir(path, madeParents);
+    return new AtomicDir(target, path, madeParents);
   }
 
   async commit(): Promise<void> {
@@ -48,15 +49,19 @@ export class AtomicDir {
   async discard(): Promise<void> {
     await rm(this.path, { recursive: true, force: true });
     untrackTempDir(this.path);
-    if (this.madeParent === undefined) return;
-    // Removes the parents made for this run, innermost first, stopping at one that is not
-    // empty (something else was put there meanwhile).
-    for (let dir = dirname(this.path); ; dir = dirname(dir)) {
-      const removed = await rmdir(dir).then(
-        () => true,
-        () => false,
-      );
-      if (!removed || dir === this.madeParent || dirname(dir) === dir) break;
-    }
+    removeEmptyDirsSync(this.madeParents);
+  }
+}
+
+/** `dir` and its ancestors that do not exist yet, innermost first, as absolute paths. */
+async function missingDirs(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const exists = await stat(d).then(
+      () => true,
+      () => false,
+    );
+    if (exists || dirname(d) === d) return missing;
+    missing.push(d);
   }
 }

@@ -11,10 +11,15 @@ const MARKERS = ["run.json", "compare.json"] as const;
  * zhongcao output (a run replaces its directory whole, so anything else in it would be lost).
  */
 export async function checkOutputDir(target: string): Promise<void> {
-  const info = await stat(target).catch(() => null);
+  const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw cannotUse(target, target, error);
+  });
   if (info === null) return checkParents(target);
   if (!info.isDirectory()) throw new InputError(`output directory ${target}: a file of that name exists`);
-  const entries = await readdir(target);
+  const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
+    throw cannotUse(target, target, error);
+  });
   if (entries.length === 0) return;
   for (const marker of MARKERS) {
     if (entries.includes(marker) && (await writtenByZhongcao(join(target, marker)))) return;
@@ -30,7 +35,7 @@ async function checkParents(target: string): Promise<void> {
   for (let dir = dirname(target); ; dir = dirname(dir)) {
     const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
-      throw new InputError(`output directory ${target}: cannot use ${dir} (${error.code ?? error.message})`);
+      throw cannotUse(target, dir, error);
     });
     if (info?.isDirectory()) return;
     if (info) throw new InputError(`output directory ${target}: ${dir} is a file, not a directory`);
@@ -38,10 +43,15 @@ async function checkParents(target: string): Promise<void> {
   }
 }
 
+function cannotUse(target: string, path: string, error: NodeJS.ErrnoException): InputError {
+  return new InputError(`output directory ${target}: cannot use ${path} (${error.code ?? error.message})`);
+}
+
+/** run.json and compare.json carry `tool: "zhongcao"`; compare.json written before it did has its own shape. */
 async function writtenByZhongcao(path: string): Promise<boolean> {
   try {
-    const doc = JSON.parse(await readFile(path, "utf8")) as { tool?: unknown };
-    return doc.tool === "zhongcao";
+    const doc = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    return doc.tool === "zhongcao" || (Array.isArray(doc.metrics) && typeof doc.replications === "number" && Array.isArray(doc.seeds));
   } catch {
     return false;
   }

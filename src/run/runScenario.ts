@@ -92,8 +92,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     let events = 0;
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     const counterfactual = { removedChannel: options.removeChannel === undefined ? -1 : Channel[options.removeChannel] };
+    // Never throws: with workers it runs in a message listener, where a throw would be uncaught.
     const onDay = (rows: number) => {
-      options.signal?.throwIfAborted();
       events += rows;
       options.onProgress?.(++steps, totalSteps, events);
       peak.sample();
@@ -109,7 +109,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       for (const spec of shards) {
         options.signal?.throwIfAborted();
         onResult(
-          await executeShard(ctx, spec, (_day, rows) => onDay(rows)).catch((error: unknown) => {
+          await executeShard(ctx, spec, (_day, rows) => {
+            options.signal?.throwIfAborted();
+            onDay(rows);
+          }).catch((error: unknown) => {
             throw options.signal?.aborted ? error : new ShardFailure(spec, error);
           }),
         );

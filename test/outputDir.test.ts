@@ -1,0 +1,33 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkOutputDir } from "../src/run/outputDir.js";
+import { tempDir } from "./helpers.js";
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+
+function directoryWith(name: string, files: Record<string, string>): string {
+  const path = join(dir.path, name);
+  mkdirSync(path);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(path, file), text);
+  return path;
+}
+
+describe("checkOutputDir", () => {
+  it("accepts a new path, an empty directory and earlier zhongcao outputs (compare.json of either shape)", async () => {
+    await expect(checkOutputDir(join(dir.path, "new", "deeper"))).resolves.toBeUndefined();
+    await expect(checkOutputDir(directoryWith("empty", {}))).resolves.toBeUndefined();
+    await expect(checkOutputDir(directoryWith("run", { "run.json": JSON.stringify({ tool: "zhongcao" }), "x.arrow": "" }))).resolves.toBeUndefined();
+    const legacyCompare = { a: {}, b: {}, replications: 2, seeds: [1, 2], metrics: [], warnings: [] };
+    await expect(checkOutputDir(directoryWith("compare", { "compare.json": JSON.stringify(legacyCompare) }))).resolves.toBeUndefined();
+  });
+
+  it("refuses a file, a path under a file, and a directory that is not a zhongcao output", async () => {
+    writeFileSync(join(dir.path, "file"), "");
+    await expect(checkOutputDir(join(dir.path, "file"))).rejects.toThrow(/a file of that name exists/);
+    await expect(checkOutputDir(join(dir.path, "file", "a", "b"))).rejects.toThrow(/file is a file, not a directory/);
+    await expect(checkOutputDir(directoryWith("other", { "run.json": JSON.stringify({ tool: "other" }) }))).rejects.toThrow(/not an earlier zhongcao output/);
+    await expect(checkOutputDir(directoryWith("broken", { "compare.json": "{" }))).rejects.toThrow(/not an earlier zhongcao output/);
+  });
+});
