@@ -12,7 +12,8 @@ const MARKERS = ["run.json", "compare.json"] as const;
  */
 export async function checkOutputDir(target: string): Promise<void> {
   const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
+    // ENOTDIR: a parent is a file, which checkParents names.
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw cannotUse(target, target, error);
   });
   if (info === null) return checkParents(target);
