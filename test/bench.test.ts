@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bracket } from "../src/bench/brackets.js";
 import { compareResults, type Comparable, type Comparison } from "../src/bench/compare.js";
 import type { Measurement } from "../src/bench/measure.js";
-import { resolvePlan } from "../src/bench/plan.js";
+import { planSizes, resolvePlan } from "../src/bench/plan.js";
 import { renderComparison, renderReport } from "../src/bench/render.js";
-import { baselineResult, scalingReport, type BenchReport } from "../src/bench/report.js";
+import { baselineResult, REPORT_FORMAT, scalingReport, type BenchReport } from "../src/bench/report.js";
 import { runCli, tempDir } from "./helpers.js";
 
 /** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
@@ -144,7 +144,7 @@ describe("zhongcao bench (CLI)", () => {
   });
 
   const suite = (name: string) => ({ name, vsCalibration: 1e-9, calibration: { rme: 1 }, samples: 10, rme: 1, perSecond: 1 });
-  const savedWith = (names: string[], quickRun = true) => JSON.stringify({ ...minimal(), quick: quickRun, suites: names.map(suite) });
+  const savedWith = (names: string[], quickRun = true) => JSON.stringify({ ...minimal(quickRun), suites: names.map(suite) });
 
   it.each([
     ["a suite it measures is missing", ["--quick", "--suite", "markov-solve"], savedWith(["generate"]), /no saved result for markov-solve,/],
@@ -157,6 +157,12 @@ describe("zhongcao bench (CLI)", () => {
     ["only scaling is run (the gate does not compare it)", ["--quick", "--suite", "scaling"], savedWith(["generate"]), /does not compare scaling/],
     ["the baseline is --quick and this run is not", ["--suite", "markov-solve"], savedWith(["markov-solve"]), /measured with --quick, this run without --quick \(full size\)/],
     ["the baseline is full-size and this run is --quick", ["--quick", "--suite", "markov-solve"], savedWith(["markov-solve"], false), /measured without --quick \(full size\), this run with --quick/],
+    [
+      "the baseline was measured at other sizes",
+      ["--quick", "--suite", "markov-solve"],
+      JSON.stringify({ ...JSON.parse(savedWith(["markov-solve"])), sizes: { ...planSizes(resolvePlan(true, undefined, 2)), endToEnd: { users: 2000, days: 10 } } }),
+      /measured at other sizes .*"endToEnd":\{"users":2000,"days":10\}/,
+    ],
   ])("exits 2 before timing anything when %s", async (_what, args, content, message) => {
     const file = join(dir.path, `baseline-${++badFiles}.json`);
     writeFileSync(file, content);
@@ -277,9 +283,10 @@ describe("the scaling report", () => {
     const report: BenchReport = {
       tool: "zhongcao",
       version: "0",
-      format: 1,
+      format: REPORT_FORMAT,
       date: "2026-01-01T00:00:00.000Z",
       quick: false,
+      sizes: planSizes(resolvePlan(false, undefined, 2)),
       machine: { cpu: "x", cores: 2, node: "v20", platform: "linux", arch: "x64", memoryBytes: 1 },
       calibration: { ...timing(1, 100_000), unit: "rows" },
       baseline,
@@ -295,12 +302,13 @@ describe("the scaling report", () => {
   });
 });
 
-function minimal() {
+function minimal(quickRun = true) {
   return {
     tool: "zhongcao",
-    format: 1,
+    format: REPORT_FORMAT,
     date: "2026-01-01T00:00:00.000Z",
-    quick: true,
+    quick: quickRun,
+    sizes: planSizes(resolvePlan(quickRun, undefined, 2)),
     machine: { cpu: "x", cores: 2, node: "v20" },
     calibration: { samples: 10, rme: 1, perSecond: 1e8 },
   };

@@ -36,6 +36,17 @@ export interface BenchPlan {
   };
 }
 
+/** The sizes that fix how much work one operation of each suite is: results at other sizes do not compare. */
+export interface BenchSizes {
+  readonly fixture: RunSize;
+  readonly endToEnd: RunSize;
+  readonly markov: BenchPlan["markov"];
+}
+
+export function planSizes(plan: BenchPlan): BenchSizes {
+  return { fixture: plan.fixture, endToEnd: { users: plan.endToEnd.users, days: plan.endToEnd.days }, markov: plan.markov };
+}
+
 const FULL: Omit<BenchPlan, "suites"> = {
   quick: false,
   fixture: { users: 5_000, days: 20 },

@@ -2,10 +2,12 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import { TOOL, VERSION } from "../version.js";
 import type { Normaliser } from "./brackets.js";
 import type { Measurement } from "./measure.js";
+import { planSizes, type BenchPlan, type BenchSizes } from "./plan.js";
 import type { Flatness, ScalingResult } from "./suites/scaling.js";
 
 /** Bumped when the saved shape changes, so an old file is rejected rather than misread. */
-export const REPORT_FORMAT = 1;
+/** 2: `sizes` added, so the gate can refuse a result measured at other sizes. */
+export const REPORT_FORMAT = 2;
 
 export type Unit = "events" | "rows" | "paths";
 
@@ -69,6 +71,7 @@ export interface BenchReport {
   readonly format: number;
   readonly date: string;
   readonly quick: boolean;
+  readonly sizes: BenchSizes;
   readonly machine: Machine;
   /** Every calibration of the run pooled; suites are divided by their own bracket of it. */
   readonly calibration: Measurement & { readonly unit: "rows" };
@@ -126,7 +129,7 @@ export function targetChecks(suites: readonly SuiteResult[], scaling: ScalingRep
 }
 
 export function benchReport(
-  quick: boolean,
+  plan: BenchPlan,
   calibration: Measurement,
   baseline: BaselineResult,
   suites: SuiteResult[],
@@ -137,7 +140,8 @@ export function benchReport(
     version: VERSION,
     format: REPORT_FORMAT,
     date: new Date().toISOString(), // time-ok: when the benchmark ran, not simulated data
-    quick,
+    quick: plan.quick,
+    sizes: planSizes(plan),
     machine: machineInfo(),
     calibration: { ...calibration, unit: "rows" },
     baseline,

@@ -70,5 +70,5 @@ export async function runBench(plan: BenchPlan, { scratch, onStage: announce, si
     const [m, around] = await bracketed(name, run);
     suites.push(suiteResult(name, unit, m, around, baseline));
   }
-  return benchReport(plan.quick, pooled(calibrations), baseline, suites, scaling);
+  return benchReport(plan, pooled(calibrations), baseline, suites, scaling);
 }

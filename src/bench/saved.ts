@@ -1,10 +1,11 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
-import type { BenchPlan } from "./plan.js";
+import { planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
 
 /** A mean the gate can judge: several samples, a finite margin of error. */
@@ -20,6 +21,11 @@ const savedSchema = z.looseObject({
   format: z.literal(REPORT_FORMAT),
   date: z.string(),
   quick: z.boolean(),
+  sizes: z.object({
+    fixture: z.object({ users: z.number(), days: z.number() }),
+    endToEnd: z.object({ users: z.number(), days: z.number() }),
+    markov: z.object({ paths: z.number(), channels: z.number() }),
+  }),
   machine: z.looseObject({ cpu: z.string(), cores: z.number(), node: z.string() }),
   calibration: z.looseObject(measured),
   suites: z.array(
@@ -66,6 +72,11 @@ export function checkBaseline(saved: SavedResult, path: string, plan: BenchPlan)
   const how = (quick: boolean) => (quick ? "with --quick" : "without --quick (full size)");
   if (saved.quick !== plan.quick) {
     throw new InputError(`--compare ${path}: the saved result was measured ${how(saved.quick)}, this run ${how(plan.quick)}; quick and full sizes are not comparable`);
+  }
+  if (!isDeepStrictEqual(saved.sizes, planSizes(plan))) {
+    throw new InputError(
+      `--compare ${path}: the saved result was measured at other sizes (${JSON.stringify(saved.sizes)}) than this run's (${JSON.stringify(planSizes(plan))}); record a new baseline`,
+    );
   }
   const compared = plan.suites.filter((s) => s !== "scaling");
   if (compared.length === 0) throw new InputError(`--compare ${path}: the gate does not compare scaling; add a suite it compares (--suite)`);
