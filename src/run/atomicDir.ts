@@ -1,6 +1,6 @@
 import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { checkOutputDir } from "./outputDir.js";
+import { basename, dirname, join } from "node:path";
+import { checkOutputDir, missingParents } from "./outputDir.js";
 import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
@@ -19,8 +19,8 @@ export class AtomicDir {
 
   static async create(target: string): Promise<AtomicDir> {
     await checkOutputDir(target);
+    const madeParents = await missingParents(target);
     const parent = dirname(target);
-    const madeParents = await missingDirs(parent);
     await mkdir(parent, { recursive: true });
     const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
     trackTempDir(path, madeParents);
@@ -50,18 +50,5 @@ export class AtomicDir {
     await rm(this.path, { recursive: true, force: true });
     untrackTempDir(this.path);
     removeEmptyDirsSync(this.madeParents);
-  }
-}
-
-/** `dir` and its ancestors that do not exist yet, innermost first, as absolute paths. */
-async function missingDirs(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    const exists = await stat(d).then(
-      () => true,
-      () => false,
-    );
-    if (exists || dirname(d) === d) return missing;
-    missing.push(d);
   }
 }

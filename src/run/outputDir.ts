@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 
 /** Files that mark a directory as an earlier zhongcao output, which a new one may replace. */
@@ -16,7 +16,10 @@ export async function checkOutputDir(target: string): Promise<void> {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw cannotUse(target, target, error);
   });
-  if (info === null) return checkParents(target);
+  if (info === null) {
+    await missingParents(target);
+    return;
+  }
   if (!info.isDirectory()) throw new InputError(`output directory ${target}: a file of that name exists`);
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     throw cannotUse(target, target, error);
@@ -31,16 +34,22 @@ export async function checkOutputDir(target: string): Promise<void> {
   );
 }
 
-/** The nearest existing parent must be a directory (the rest is created). */
-async function checkParents(target: string): Promise<void> {
-  for (let dir = dirname(target); ; dir = dirname(dir)) {
+/**
+ * The target's parent directories that do not exist yet, innermost first, as absolute
+ * paths (those a run makes, and removes again if it fails); the nearest existing one must
+ * be a directory.
+ */
+export async function missingParents(target: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = resolve(dirname(target)); ; dir = dirname(dir)) {
     const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
       throw cannotUse(target, dir, error);
     });
-    if (info?.isDirectory()) return;
+    if (info?.isDirectory()) return missing;
     if (info) throw new InputError(`output directory ${target}: ${dir} is a file, not a directory`);
-    if (dirname(dir) === dir) return;
+    if (dirname(dir) === dir) return missing;
+    missing.push(dir);
   }
 }
 
