@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CompareResult } from "../src/compare/compare.js";
+import { MetricNames } from "../src/compare/metricNames.js";
 import { meanInterval } from "../src/compare/stats.js";
 import { holds, parseThreshold } from "../src/compare/thresholds.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -53,14 +54,37 @@ describe("zhongcao compare", () => {
     expect(written.tool).toBe("zhongcao");
   });
 
-  it("fails with exit 3 when a threshold does not hold and 2 for an unknown metric", async () => {
+  it("fails with exit 3 when a threshold does not hold, or names a metric no run reported", async () => {
     const args = ["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "2", "--out", join(dir.path, "gate"), ...SMALL];
     const failing = await runCli([...args, "--threshold", "purchases.observed<0"]);
     expect(failing.code).toBe(3);
     expect(failing.stdout).toContain("FAIL purchases.observed<0");
-    const unknown = await runCli([...args, "--threshold", "purchases.nope<1"]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("purchases.nope: not a compared metric");
+    // A real metric name that is zero in every run (no blue links under either policy) is not
+    // in the result: the gate cannot say it holds, so it fails closed.
+    const absent = await runCli([...args, "--threshold", "purchases.observed.blue_link<=0"]);
+    expect(absent.code).toBe(3);
+    expect(absent.stderr).toContain("purchases.observed.blue_link was not reported");
+  });
+
+  it("rejects an unknown --threshold metric with exit 2 before any replication runs", async () => {
+    const out = join(dir.path, "unknown");
+    // At this size the replications would run far past the test's time limit: exit 2 in
+    // time shows the names were checked first (by a tiny probe run).
+    const r = await runCli([
+      "compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "1000", "--users", "2000000", "--days", "365",
+      "--workers", "0", "--quiet", "--out", out,
+      "--threshold", "purchases.nope<1", "--threshold", "accuracy.aips.byCategory.toys.accuracy>0", "--threshold", "incremental.link>0",
+      "--threshold", "purchases.observed.link>0", "--threshold", "high(accuracy.aips.byCategory.baby.tiRecall)<1",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown metric in --threshold");
+    expect(r.stderr).toContain("purchases.nope: not a metric compare reports (near it: purchases.observed, purchases.observed.<channel>");
+    expect(r.stderr).toContain("accuracy.aips.byCategory.toys.accuracy: not a metric compare reports (near it: accuracy.aips.byCategory.<category>.accuracy");
+    expect(r.stderr).toContain("incremental.link: incremental metrics need --incrementality");
+    // Known names, including channel- and category-keyed ones, are not listed.
+    expect(r.stderr).not.toContain("purchases.observed.link:");
+    expect(r.stderr).not.toContain("baby");
+    expect(existsSync(out)).toBe(false);
   });
 
   it("--incrementality measures each channel's true incremental purchases with twin runs", async () => {
@@ -74,6 +98,10 @@ describe("zhongcao compare", () => {
     expect(metric("incremental.search")!.a.mean).toBeGreaterThan(0);
     // What the attribution models credited sits in the same table.
     expect(metric("accuracy.attribution.models.last_touch.conversionsCredited")).toBeDefined();
+    // The up-front --threshold check knows every name a full comparison reports.
+    const names = await MetricNames.probe(["scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml"], { users: 1500, days: 20 }, true);
+    expect(result.metrics.map((m) => m.metric).filter((name) => !names.has(name))).toEqual([]);
+    expect(names.has("accuracy.attribution.models.markov.channelShares.nope")).toBe(false);
   });
 
   it("rejects a bad scenario before running anything", async () => {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { compareScenarios, type CompareResult } from "../compare/compare.js";
+import { MetricNames, unknownThresholdMetrics } from "../compare/metricNames.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
@@ -47,6 +48,12 @@ export function registerCompare(program: Command): void {
       if (flags.days !== undefined) overrides.days = flags.days;
       const outDir = flags.out ?? join("reports", `compare-${loadScenario(a, overrides).scenario.name}-vs-${loadScenario(b, overrides).scenario.name}`);
       await checkOutputDir(outDir);
+      if (thresholds.length > 0) {
+        // A misspelt metric is bad input: caught here, not after every replication has run.
+        const incrementality = flags.incrementality === true;
+        const unknown = unknownThresholdMetrics(thresholds, await MetricNames.probe([a, b], overrides, incrementality), incrementality);
+        if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
+      }
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;
       const interrupt = interruptible();
@@ -79,12 +86,10 @@ interface Verdict {
 }
 
 function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {
-  const unknown = thresholds.filter((t) => !result.metrics.some((m) => m.metric === t.metric));
-  if (unknown.length > 0) {
-    throw new InputError(
-      "unknown metric in --threshold",
-      unknown.map((t) => `${t.metric}: not a compared metric (e.g. ${result.metrics.slice(0, 4).map((m) => m.metric).join(", ")}, …)`),
-    );
+  // Names were checked before the runs; a metric can still be left out of the result.
+  const absent = thresholds.filter((t) => !result.metrics.some((m) => m.metric === t.metric));
+  if (absent.length > 0) {
+    throw new GateError(`${absent.length} threshold(s) cannot be checked: ${absent.map((t) => `${t.metric} was not reported (zero in every run, or missing from some run)`).join("; ")}`);
   }
   return thresholds.map((t) => {
     const diff = result.metrics.find((m) => m.metric === t.metric)!.diff;

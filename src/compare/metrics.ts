@@ -6,7 +6,7 @@ import type { RunManifest } from "../report/manifest.js";
  * numeric leaf of the engines' accuracy summaries (so new engine figures join compare
  * without code here).
  */
-export function runMetrics(m: RunManifest): Record<string, number> {
+export function runMetrics(m: RunManifest, o: { keepNonFinite?: boolean } = {}): Record<string, number> {
   const out: Record<string, number> = {
     users: m.scenario.resolved.population.users,
     "events.total": m.events.total,
@@ -19,14 +19,19 @@ export function runMetrics(m: RunManifest): Record<string, number> {
   for (const [ch, n] of Object.entries(m.purchases.observedByChannel)) out[`purchases.observed.${ch}`] = n;
   for (const [ch, n] of Object.entries(m.purchases.byCauseChannel)) out[`purchases.trueCause.${ch}`] = n;
   for (const [k, v] of Object.entries(m.economics)) out[`economics.${k}`] = v;
-  flatten(m.accuracy, "accuracy", out);
+  flatten(m.accuracy, "accuracy", out, o.keepNonFinite === true);
   return out;
 }
 
-function flatten(value: unknown, prefix: string, out: Record<string, number>): void {
-  if (typeof value === "number") {
-    if (Number.isFinite(value)) out[prefix] = value;
+/**
+ * Numeric leaves of `value` by dotted path. Ratios of nothing (NaN, or null in the
+ * manifest) are left out, or kept as NaN with `keepNonFinite`.
+ */
+function flatten(value: unknown, prefix: string, out: Record<string, number>, keepNonFinite: boolean): void {
+  if (typeof value === "number" || value === null) {
+    if (typeof value === "number" && Number.isFinite(value)) out[prefix] = value;
+    else if (keepNonFinite) out[prefix] = Number.NaN;
   } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}.${k}`, out);
+    for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}.${k}`, out, keepNonFinite);
   }
 }

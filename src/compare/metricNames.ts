@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadScenario, type ScenarioOverrides } from "../config/load.js";
+import { CHANNELS } from "../events/enums.js";
+import { runScenario } from "../run/runScenario.js";
+import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
+import { runMetrics } from "./metrics.js";
+import type { Threshold } from "./thresholds.js";
+
+/** A probe run's size: enough for every engine to report, small enough to take a moment. */
+const PROBE_USERS = 300;
+const PROBE_DAYS = 2;
+
+/**
+ * The metric names a comparison of these scenarios can report, known before it runs, as
+ * name patterns: a probe run of each scenario at a tiny size lists the names (with leaves
+ * that are not finite there, which a full run may fill), and a name segment that is a
+ * channel or a category stands for every channel or category, since such keys appear only
+ * where a run has data for them.
+ */
+export class MetricNames {
+  private readonly patterns: Set<string>;
+  private readonly channels = new Set<string>(CHANNELS);
+
+  private constructor(
+    readonly probed: readonly string[],
+    private readonly categories: ReadonlySet<string>,
+    incrementality: boolean,
+  ) {
+    this.patterns = new Set(probed.map((name) => this.pattern(name)));
+    if (incrementality) this.patterns.add("incremental.<channel>");
+  }
+
+  static async probe(paths: readonly string[], overrides: ScenarioOverrides, incrementality: boolean): Promise<MetricNames> {
+    const names = new Set<string>();
+    const categories = new Set<string>();
+    const scratch = await mkdtemp(join(tmpdir(), "zhongcao-probe-"));
+    trackTempDir(scratch);
+    try {
+      for (const [i, path] of paths.entries()) {
+        const full = loadScenario(path, overrides).scenario;
+        const loaded = loadScenario(path, {
+          ...overrides,
+          users: Math.min(full.population.users, PROBE_USERS),
+          days: Math.min(full.simulation.days, PROBE_DAYS),
+        });
+        for (const name of Object.keys(loaded.scenario.categories)) categories.add(name);
+        const { manifest } = await runScenario(loaded, { outDir: join(scratch, String(i)), events: false, report: false, workers: 0 });
+        for (const name of Object.keys(runMetrics(manifest, { keepNonFinite: true }))) names.add(name);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+      untrackTempDir(scratch);
+    }
+    return new MetricNames([...names].sort(), categories, incrementality);
+  }
+
+  /** Whether a comparison can report `name`. */
+  has(name: string): boolean {
+    return this.patterns.has(this.pattern(name));
+  }
+
+  /** Up to `n` known name patterns sharing the most leading segments with `name`, for an error message. */
+  near(name: string, n = 4): string[] {
+    const segments = this.pattern(name).split(".");
+    const known = [...this.patterns].sort();
+    for (let keep = segments.length - 1; keep > 0; keep--) {
+      const prefix = `${segments.slice(0, keep).join(".")}.`;
+      const close = known.filter((pattern) => pattern.startsWith(prefix));
+      if (close.length > 0) return close.slice(0, n);
+    }
+    return known.filter((pattern) => !pattern.includes(".")).concat(known.filter((pattern) => !pattern.startsWith("accuracy."))).slice(0, n);
+  }
+
+  private pattern(name: string): string {
+    return name
+      .split(".")
+      .map((s) => (this.channels.has(s) ? "<channel>" : this.categories.has(s) ? "<category>" : s))
+      .join(".");
+  }
+}
+
+/** The thresholds naming a metric no comparison of these scenarios can report, as messages. */
+export function unknownThresholdMetrics(thresholds: readonly Threshold[], names: MetricNames, incrementality: boolean): string[] {
+  return thresholds
+    .filter((t) => !names.has(t.metric))
+    .map((t) =>
+      !incrementality && t.metric.startsWith("incremental.")
+        ? `${t.metric}: incremental metrics need --incrementality`
+        : `${t.metric}: not a metric compare reports (near it: ${names.near(t.metric).join(", ")})`,
+    );
+}
