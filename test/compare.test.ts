@@ -61,9 +61,15 @@ describe("zhongcao compare", () => {
     expect(failing.stdout).toContain("FAIL purchases.observed<0");
     // A real metric name that is zero in every run (no blue links under either policy) is not
     // in the result: the gate cannot say it holds, so it fails closed.
-    const absent = await runCli([...args, "--threshold", "purchases.observed.blue_link<=0"]);
+    const absent = await runCli([...args, "--json", "--threshold", "purchases.observed.blue_link<=0"]);
     expect(absent.code).toBe(3);
-    expect(absent.stderr).toContain("purchases.observed.blue_link was not reported");
+    expect(absent.stderr).toContain("purchases.observed.blue_link<=0 (not reported: zero in every run");
+    // Still one JSON document, and the comparison is kept.
+    const doc = JSON.parse(absent.stdout) as { thresholds: { ok: boolean; actual: number | null; reason: string }[] };
+    expect(doc.thresholds).toHaveLength(1);
+    expect(doc.thresholds[0]).toMatchObject({ threshold: "purchases.observed.blue_link<=0", actual: null, ok: false });
+    expect(doc.thresholds[0]!.reason).toContain("not reported");
+    expect(existsSync(join(dir.path, "gate", "compare.json"))).toBe(true);
   });
 
   it("rejects an unknown --threshold metric with exit 2 before any replication runs", async () => {

@@ -207,6 +207,10 @@ describe("zhongcao run", () => {
     expect((await runCli(["run", scenarioFile, "--users", "-3"])).code).toBe(2);
     expect((await runCli(["run", scenarioFile, "--days", "abc"])).code).toBe(2);
     expect((await runCli(["run", scenarioFile, "--bogus"])).code).toBe(2);
+    // Shop and spillover are where purchases happen, not causes: removing them would change nothing.
+    const notACause = await runCli(["run", scenarioFile, "--remove-channel", "spillover"]);
+    expect(notACause.code).toBe(2);
+    expect(notACause.stderr).toContain("Allowed choices are organic_feed, search, ad, link, blue_link, baseline");
   });
 });
 

@@ -75,25 +75,30 @@ export function registerCompare(program: Command): void {
       await writeCompare(outDir, doc);
       process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));
       const failed = verdicts.filter((v) => !v.ok);
-      if (failed.length > 0) throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => f.threshold).join(", ")}`);
+      if (failed.length > 0) {
+        throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => (f.reason ? `${f.threshold} (${f.reason})` : f.threshold)).join(", ")}`);
+      }
     });
 }
 
 interface Verdict {
   threshold: string;
+  /** The statistic's value; null in JSON (NaN here) when the metric was not reported. */
   actual: number;
   ok: boolean;
+  /** Why a threshold could not be checked, if it could not. */
+  reason?: string;
 }
 
+const NOT_REPORTED = "not reported: zero in every run, or missing from some run";
+
 function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {
-  // Names were checked before the runs; a metric can still be left out of the result.
-  const absent = thresholds.filter((t) => !result.metrics.some((m) => m.metric === t.metric));
-  if (absent.length > 0) {
-    throw new GateError(`${absent.length} threshold(s) cannot be checked: ${absent.map((t) => `${t.metric} was not reported (zero in every run, or missing from some run)`).join("; ")}`);
-  }
   return thresholds.map((t) => {
-    const diff = result.metrics.find((m) => m.metric === t.metric)!.diff;
-    const actual = diff[t.statistic];
+    // Names were checked before the runs, but a metric can still be left out of the result:
+    // then the gate cannot show that the threshold holds, so it fails.
+    const metric = result.metrics.find((m) => m.metric === t.metric);
+    if (!metric) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_REPORTED };
+    const actual = metric.diff[t.statistic];
     return { threshold: t.source, actual, ok: holds(t, actual) };
   });
 }
@@ -132,7 +137,7 @@ function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
   }
   if (verdicts.length > 0) {
     lines.push("", "thresholds:");
-    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (actual ${num(v.actual)})`);
+    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (${v.reason ?? `actual ${num(v.actual)}`})`);
   }
   lines.push("", `wrote ${outDir}/compare.json`);
   return `${lines.join("\n")}\n`;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Option, type Command } from "commander";
-import { CHANNELS, type ChannelName } from "../events/enums.js";
+import type { ChannelName } from "../events/enums.js";
+import { REMOVABLE_CHANNELS } from "../sim/shard.js";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
 import { DEFAULT_BATCH_ROWS, runScenario } from "../run/runScenario.js";
 import type { RunManifest } from "../report/manifest.js";
@@ -31,7 +32,7 @@ export function registerRun(program: Command): void {
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
     .option("--workers <n>", "worker threads (default: available cores; 0 = inline, for debugging)", integer("--workers", 0, 256))
-    .addOption(new Option("--remove-channel <name>", "twin run: this channel's touches plant no purchases (true incrementality)").choices(CHANNELS))
+    .addOption(new Option("--remove-channel <name>", "twin run: this channel's touches (or baseline demand) plant no purchases (true incrementality)").choices(REMOVABLE_CHANNELS))
     .option("--batch-rows <n>", "rows per pipeline batch (outputs are identical for any value)", integer("--batch-rows", 1, 1 << 20), DEFAULT_BATCH_ROWS)
     .option("--events", "also write every event to events/part-NNNNN.arrow")
     .option("--json", "print run.json to stdout and nothing else")

@@ -5,13 +5,12 @@ import { isDeepStrictEqual } from "node:util";
 import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
 import type { ChannelName } from "../events/enums.js";
 import { runScenario, workerThreadsFor } from "../run/runScenario.js";
+import { TOUCH_CHANNELS } from "../sim/shard.js";
 import { ShardPool } from "../workers/pool.js";
 import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
 import { runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
 
-/** Channels whose true incrementality `--incrementality` measures with twin runs. */
-export const TOUCH_CHANNELS: readonly ChannelName[] = ["organic_feed", "search", "ad", "link", "blue_link"];
 
 export interface CompareOptions {
   readonly replications: number;

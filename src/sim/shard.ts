@@ -1,6 +1,6 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
-import { AipsState, Channel, Kind, Platform } from "../events/enums.js";
+import { AipsState, Channel, Kind, Platform, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
@@ -25,6 +25,16 @@ export interface Counterfactual {
 }
 
 export const FACTUAL: Counterfactual = { removedChannel: -1 };
+
+/** Channels whose touches plant purchases: what a twin run removes to measure incrementality. */
+export const TOUCH_CHANNELS = ["organic_feed", "search", "ad", "link", "blue_link"] as const satisfies readonly ChannelName[];
+
+/**
+ * Channels a twin run can remove: the touch channels and baseline demand. `shop` and
+ * `spillover` are where purchases happen, not what causes them, so removing them would
+ * change nothing.
+ */
+export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
 const ID_BASE = 0x1_0000_0000;
 const SECOND = 1000;
