@@ -173,10 +173,17 @@ describe("zhongcao bench (CLI)", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("exits 2 before timing anything when --save names an existing directory", async () => {
-    const r = await runCli([...quick, "--save", dir.path]);
+  it.each([
+    ["names an existing directory", () => dir.path, /--save .*: is a directory/],
+    ["is empty", () => "", /--save: empty path/],
+    ["is under a file", () => join(dir.path, "plain-file", "x.json"), /plain-file is not a directory/],
+    // No file can be made in /proc, whoever runs the test (root included).
+    ["cannot be written", () => "/proc/zhongcao-bench.json", /--save \/proc\/zhongcao-bench\.json: cannot be written/],
+  ])("exits 2 before timing anything when --save %s", async (_what, path, message) => {
+    writeFileSync(join(dir.path, "plain-file"), "");
+    const r = await runCli([...quick, "--save", path()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--save .*: is a directory/);
+    expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe("");
   });
 

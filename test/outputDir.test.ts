@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkOutputDir } from "../src/run/outputDir.js";
 import { tempDir } from "./helpers.js";
@@ -29,5 +29,16 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(join(dir.path, "file", "a", "b"))).rejects.toThrow(/file is a file, not a directory/);
     await expect(checkOutputDir(directoryWith("other", { "run.json": JSON.stringify({ tool: "other" }) }))).rejects.toThrow(/not an earlier zhongcao output/);
     await expect(checkOutputDir(directoryWith("broken", { "compare.json": "{" }))).rejects.toThrow(/not an earlier zhongcao output/);
+  });
+
+  it("refuses an empty path, the working directory and its ancestors, and a place no file can be made", async () => {
+    await expect(checkOutputDir("")).rejects.toThrow(/empty path/);
+    await expect(checkOutputDir(".")).rejects.toThrow(/output directory \.: is the working directory or contains it/);
+    await expect(checkOutputDir(dirname(process.cwd()))).rejects.toThrow(/is the working directory or contains it/);
+    // /proc takes no new entries, whoever asks (root included).
+    await expect(checkOutputDir("/proc/zhongcao-run/deeper")).rejects.toThrow(/output directory \/proc\/zhongcao-run\/deeper: cannot create files in \/proc \(/);
+    // The check leaves nothing behind where it could create.
+    await checkOutputDir(join(dir.path, "probe-me"));
+    expect(readdirSync(dir.path).filter((name) => name.startsWith(".zhongcao-probe-"))).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
+import { cannotCreateIn } from "../run/writable.js";
 import type { Comparable } from "./compare.js";
 import { planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
@@ -56,10 +58,14 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
 
 /** Fails before any timing when the file could not be written afterwards. */
 export async function checkSavePath(path: string): Promise<void> {
+  if (path.trim() === "") throw new InputError("--save: empty path");
   const dir = await stat(dirname(path)).catch(() => null);
-  if (!dir?.isDirectory()) throw new InputError(`--save ${path}: directory ${dirname(path)} does not exist`);
+  if (!dir) throw new InputError(`--save ${path}: directory ${dirname(path)} does not exist`);
+  if (!dir.isDirectory()) throw new InputError(`--save ${path}: ${dirname(path)} is not a directory`);
   const target = await stat(path).catch(() => null);
   if (target?.isDirectory()) throw new InputError(`--save ${path}: is a directory; name a file`);
+  const refused = target ? await access(path, constants.W_OK).then(() => null, (error: NodeJS.ErrnoException) => error.code ?? error.message) : await cannotCreateIn(dirname(path));
+  if (refused !== null) throw new InputError(`--save ${path}: cannot be written (${refused})`);
 }
 
 /**

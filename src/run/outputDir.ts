@@ -1,25 +1,36 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { cannotCreateIn } from "./writable.js";
 
 /** Files that mark a directory as an earlier zhongcao output, which a new one may replace. */
 const MARKERS = ["run.json", "compare.json"] as const;
 
 /**
- * Rejects, before any work starts, an output directory zhongcao must not write: a path
- * under a file, an existing file, or a non-empty directory that is not an earlier
+ * Rejects, before any work starts, an output directory zhongcao must not write: an empty
+ * path, the working directory or one of its ancestors, a path under a file or where no
+ * file can be created, an existing file, or a non-empty directory that is not an earlier
  * zhongcao output (a run replaces its directory whole, so anything else in it would be lost).
  */
 export async function checkOutputDir(target: string): Promise<void> {
+  if (target.trim() === "") throw new InputError("output directory: empty path");
+  // The finished run is renamed into place, replacing the directory: never the working
+  // directory or one that holds it.
+  const relativeToCwd = relative(resolve(target), process.cwd());
+  if (relativeToCwd === "" || !(relativeToCwd.startsWith("..") || isAbsolute(relativeToCwd))) {
+    throw new InputError(`output directory ${target}: is the working directory or contains it; name a directory inside it`);
+  }
   const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
-    // ENOTDIR: a parent is a file, which checkParents names.
+    // ENOTDIR: a parent is a file, which missingParents names.
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw cannotUse(target, target, error);
   });
-  if (info === null) {
-    await missingParents(target);
-    return;
-  }
+  // The temp directory is made beside the target, in its nearest existing ancestor.
+  const made = await missingParents(target);
+  const host = made.length > 0 ? dirname(made[made.length - 1]!) : resolve(dirname(target));
+  const refused = await cannotCreateIn(host);
+  if (refused !== null) throw new InputError(`output directory ${target}: cannot create files in ${host} (${refused})`);
+  if (info === null) return;
   if (!info.isDirectory()) throw new InputError(`output directory ${target}: a file of that name exists`);
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     throw cannotUse(target, target, error);
