@@ -143,6 +143,13 @@ describe("zhongcao bench (CLI)", () => {
     expect(r.stderr).toMatch(/nope/);
   });
 
+  it("rejects --threshold without --compare with exit 2, instead of ignoring it", async () => {
+    const r = await runCli([...quick, "--threshold", "5"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--threshold applies only with --compare");
+    expect(r.stdout).toBe("");
+  });
+
   const suite = (name: string) => ({ name, vsCalibration: 1e-9, calibration: { rme: 1 }, samples: 10, rme: 1, perSecond: 1 });
   const savedWith = (names: string[], quickRun = true) => JSON.stringify({ ...minimal(quickRun), suites: names.map(suite) });
 

@@ -167,6 +167,14 @@ describe("zhongcao run", () => {
     expect(stableManifest(out).scenario?.resolved.simulation.days).toBe(3);
   });
 
+  it("says how many files it wrote, counting each one", async () => {
+    const out = join(dir.path, "counted");
+    const r = await runCli(["run", scenarioFile, "--out", out, "--days", "2"]);
+    expect(r.code).toBe(0);
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    expect(r.stdout).toContain(`wrote       ${out}/ (${files} files)`);
+  });
+
   it.each([
     ["a directory holding other files", (p: string) => (mkdirSync(p), writeFileSync(join(p, "notes.txt"), "keep me")), /not empty and not an earlier zhongcao output/],
     ["a directory whose run.json zhongcao did not write", (p: string) => (mkdirSync(p), writeFileSync(join(p, "run.json"), "{}")), /not empty and not an earlier zhongcao output/],

@@ -7,7 +7,7 @@ import type { BenchReport } from "../bench/report.js";
 import { runBench } from "../bench/runBench.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
 import { inScratchDir } from "../bench/scratch.js";
-import { GateError } from "../errors.js";
+import { GateError, InputError } from "../errors.js";
 import { interruptible } from "./interrupt.js";
 import { integer } from "./options.js";
 
@@ -33,8 +33,11 @@ export function registerBench(program: Command): void {
     .option("--compare <file>", "compare calibrated ratios with a saved result; exit 3 on a regression")
     .option("--threshold <pct>", "allowed drop of a calibrated ratio, percent, before noise", integer("--threshold", 1, 99), DEFAULT_THRESHOLD_PCT)
     .option("--quick", "small sizes and fewer samples (CI)")
-    .action(async (flags: BenchFlags) => {
+    .action(async (flags: BenchFlags, command: Command) => {
       // Bad input is rejected before any timing starts.
+      if (command.getOptionValueSource("threshold") === "cli" && flags.compare === undefined) {
+        throw new InputError("--threshold applies only with --compare FILE (it is the gate's allowed drop)");
+      }
       const saved = flags.compare === undefined ? null : await loadSavedResult(flags.compare);
       if (flags.save !== undefined) await checkSavePath(flags.save);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());

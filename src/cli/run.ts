@@ -77,7 +77,8 @@ function summary(m: RunManifest, outDir: string): string {
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),
-    `wrote       ${outDir}/ (${m.outputs.length + 1} files)`,
+    // The outputs listed in run.json, run.json itself and report.html.
+    `wrote       ${outDir}/ (${m.outputs.length + 2} files)`,
   ];
   return `${lines.join("\n")}\n`;
 }
