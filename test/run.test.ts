@@ -219,6 +219,9 @@ describe("zhongcao run", () => {
     const notACause = await runCli(["run", scenarioFile, "--remove-channel", "spillover"]);
     expect(notACause.code).toBe(2);
     expect(notACause.stderr).toContain("Allowed choices are organic_feed, search, ad, link, blue_link, baseline");
+    const helpOnNothing = await runCli(["help", "nope"]);
+    expect(helpOnNothing.code).toBe(2);
+    expect(helpOnNothing.stderr).toContain("unknown command 'nope' (commands: run, validate,");
   });
 });
 

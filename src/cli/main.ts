@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ExitCode, exitCodeOf, type ExitCodeValue } from "../errors.js";
+import { ExitCode, exitCodeOf, InputError, type ExitCodeValue } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerCommands } from "./commands.js";
 
@@ -16,6 +16,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   registerCommands(program);
   for (const command of program.commands) command.exitOverride();
   try {
+    // Commander's `help NAME` prints the general help for an unknown NAME without saying why.
+    if (argv[0] === "help" && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
+      throw new InputError(`unknown command '${argv[1]}' (commands: ${program.commands.map((c) => c.name()).join(", ")})`);
+    }
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
