@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCENARIO_PATH, loadScenario, validateScenario } from "../src/config/load.js";
@@ -45,6 +45,64 @@ describe("scenario validation", () => {
     );
   });
 
+  it("bounds every count by what the engine can hold", () => {
+    const problems = problemsOf({
+      population: { users: 1e12, sessionsPerDay: { high: 5000 } },
+      brands: { count: 1e11 },
+      notes: { count: 1e11 },
+      creators: { count: 1e11 },
+      behaviour: { searchResultsPerSearch: 1e12, impressionsPerSession: 1e6 },
+      aipsTruth: { readsForTrueInterest: 256, tiWindowDays: 1e9 },
+      simulation: { shardUsers: 2 ** 32 },
+    });
+    expect(problems.map((p) => p.split(":")[0])).toEqual([
+      "simulation.shardUsers",
+      "population.users",
+      "population.sessionsPerDay.high",
+      "creators.count",
+      "brands.count",
+      "notes.count",
+      "behaviour.impressionsPerSession",
+      "behaviour.searchResultsPerSearch",
+      "aipsTruth.tiWindowDays",
+      "aipsTruth.readsForTrueInterest",
+    ]);
+    // The largest values allowed are accepted.
+    expect(() => validateScenario({ population: { users: 0xffff_fffe }, simulation: { shardUsers: 10_000 } }, "x")).not.toThrow();
+  });
+
+  it("bounds a shard's (user, brand) pairs and the number of shards", () => {
+    expect(problemsOf({ population: { users: 1_000_000 }, simulation: { shardUsers: 1_000_000 }, brands: { count: 1000 }, notes: { count: 1000 } })).toEqual([
+      expect.stringMatching(/^simulation\.shardUsers: a shard would hold 1000000000 \(user, brand\) pairs .* at most 67108864/),
+    ]);
+    // A shard smaller than shardUsers (few users) holds only its users' pairs.
+    expect(() => validateScenario({ population: { users: 10 }, brands: { count: 1_000_000 }, notes: { count: 1_000_000 } }, "x")).not.toThrow();
+    expect(problemsOf({ population: { users: 2_000_000 }, simulation: { shardUsers: 1 } })).toEqual([
+      "simulation.shardUsers: population.users / shardUsers makes 2000000 shards; at most 1000000, so raise shardUsers",
+    ]);
+  });
+
+  it("runs the cross-field checks alongside field errors, skipping only checks whose fields are invalid", () => {
+    expect(problemsOf({ seed: -1, brands: { count: 500, experienceScore: { min: 5, max: 4 } }, notes: { count: 100 } })).toEqual([
+      expect.stringMatching(/^seed: /),
+      "brands.experienceScore.min: must be ≤ brands.experienceScore.max",
+      "notes.count: must be ≥ brands.count (500) so every brand has a note",
+    ]);
+    // notes.count is itself invalid, so only its own error is listed; an aborting (non-integer) error elsewhere does not hide the budget check.
+    expect(problemsOf({ notes: { count: -1 }, creators: { count: 1.5 }, brands: { dailyAdBudgetYuan: { min: 10, max: 1 } } })).toEqual([
+      expect.stringMatching(/^creators\.count: /),
+      expect.stringMatching(/^notes\.count: /),
+      "brands.dailyAdBudgetYuan.min: must be ≤ brands.dailyAdBudgetYuan.max",
+    ]);
+    // An unknown key inside a section does not hide checks on its valid siblings.
+    expect(problemsOf({ brands: { cuont: 3, experienceScore: { min: 5, max: 4 } } })).toEqual([
+      "brands.cuont: unknown key",
+      "brands.experienceScore.min: must be ≤ brands.experienceScore.max",
+    ]);
+    // A document that is not a mapping gets one problem, not a cascade.
+    expect(problemsOf([1, 2])).toEqual([expect.stringMatching(/^\(root\): /)]);
+  });
+
   it("applies CLI overrides through the same schema", () => {
     expect(validateScenario({}, "x", { users: 7, days: 3, seed: 9 })).toMatchObject({
       seed: 9,
@@ -52,8 +110,20 @@ describe("scenario validation", () => {
       simulation: { days: 3 },
     });
     expect(() => validateScenario({}, "x", { users: 0 })).toThrow(/population\.users/);
+    expect(() => validateScenario({}, "x", { users: 1e12 })).toThrow(/population\.users: Too big/);
   });
 });
+
+/** The problems validateScenario reports for `raw`, or [] when it is valid. */
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    validateScenario(raw, "x");
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).problems;
+  }
+}
 
 describe("zhongcao validate", () => {
   it("prints all three errors of a file with three errors and exits 2", async () => {
@@ -81,6 +151,64 @@ describe("zhongcao validate", () => {
       const { code, stderr } = await runCli(["validate", file]);
       expect(code).toBe(2);
       expect(stderr).toMatch(/line 3/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("rejects an oversized --users before any work starts", async () => {
+    const dir = tempDir();
+    try {
+      const out = join(dir.path, "out");
+      const { code, stderr, stdout } = await runCli(["run", "--users", "1000000000000", "--days", "1", "--out", out, "--quiet"]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("population.users: Too big");
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("names the file when a YAML alias bomb is refused", async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "laughs.yaml");
+      // "Billion laughs": each level is nine aliases of the one before, 9^9 strings in all.
+      const lines = [`a: &a [${Array(9).fill("lol").join(", ")}]`];
+      for (const [prev, name] of ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"]) {
+        lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+      }
+      writeFileSync(file, `${lines.join("\n")}\n`);
+      const { code, stderr } = await runCli(["validate", file]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${file}: not valid YAML/JSON`);
+      expect(stderr).toMatch(/alias count/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("rejects an empty scenario file, a bare null and /dev/null", async () => {
+    const dir = tempDir();
+    try {
+      const empty = join(dir.path, "empty.yaml");
+      const onlyNull = join(dir.path, "null.yaml");
+      const onlyComment = join(dir.path, "comment.yaml");
+      writeFileSync(empty, "");
+      writeFileSync(onlyNull, "null\n");
+      writeFileSync(onlyComment, "# nothing here\n");
+      for (const file of [empty, onlyNull, onlyComment, "/dev/null"]) {
+        const { code, stderr, stdout } = await runCli(["validate", file]);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr).toContain(`${file}: empty scenario (expected a YAML mapping)`);
+      }
+      // An explicit empty mapping is a scenario of defaults, and no path at all is the built-in default.
+      const braces = join(dir.path, "braces.yaml");
+      writeFileSync(braces, "{}\n");
+      expect((await runCli(["validate", braces])).code).toBe(0);
+      expect(loadScenario().scenario.name).toBe("default");
     } finally {
       dir.cleanup();
     }

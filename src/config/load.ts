@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
-import { scenarioSchema, type Scenario } from "./schema.js";
+import { CATEGORY_NAMES, scenarioSchema, type Scenario } from "./schema.js";
 
 /** The scenario `run` uses when none is given; shipped with the package. */
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL("../../scenarios/default.yaml", import.meta.url));
@@ -42,33 +42,106 @@ function parseText(text: string, path: string): unknown {
       doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
     );
   }
-  return doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // Resolving aliases can fail too, e.g. the alias-count guard against "billion laughs".
+    throw new InputError(`${path}: not valid YAML/JSON`, [error instanceof Error ? error.message : String(error)]);
+  }
+  // An empty file (or a bare `null`) would otherwise run the all-defaults scenario by accident.
+  if (value === null || value === undefined) throw new InputError(`${path}: empty scenario (expected a YAML mapping)`);
+  return value;
 }
 
-function crossFieldProblems(s: Scenario): string[] {
-  const problems: string[] = [];
-  if (s.brands.experienceScore.min > s.brands.experienceScore.max) {
-    problems.push("brands.experienceScore.min: must be ≤ brands.experienceScore.max");
-  }
-  if (s.brands.dailyAdBudgetYuan.min > s.brands.dailyAdBudgetYuan.max) {
-    problems.push("brands.dailyAdBudgetYuan.min: must be ≤ brands.dailyAdBudgetYuan.max");
-  }
-  if (Object.values(s.categories).every((c) => c.share === 0)) {
-    problems.push("categories: at least one category needs share > 0");
-  }
-  if (s.notes.count < s.brands.count) {
-    problems.push(`notes.count: must be ≥ brands.count (${s.brands.count}) so every brand has a note`);
-  }
-  return problems;
+/**
+ * A shard keeps typed arrays indexed by (user, brand) pair. The widest is the AIPS engine's
+ * PairSignals record, up to 37 uint32 per pair (distinctReadsForTI 16), and a typed array holds
+ * at most 2^32 elements, so 2^26 pairs is the largest power of two that fits. At about 110 bytes
+ * per pair across simulator and engine that is already ~7 GB per shard; more shards cost nothing.
+ */
+export const MAX_SHARD_PAIRS = 2 ** 26;
+/**
+ * Each shard is an object and a pool task, and event ids are shard index × 2^32 + sequence,
+ * exact in a double only below 2^21 shards; a million is far more than any run needs.
+ */
+export const MAX_SHARDS = 1_000_000;
+
+/** A relation between fields: it runs only when every field it `reads` is itself valid. */
+interface CrossCheck {
+  readonly reads: readonly string[];
+  readonly problem: (value: (path: string) => number) => string | undefined;
+}
+
+const CROSS_CHECKS: readonly CrossCheck[] = [
+  {
+    reads: ["brands.experienceScore.min", "brands.experienceScore.max"],
+    problem: (v) =>
+      v("brands.experienceScore.min") > v("brands.experienceScore.max") ? "brands.experienceScore.min: must be ≤ brands.experienceScore.max" : undefined,
+  },
+  {
+    reads: ["brands.dailyAdBudgetYuan.min", "brands.dailyAdBudgetYuan.max"],
+    problem: (v) =>
+      v("brands.dailyAdBudgetYuan.min") > v("brands.dailyAdBudgetYuan.max") ? "brands.dailyAdBudgetYuan.min: must be ≤ brands.dailyAdBudgetYuan.max" : undefined,
+  },
+  {
+    reads: CATEGORY_NAMES.map((c) => `categories.${c}.share`),
+    problem: (v) => (CATEGORY_NAMES.every((c) => v(`categories.${c}.share`) === 0) ? "categories: at least one category needs share > 0" : undefined),
+  },
+  {
+    reads: ["notes.count", "brands.count"],
+    problem: (v) =>
+      v("notes.count") < v("brands.count") ? `notes.count: must be ≥ brands.count (${v("brands.count")}) so every brand has a note` : undefined,
+  },
+  {
+    reads: ["simulation.shardUsers", "population.users", "brands.count"],
+    problem: (v) => {
+      const pairs = Math.min(v("simulation.shardUsers"), v("population.users")) * v("brands.count");
+      return pairs > MAX_SHARD_PAIRS
+        ? `simulation.shardUsers: a shard would hold ${pairs} (user, brand) pairs (shard users × brands.count); at most ${MAX_SHARD_PAIRS}, so lower shardUsers`
+        : undefined;
+    },
+  },
+  {
+    reads: ["simulation.shardUsers", "population.users"],
+    problem: (v) => {
+      const shards = Math.ceil(v("population.users") / v("simulation.shardUsers"));
+      return shards > MAX_SHARDS
+        ? `simulation.shardUsers: population.users / shardUsers makes ${shards} shards; at most ${MAX_SHARDS}, so raise shardUsers`
+        : undefined;
+    },
+  },
+];
+
+/** Every field default, for cross checks on a document whose other fields are invalid. */
+const DEFAULTS: unknown = scenarioSchema.parse({});
+
+function at(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const key of path.split(".")) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+/**
+ * Runs the cross-field checks on the document (defaults filled in), skipping a check when a
+ * field it reads has an issue of its own, so `validate` lists both kinds of problem at once.
+ */
+function crossFieldProblems(doc: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
+  const bad = issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path])).map((p) => p.map(String).join("."));
+  const overlaps = (a: string, b: string) => a === "" || a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`);
+  const valid = (path: string) => !bad.some((b) => overlaps(b, path));
+  // Numbers have no transforms, so a valid field's parsed value is its raw value or its default.
+  const value = (path: string) => (at(doc, path) ?? at(DEFAULTS, path)) as number;
+  return CROSS_CHECKS.flatMap((c) => (c.reads.every(valid) ? (c.problem(value) ?? []) : []));
 }
 
 /** Validates a parsed document; throws InputError listing every problem with its path. */
 export function validateScenario(raw: unknown, where: string, overrides: ScenarioOverrides = {}): Scenario {
   const withOverrides = applyOverrides(raw, overrides);
   const result = scenarioSchema.safeParse(withOverrides);
-  if (!result.success) throw new InputError(`${where}: invalid scenario`, formatIssues(result.error.issues));
-  const problems = crossFieldProblems(result.data);
-  if (problems.length > 0) throw new InputError(`${where}: invalid scenario`, problems);
+  const issues = result.success ? [] : result.error.issues;
+  const problems = [...formatIssues(issues), ...crossFieldProblems(withOverrides, issues)];
+  if (!result.success || problems.length > 0) throw new InputError(`${where}: invalid scenario`, problems);
   return result.data;
 }
 

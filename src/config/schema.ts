@@ -12,6 +12,24 @@ const positive = z.number().positive();
 const nonNegative = z.number().min(0);
 const count = z.number().int().positive();
 
+// Upper bounds. Every count has one, so a typo like 1e11 is a validation error rather than an
+// out-of-memory crash halfway through a run. Limits that involve two fields are in load.ts.
+
+/** User ids are uint32 and 0xffffffff means "no user" (events/enums.ts NONE). */
+export const MAX_USERS = 0xffff_fffe;
+/**
+ * Creators, brands and notes have uint32 ids, but every worker rebuilds the whole world at
+ * about 90 bytes per entity (measured), so 10^8 (~9 GB per worker) is the most a run can hold.
+ */
+export const MAX_ENTITIES = 100_000_000;
+/**
+ * Per user-day, session or search: 1,000 impressions is hours of scrolling, 1,000 sessions one
+ * every 90 s. Beyond that a value is a typo, and a huge one exhausts the event builder's memory.
+ */
+export const MAX_PER_SESSION = 1_000;
+/** Day lengths of decay windows: ten years, longer than any run (days are kept in Int32 due-day tables). */
+const days = positive.max(3650);
+
 /** A categorical distribution written as `{name: weight}`; weights are normalised at resolve time. */
 function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<K, number>) {
   const shape = Object.fromEntries(keys.map((k) => [k, nonNegative.default(defaults[k])])) as Record<
@@ -61,7 +79,7 @@ const categories = z
 
 const population = z
   .strictObject({
-    users: count.default(100_000),
+    users: count.max(MAX_USERS).default(100_000),
     femaleShare: share.default(0.7),
     /** Birth cohorts: 35 % born after 2000, ~50 % after 1995. */
     cohorts: weights(["after2000", "from1995to1999", "before1995"], {
@@ -75,7 +93,11 @@ const population = z
     activity: weights(["low", "medium", "high"], { low: 0.5, medium: 0.35, high: 0.15 }),
     /** Mean app sessions per day for each activity level. */
     sessionsPerDay: z
-      .strictObject({ low: nonNegative.default(0.15), medium: nonNegative.default(0.6), high: nonNegative.default(1.5) })
+      .strictObject({
+        low: nonNegative.max(MAX_PER_SESSION).default(0.15),
+        medium: nonNegative.max(MAX_PER_SESSION).default(0.6),
+        high: nonNegative.max(MAX_PER_SESSION).default(1.5),
+      })
       .prefault({}),
     /** How many categories a user cares about (the rest get a small residual affinity). */
     interestsPerUser: z.number().int().min(1).max(CATEGORY_NAMES.length).default(3),
@@ -84,7 +106,7 @@ const population = z
 
 const creators = z
   .strictObject({
-    count: count.default(5_000),
+    count: count.max(MAX_ENTITIES).default(5_000),
     /** Share of feed traffic that goes to creators with fewer than 1,000 followers. */
     smallCreatorTrafficShare: share.default(0.5),
     /** Share of creators with fewer than 1,000 followers. */
@@ -94,7 +116,7 @@ const creators = z
 
 const brands = z
   .strictObject({
-    count: count.default(120),
+    count: count.max(MAX_ENTITIES).default(120),
     /** Probability a brand runs each store. */
     storeShare: z
       .strictObject({ tmall: share.default(0.85), jd: share.default(0.6), red_shop: share.default(0.3) })
@@ -108,7 +130,7 @@ const brands = z
 
 const notes = z
   .strictObject({
-    count: count.default(20_000),
+    count: count.max(MAX_ENTITIES).default(20_000),
     videoShare: share.default(0.4),
     sponsoredShare: share.default(0.15),
   })
@@ -116,7 +138,7 @@ const notes = z
 
 const behaviour = z
   .strictObject({
-    impressionsPerSession: positive.default(8),
+    impressionsPerSession: positive.max(MAX_PER_SESSION).default(8),
     /** Video notes get this multiple of the category CTR. */
     videoCtrMultiplier: positive.default(2),
     /** Share of feed slots that are ads. */
@@ -124,7 +146,7 @@ const behaviour = z
     adCtr: share.default(0.015),
     /** Probability a searcher runs a search in a session. */
     searchPerSession: share.default(0.35),
-    searchResultsPerSearch: count.default(4),
+    searchResultsPerSearch: count.max(MAX_PER_SESSION).default(4),
     /** Search results are read this many times more often than feed impressions. */
     searchCtrMultiplier: positive.default(4),
     /** Engagement probabilities given a read. */
@@ -270,12 +292,12 @@ export type RegimeConfig = z.output<typeof regime>;
 const aipsTruth = z
   .strictObject({
     /** Days without a strong signal after which true interest fades back to I. */
-    tiWindowDays: positive.default(30),
+    tiWindowDays: days.default(30),
     /** Days without any signal after which I fades to A and A to none. */
-    interestDecayDays: positive.default(60),
-    awarenessDecayDays: positive.default(90),
-    /** Reads of distinct notes on one brand within the window that make true interest. */
-    readsForTrueInterest: count.default(3),
+    interestDecayDays: days.default(60),
+    awarenessDecayDays: days.default(90),
+    /** Reads of distinct notes on one brand within the window that make true interest (counted in a byte that stops at 255). */
+    readsForTrueInterest: count.max(255).default(3),
     /** Probability a single strong signal reflects true (not passing) interest. */
     strongSignalConviction: share.default(0.6),
   })
@@ -311,7 +333,7 @@ export const scenarioSchema = z.strictObject({
       start: z.iso.date().default("2025-05-07"),
       days: count.max(3650).default(60),
       /** Users per shard: shards are fixed user ranges, independent of worker count. */
-      shardUsers: count.default(10_000),
+      shardUsers: count.max(MAX_USERS).default(10_000),
     })
     .prefault({}),
   population,
