@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import {
   attributePaths,
@@ -10,12 +10,13 @@ import {
   type AttributionModel,
   type AttributionReport,
 } from "../engines/attribution/index.js";
+import { cannotRead, readInputFile } from "../arrow/readInput.js";
 import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
 import { InputError } from "../errors.js";
 
 interface AttributeFlags {
   readonly models?: string;
-  readonly sep: string;
+  readonly sep?: string;
   readonly null: boolean;
   readonly halfLife?: string;
   readonly lookbackDays?: string;
@@ -34,7 +35,7 @@ export function registerAttribute(program: Command): void {
       "path CSV with header path;total_conversions;total_conversion_value;total_null, or an events part file / run directory from `run --events`",
     )
     .option("--models <list>", `comma-separated models: ${builtInModelNames().join(", ")} (default: all; all but cid on path CSV)`)
-    .option("--sep <char>", "field separator, one character; \\t for tab", ";")
+    .option("--sep <char>", "path CSV: field separator, one character; \\t for tab (default \";\")")
     .option("--no-null", "Markov without the null state: only converting paths build the chain")
     .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
     .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30)")
@@ -66,7 +67,7 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);
   }
-  const table = parsePathCsv(await readFile(input, "utf8"), { sep, source: input });
+  const table = parsePathCsv((await readInputFile(input)).toString("utf8"), { sep, source: input });
   const report = attributePaths(table, {
     models: [...names, ...custom],
     noNull: !flags.null,
@@ -93,8 +94,10 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
       problems.push(`--models: unknown model "${name}" (known: ${builtInModelNames().join(", ")})`);
     }
   }
-  const sep = flags.sep === "\\t" ? "\t" : flags.sep;
-  if (sep.length !== 1) problems.push(`--sep: must be one character, got "${flags.sep}"`);
+  // No commander default, so that a --sep given for events input can be told apart and refused.
+  const sep = flags.sep === undefined ? ";" : flags.sep === "\\t" ? "\t" : flags.sep;
+  if (flags.sep !== undefined && events) problems.push("--sep: applies to path CSV input only; events files are Arrow");
+  else if (sep.length !== 1) problems.push(`--sep: must be one character, got "${flags.sep}"`);
   let halfLife: number | undefined;
   if (flags.halfLife !== undefined) {
     halfLife = Number(flags.halfLife);
@@ -121,7 +124,7 @@ async function isEventsInput(input: string): Promise<boolean> {
   try {
     isDirectory = (await stat(input)).isDirectory();
   } catch (error) {
-    throw new InputError(`${input}: cannot read input (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw cannotRead(input, error);
   }
   return isDirectory || /\.(arrow|feather|ipc)$/i.test(input);
 }

@@ -2,10 +2,13 @@ import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { RecordBatchReader } from "apache-arrow";
+import { z } from "zod";
+import { cannotRead, readInputFile, readIpcBytes } from "../arrow/readInput.js";
+import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { CalibrationRow } from "../report/calibration.js";
 import type { RunManifest } from "../report/manifest.js";
+import { TOOL } from "../version.js";
 
 interface FileSummary {
   path: string;
@@ -26,8 +29,8 @@ export function registerInspect(program: Command): void {
     .argument("<path>", "run directory, events directory or .arrow file")
     .option("--json", "print one JSON document")
     .action(async (path: string, flags: { json?: boolean }) => {
-      const info = await stat(path).catch(() => {
-        throw new InputError(`${path}: no such file or directory`);
+      const info = await stat(path).catch((error: unknown) => {
+        throw cannotRead(path, error);
       });
       if (info.isDirectory()) {
         const result = await inspectDirectory(path);
@@ -39,28 +42,14 @@ export function registerInspect(program: Command): void {
     });
 }
 
+/** `shownPath` is the row label (relative to the run directory); errors name `fullPath`, which the user can open. */
 async function summariseArrow(fullPath: string, shownPath: string): Promise<FileSummary> {
-  const bytes = await readFile(fullPath);
-  let reader: RecordBatchReader;
-  try {
-    reader = RecordBatchReader.from(bytes);
-    // A reader built from bytes opens synchronously; open() returns it, not a promise.
-    void reader.open();
-  } catch (error) {
-    throw new InputError(`${shownPath}: not an Arrow IPC file (${(error as Error).message})`);
-  }
-  // The reader forgets its schema once iterated to the end.
-  const schema = reader.schema;
-  let rows = 0;
-  let batches = 0;
-  for (const batch of reader) {
-    rows += batch.numRows;
-    batches++;
-  }
+  const bytes = await readInputFile(fullPath);
+  const { schema, batches } = readIpcBytes(bytes, fullPath);
   return {
     path: shownPath,
-    rows,
-    batches,
+    rows: batches.reduce((sum, batch) => sum + batch.numRows, 0),
+    batches: batches.length,
     bytes: bytes.byteLength,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     schema: schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
@@ -70,7 +59,10 @@ async function summariseArrow(fullPath: string, shownPath: string): Promise<File
 
 async function arrowFilesUnder(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    throw cannotRead(dir, error);
+  });
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isDirectory()) out.push(...(await arrowFilesUnder(join(dir, entry.name), join(prefix, entry.name))));
     else if (entry.name.endsWith(".arrow")) out.push(join(prefix, entry.name));
   }
@@ -81,18 +73,51 @@ interface DirectoryResult {
   path: string;
   manifest: RunManifest | null;
   files: FileSummary[];
+  /** Outputs listed in run.json that are not in the directory. */
+  missing: string[];
+}
+
+/** The run.json fields inspect reads; anything else in the manifest is passed through untouched. */
+const nullableNumber = z.number().nullable(); // NaN and ±Infinity are written to JSON as null
+const manifestShape = z.looseObject({
+  tool: z.literal(TOOL),
+  scenario: z.looseObject({
+    name: z.string(),
+    sha256: z.string(),
+    resolved: z.looseObject({ policy: z.looseObject({ type: z.string() }) }),
+  }),
+  seed: z.number(),
+  events: z.looseObject({ total: z.number() }),
+  purchases: z.looseObject({ total: z.number(), observed: z.number() }),
+  timing: z.looseObject({ eventsPerSecond: z.number() }),
+  memory: z.looseObject({ peakRssBytes: z.number() }),
+  outputs: z.array(z.looseObject({ path: z.string(), sha256: z.string(), rows: z.number() })),
+  calibration: z.array(
+    z.looseObject({ metric: z.string(), value: nullableNumber, min: nullableNumber, max: nullableNumber, ok: z.boolean(), source: z.string() }),
+  ),
+});
+
+/** run.json of `dir`, null if there is none; a manifest inspect cannot read is bad input. */
+async function readManifest(dir: string): Promise<RunManifest | null> {
+  const path = join(dir, "run.json");
+  const text = await readFile(path, "utf8").catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw cannotRead(path, error);
+  });
+  if (text === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = manifestShape.safeParse(json);
+  if (!parsed.success) throw new InputError(`${path}: not a ${TOOL} run manifest`, formatIssues(parsed.error.issues));
+  return json as RunManifest;
 }
 
 async function inspectDirectory(dir: string): Promise<DirectoryResult> {
-  const manifestText = await readFile(join(dir, "run.json"), "utf8").catch(() => null);
-  let manifest: RunManifest | null = null;
-  if (manifestText !== null) {
-    try {
-      manifest = JSON.parse(manifestText) as RunManifest;
-    } catch (error) {
-      throw new InputError(`${join(dir, "run.json")}: not valid JSON (${(error as Error).message})`);
-    }
-  }
+  const manifest = await readManifest(dir);
   const paths = await arrowFilesUnder(dir);
   if (manifest === null && paths.length === 0) throw new InputError(`${dir}: neither a run directory (no run.json) nor a directory of .arrow files`);
   const files: FileSummary[] = [];
@@ -102,12 +127,13 @@ async function inspectDirectory(dir: string): Promise<DirectoryResult> {
     if (listed) summary.matchesManifest = listed.sha256 === summary.sha256 && listed.rows === summary.rows;
     files.push(summary);
   }
-  return { path: dir, manifest, files };
+  const missing = (manifest?.outputs ?? []).map((o) => o.path).filter((p) => !paths.includes(p));
+  return { path: dir, manifest, files, missing };
 }
 
-function renderFiles(files: FileSummary[], withSchema: boolean): string {
+function renderFiles(files: FileSummary[], withSchema: boolean, missing: readonly string[] = []): string {
   const lines: string[] = [];
-  const w = Math.max(4, ...files.map((f) => f.path.length));
+  const w = Math.max(4, ...files.map((f) => f.path.length), ...missing.map((p) => p.length));
   lines.push(`${"file".padEnd(w)}  ${"rows".padStart(12)}  ${"batches".padStart(7)}  ${"MiB".padStart(8)}  sha256        manifest`);
   for (const f of files) {
     const check = f.matchesManifest === undefined ? "-" : f.matchesManifest ? "ok" : "MISMATCH";
@@ -115,6 +141,7 @@ function renderFiles(files: FileSummary[], withSchema: boolean): string {
       `${f.path.padEnd(w)}  ${f.rows.toLocaleString("en-US").padStart(12)}  ${String(f.batches).padStart(7)}  ${(f.bytes / 2 ** 20).toFixed(1).padStart(8)}  ${f.sha256.slice(0, 12)}  ${check}`,
     );
   }
+  for (const p of missing) lines.push(`${p.padEnd(w)}  ${"-".padStart(12)}  ${"-".padStart(7)}  ${"-".padStart(8)}  ${"-".padEnd(12)}  MISSING`);
   if (withSchema) {
     for (const f of files) {
       lines.push("", `${f.path} schema:`);
@@ -149,7 +176,7 @@ function renderDirectory(r: DirectoryResult): string {
       "",
     );
   }
-  parts.push(renderFiles(r.files, false));
+  parts.push(renderFiles(r.files, false, r.missing));
   if (m) parts.push("", "calibration against DOMAIN.md targets:", renderCalibration(m.calibration));
   return `${parts.join("\n")}`;
 }

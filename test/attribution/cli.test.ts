@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers.js";
 import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
@@ -69,6 +70,9 @@ describe("zhongcao attribute", () => {
     ["non-numeric count", [HEADER, "A;1;1;0", "B;many;1;0"], 'line 3: total_conversions "many" is not a number'],
     ["negative count", [HEADER, "A;1;1;0", "B;1;1;0", "C;1;1;-4"], "line 4: total_null -4 is negative"],
     ["empty path", [HEADER, " > ;1;1;0"], "line 2: empty path"],
+    ["empty step", [HEADER, "A;1;1;0", "search >  > ad;1;1;0"], 'line 3: empty step in path "search >  > ad"'],
+    ["hexadecimal count", [HEADER, "A;0x10;1;0"], 'line 2: total_conversions "0x10" is not a number'],
+    ["binary count", [HEADER, "A;1;1;0b11"], 'line 2: total_null "0b11" is not a number'],
   ])("exits 2 on a %s and names the line", async (_, lines, message) => {
     const file = await csv("bad.csv", lines);
     const { code, stdout, stderr } = await run(["attribute", file, "--json"]);
@@ -103,6 +107,47 @@ describe("zhongcao attribute", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--lookback-days: applies to events input only");
     expect(stderr).toContain("--window-days: applies to events input only");
+  });
+
+  it("exits 2 on --sep with events input, which is Arrow", async () => {
+    const file = join(dir, "sep.arrow");
+    await writeFile(file, "");
+    const { code, stdout, stderr } = await run(["attribute", file, "--sep", ","]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--sep: applies to path CSV input only");
+  });
+
+  it.each([
+    ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
+    ["truncated", tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]) }), "file").subarray(0, 300), "not an Arrow IPC file (truncated or corrupt)"],
+  ])("exits 2 naming an %s events file, without reader internals", async (name, bytes, message) => {
+    const file = join(dir, `${name}.arrow`);
+    await writeFile(file, bytes);
+    const { code, stdout, stderr } = await run(["attribute", file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`zhongcao: ${file}: ${message}\n`);
+  });
+
+  it("exits 2 naming an input the OS refuses, with the errno", async () => {
+    const file = await csv("plain.csv", GOOD);
+    const { code, stderr } = await run(["attribute", join(file, "inside.csv")]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`zhongcao: ${join(file, "inside.csv")}: cannot read (ENOTDIR)\n`);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("exits 2 on unreadable path CSV and events files (EACCES; skipped as root, who reads anything)", async () => {
+    const file = await csv("secret.csv", GOOD);
+    const arrow = join(dir, "secret.arrow");
+    await writeFile(arrow, "");
+    await chmod(file, 0o000);
+    await chmod(arrow, 0o000);
+    for (const input of [file, arrow]) {
+      const { code, stderr } = await run(["attribute", input]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`zhongcao: ${input}: cannot read (EACCES)\n`);
+    }
   });
 
   it("runs a bring-your-own model next to the built-ins", async () => {

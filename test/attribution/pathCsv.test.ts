@@ -15,8 +15,8 @@ function problemsOf(text: string, sep?: string): readonly string[] {
 }
 
 describe("parsePathCsv", () => {
-  it("trims channel names, drops empty tokens and numbers channels by first appearance", () => {
-    const table = parsePathCsv(`${HEADER}\n search > > feed >;1;9.5;2\nfeed>ad;0;0;3\n`);
+  it("trims channel names and numbers channels by first appearance", () => {
+    const table = parsePathCsv(`${HEADER}\n search >  feed ;1;9.5;2\nfeed>ad;0;0;3\n`);
     expect(table.channels).toEqual(["search", "feed", "ad"]);
     expect(table.paths).toEqual([
       [0, 1],
@@ -69,6 +69,31 @@ describe("parsePathCsv", () => {
       "line 7: total_conversion_value 5 without conversions",
       'line 8: total_null "" is not a number',
       "line 9: unterminated quote",
+    ]);
+  });
+
+  it("rejects empty steps in a path with the line number", () => {
+    const text = [HEADER, "search >  > ad;1;1;0", "search > ad >;1;1;0", "> ad;1;1;0", "search > ad;1;1;0"].join("\n");
+    expect(problemsOf(text)).toEqual([
+      'line 2: empty step in path "search >  > ad"',
+      'line 3: empty step in path "search > ad >"',
+      'line 4: empty step in path "> ad"',
+    ]);
+  });
+
+  it("accepts plain decimal counts only, not hex, binary, octal or Infinity", () => {
+    const good = parsePathCsv(`${HEADER}\nA;1.5e1;.5;+2\nB;0;0;3.`);
+    expect(Array.from(good.conversions)).toEqual([15, 0]);
+    expect(Array.from(good.value)).toEqual([0.5, 0]);
+    expect(Array.from(good.nulls)).toEqual([2, 3]);
+    const text = [HEADER, "A;0x10;1;0", "A;1;1;0b11", "A;0o7;1;0", "A;Infinity;1;0", "A;1e;1;0", "A;1_000;1;0"].join("\n");
+    expect(problemsOf(text)).toEqual([
+      'line 2: total_conversions "0x10" is not a number',
+      'line 3: total_null "0b11" is not a number',
+      'line 4: total_conversions "0o7" is not a number',
+      'line 5: total_conversions "Infinity" is not a number',
+      'line 6: total_conversions "1e" is not a number',
+      'line 7: total_conversions "1_000" is not a number',
     ]);
   });
 

@@ -56,11 +56,10 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
     }
     const [pathField, conversionsField, valueField, nullsField] = fields as [string, string, string, string];
     const rowProblems: string[] = [];
-    const names = pathField
-      .split(CHANNEL_SEPARATOR)
-      .map((name) => name.trim())
-      .filter((name) => name !== "");
-    if (names.length === 0) rowProblems.push(`${at}: empty path`);
+    const names = pathField.split(CHANNEL_SEPARATOR).map((name) => name.trim());
+    // A blank step is a typo (`a >  > b`), not a touch to drop silently.
+    if (names.every((name) => name === "")) rowProblems.push(`${at}: empty path`);
+    else if (names.includes("")) rowProblems.push(`${at}: empty step in path "${pathField.trim()}"`);
     const rowConversions = parseAmount(conversionsField, PATH_CSV_HEADER[1], at, rowProblems);
     const rowValue = parseAmount(valueField, PATH_CSV_HEADER[2], at, rowProblems);
     const rowNulls = parseAmount(nullsField, PATH_CSV_HEADER[3], at, rowProblems);
@@ -96,10 +95,13 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
   };
 }
 
+/** Plain decimal, optionally with an exponent: Number() alone would also take `0x10`, `0b11` and `Infinity`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** A non-negative finite number, or undefined after recording why not. */
 function parseAmount(field: string, column: string, at: string, problems: string[]): number | undefined {
   const trimmed = field.trim();
-  const amount = trimmed === "" ? Number.NaN : Number(trimmed);
+  const amount = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isFinite(amount)) {
     problems.push(`${at}: ${column} "${trimmed}" is not a number`);
     return undefined;

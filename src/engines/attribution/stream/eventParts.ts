@@ -1,6 +1,7 @@
-import { open, readdir, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { RecordBatchReader, type Data, type RecordBatch, type Schema } from "apache-arrow";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Data, RecordBatch, Schema } from "apache-arrow";
+import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { InputError } from "../../../errors.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
@@ -16,13 +17,16 @@ const PART_FILE = /^part-\d+\.arrow$/;
  * (its `events/` parts) or an events directory, in part (= shard) order.
  */
 export async function eventPartFiles(input: string): Promise<string[]> {
-  const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`${input}: cannot read input (${error.code ?? String(error)})`);
+  const info = await stat(input).catch((error: unknown) => {
+    throw cannotRead(input, error);
   });
   if (!info.isDirectory()) return [input];
   const eventsDir = join(input, "events");
   const dir = (await stat(eventsDir).then((s) => s.isDirectory()).catch(() => false)) ? eventsDir : input;
-  const parts = (await readdir(dir)).filter((name) => PART_FILE.test(name)).sort();
+  const names = await readdir(dir).catch((error: unknown) => {
+    throw cannotRead(dir, error);
+  });
+  const parts = names.filter((name) => PART_FILE.test(name)).sort();
   if (parts.length === 0) throw new InputError(`${input}: no events/part-*.arrow files (write them with \`zhongcao run --events\`)`);
   return parts.map((name) => join(dir, name));
 }
@@ -51,21 +55,14 @@ type Column = keyof typeof COLUMNS;
  * those built during the run. Only those rows are held in memory.
  */
 export async function readJourneyRows(path: string): Promise<JourneyRows> {
-  const handle = await open(path);
+  const file = await openIpcFile(path);
   try {
-    let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
-    try {
-      reader = await RecordBatchReader.from(handle);
-      await reader.open();
-    } catch (error) {
-      throw new InputError(`${path}: not an Arrow IPC file (${(error as Error).message})`);
-    }
-    const index = columnIndex(reader.schema, path);
+    const index = columnIndex(file.schema, path);
     const rows = new RowCollector();
-    for await (const batch of reader) rows.add(batch as RecordBatch, index);
+    for await (const batch of file.batches) rows.add(batch, index);
     return rows.sorted();
   } finally {
-    await handle.close();
+    await file.close();
   }
 }
 
@@ -78,7 +75,7 @@ function columnIndex(schema: Schema, path: string): Record<Column, number> {
     else if (String(schema.fields[i]!.type) !== type) problems.push(`${name}: expected ${type}, got ${String(schema.fields[i]!.type)}`);
     index[name] = i;
   }
-  if (problems.length > 0) throw new InputError(`${basename(path)}: not a zhongcao events file`, problems);
+  if (problems.length > 0) throw new InputError(`${path}: not a zhongcao events file`, problems);
   return index;
 }
 

@@ -1,0 +1,87 @@
+import { open, readFile } from "node:fs/promises";
+import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
+import { InputError } from "../errors.js";
+
+/**
+ * Reading input files the user names (Arrow IPC files, path CSV). Failures are bad
+ * input naming the file: an errno for the OS, "truncated or corrupt" for Arrow
+ * (the reader's own messages are about its internals, e.g. null property reads).
+ */
+
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
+}
+
+/** An fs error as bad input naming `path` (e.g. `x.csv: cannot read (EACCES)`); anything else is rethrown as a bug. */
+export function cannotRead(path: string, error: unknown): InputError {
+  if (!isErrno(error)) throw error;
+  return new InputError(error.code === "ENOENT" ? `${path}: no such file or directory` : `${path}: cannot read (${error.code})`);
+}
+
+export async function readInputFile(path: string): Promise<Buffer> {
+  return readFile(path).catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+}
+
+function notArrow(path: string, empty: boolean): InputError {
+  return new InputError(`${path}: not an Arrow IPC file (${empty ? "empty" : "truncated or corrupt"})`);
+}
+
+/** An error while decoding: fs errors keep their errno, the rest means the bytes are not Arrow. */
+function decodeError(path: string, error: unknown, empty: boolean): InputError {
+  if (error instanceof InputError) return error;
+  return isErrno(error) ? cannotRead(path, error) : notArrow(path, empty);
+}
+
+/** Schema and batches of an Arrow IPC file (file or stream format) held in memory. */
+export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema; batches: RecordBatch[] } {
+  try {
+    const reader = RecordBatchReader.from(bytes);
+    // A reader built from bytes opens synchronously; open() returns it, not a promise.
+    void reader.open();
+    // Empty or tiny input opens without error but has no schema.
+    const schema = reader.schema as Schema | undefined;
+    if (schema === undefined) throw notArrow(path, bytes.byteLength === 0);
+    // Read the schema before iterating: the reader forgets it at the end.
+    return { schema, batches: [...reader] };
+  } catch (error) {
+    throw decodeError(path, error, bytes.byteLength === 0);
+  }
+}
+
+/** An Arrow IPC file opened for streaming: its schema, its batches (once), then close. */
+export interface IpcFile {
+  readonly schema: Schema;
+  readonly batches: AsyncIterable<RecordBatch>;
+  close(): Promise<void>;
+}
+
+export async function openIpcFile(path: string): Promise<IpcFile> {
+  const handle = await open(path).catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+  try {
+    const empty = (await handle.stat()).size === 0;
+    const reader = await RecordBatchReader.from(handle)
+      .then((r) => r.open())
+      .catch((error: unknown) => {
+        throw decodeError(path, error, empty);
+      });
+    const schema = reader.schema as Schema | undefined;
+    if (schema === undefined) throw notArrow(path, empty);
+    return { schema, batches: guarded(reader, path), close: () => handle.close() };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Batches of `reader`; a body cut short or damaged fails as bad input. Errors in the caller's loop pass through untouched. */
+async function* guarded(reader: AsyncIterable<RecordBatch>, path: string): AsyncGenerator<RecordBatch, void, undefined> {
+  try {
+    for await (const batch of reader) yield batch;
+  } catch (error) {
+    throw decodeError(path, error, false);
+  }
+}

@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli, tempDir } from "./helpers.js";
+
+/** Bad-input cases of `zhongcao inspect` on hand-made files; test/run.test.ts covers real run directories. */
+const dir = tempDir("zhongcao-inspect-");
+afterAll(() => dir.cleanup());
+
+const ipc = (rows: number) => tableToIPC(tableFromArrays({ id: Int32Array.from({ length: rows }, (_, i) => i) }), "file");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** The run.json fields inspect reads, for `outputs`. */
+function manifest(outputs: { path: string; sha256: string; rows: number }[]) {
+  return {
+    tool: "zhongcao",
+    scenario: { name: "hand", sha256: "0".repeat(64), resolved: { policy: { type: "closed" } } },
+    seed: 1,
+    events: { total: 0 },
+    purchases: { total: 0, observed: 0 },
+    timing: { eventsPerSecond: 0 },
+    memory: { peakRssBytes: 0 },
+    outputs,
+    calibration: [],
+  };
+}
+
+async function write(path: string, content: string | Uint8Array): Promise<string> {
+  await writeFile(path, content);
+  return path;
+}
+
+async function subdir(name: string): Promise<string> {
+  const path = join(dir.path, name);
+  await mkdir(path, { recursive: true });
+  return path;
+}
+
+describe("zhongcao inspect on bad input", () => {
+  it.each([
+    ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
+    ["truncated", ipc(3).subarray(0, 300), "not an Arrow IPC file (truncated or corrupt)"],
+  ])("exits 2 naming an %s Arrow file, without reader internals", async (name, bytes, message) => {
+    const file = await write(join(dir.path, `${name}.arrow`), bytes);
+    const r = await runCli(["inspect", file]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${file}: ${message}\n` });
+  });
+
+  it("names a bad file in a directory by a path the user can open", async () => {
+    const d = await subdir("insp5");
+    await write(join(d, "good.arrow"), ipc(2));
+    await write(join(d, "trunc.arrow"), ipc(3).subarray(0, 300));
+    const r = await runCli(["inspect", d]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(d, "trunc.arrow")}: not an Arrow IPC file (truncated or corrupt)\n` });
+  });
+
+  it.each([
+    ["empty-object", "{}", ["tool: Invalid input", "outputs: Invalid input"]],
+    ["array", "[1]", ["(root): Invalid input: expected object, received array"]],
+    ["outputs-only", '{"outputs":[]}', ["tool: Invalid input", "scenario: Invalid input"]],
+    ["bad-output", JSON.stringify({ ...manifest([]), outputs: [{ path: "a.arrow" }] }), ["outputs.0.sha256: Invalid input"]],
+  ])("exits 2 on a run.json that is not a run manifest (%s), also with --json", async (name, text, problems) => {
+    const d = await subdir(`manifest-${name}`);
+    const path = await write(join(d, "run.json"), text);
+    for (const json of [[], ["--json"]]) {
+      const r = await runCli(["inspect", d, ...json]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`${path}: not a zhongcao run manifest`);
+      for (const p of problems) expect(r.stderr).toContain(p);
+      expect(r.stderr).not.toContain("Cannot read properties");
+    }
+  });
+
+  it("reports an output listed in run.json but absent as MISSING, like a MISMATCH, without failing", async () => {
+    const d = await subdir("missing");
+    await write(join(d, "kept.arrow"), ipc(2));
+    await write(join(d, "changed.arrow"), ipc(4));
+    const outputs = [
+      { path: "kept.arrow", sha256: sha256(ipc(2)), rows: 2 },
+      { path: "changed.arrow", sha256: "f".repeat(64), rows: 4 },
+      { path: "gone.arrow", sha256: "e".repeat(64), rows: 7 },
+    ];
+    await write(join(d, "run.json"), JSON.stringify(manifest(outputs)));
+    const text = await runCli(["inspect", d]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^kept\.arrow .* ok$/m);
+    expect(text.stdout).toMatch(/^changed\.arrow .* MISMATCH$/m);
+    expect(text.stdout).toMatch(/^gone\.arrow .* MISSING$/m);
+    const json = await runCli(["inspect", d, "--json"]);
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout) as { files: { path: string; matchesManifest?: boolean }[]; missing: string[] };
+    expect(result.files.map((f) => [f.path, f.matchesManifest])).toEqual([
+      ["changed.arrow", false],
+      ["kept.arrow", true],
+    ]);
+    expect(result.missing).toEqual(["gone.arrow"]);
+  });
+
+  it("exits 2 naming a path the OS refuses, with the errno", async () => {
+    const file = await write(join(dir.path, "plain.arrow"), ipc(1));
+    const r = await runCli(["inspect", join(file, "inside.arrow")]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(file, "inside.arrow")}: cannot read (ENOTDIR)\n` });
+  });
+
+  it.skipIf(process.getuid?.() === 0)("exits 2 on an unreadable Arrow file (EACCES; skipped as root, who reads anything)", async () => {
+    const file = await write(join(dir.path, "secret.arrow"), ipc(1));
+    await chmod(file, 0o000);
+    const r = await runCli(["inspect", file]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${file}: cannot read (EACCES)\n` });
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cannotRead, openIpcFile, readInputFile, readIpcBytes } from "../src/arrow/readInput.js";
+import { InputError } from "../src/errors.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "zhongcao-read-input-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ipc = tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]) }), "file");
+
+async function file(name: string, bytes: Uint8Array): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return path;
+}
+
+async function readAll(path: string): Promise<number> {
+  const f = await openIpcFile(path);
+  try {
+    let rows = 0;
+    for await (const batch of f.batches) rows += batch.numRows;
+    return rows;
+  } finally {
+    await f.close();
+  }
+}
+
+describe("reading input files", () => {
+  it("reads a valid Arrow file from bytes and streamed from disk", async () => {
+    expect(readIpcBytes(ipc, "x.arrow").batches.reduce((n, b) => n + b.numRows, 0)).toBe(3);
+    const path = await file("good.arrow", ipc);
+    const opened = await openIpcFile(path);
+    await opened.close();
+    expect(opened.schema.fields.map((f) => f.name)).toEqual(["id"]);
+    expect(await readAll(path)).toBe(3);
+  });
+
+  // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
+  it("names a path the OS refuses with its errno, as bad input", async () => {
+    await expect(readInputFile(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
+    await expect(readAll(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
+    await expect(readInputFile(join(dir, "nope"))).rejects.toThrow(new InputError(`${join(dir, "nope")}: no such file or directory`));
+  });
+
+  it("rethrows errors that are not from the OS: those are bugs, not bad input", () => {
+    const bug = new TypeError("x is undefined");
+    expect(() => cannotRead("a.csv", bug)).toThrow(bug);
+  });
+
+  it.each([
+    ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
+    ["tiny", new TextEncoder().encode("ARR"), "not an Arrow IPC file (truncated or corrupt)"],
+    ["truncated", ipc.subarray(0, ipc.byteLength - 20), "not an Arrow IPC file (truncated or corrupt)"],
+    ["JSON", new TextEncoder().encode('{"tool":"zhongcao"}'), "not an Arrow IPC file (truncated or corrupt)"],
+  ])("rejects %s bytes as not Arrow, without the reader's internals", async (name, bytes, message) => {
+    expect(() => readIpcBytes(bytes, `${name}.arrow`)).toThrow(new InputError(`${name}.arrow: ${message}`));
+    const path = await file(`${name}.arrow`, bytes);
+    await expect(readAll(path)).rejects.toThrow(new InputError(`${path}: ${message}`));
+  });
+});
