@@ -74,10 +74,10 @@ describe("zhongcao compare", () => {
 
   it("rejects an unknown --threshold metric with exit 2 before any replication runs", async () => {
     const out = join(dir.path, "unknown");
-    // At this size the replications would run far past the test's time limit: exit 2 in
-    // time shows the names were checked first (by a tiny probe run).
+    // After the replications, an unreported name fails the gate with exit 3; exit 2 and this
+    // message come only from the check made before them (against a tiny probe run).
     const r = await runCli([
-      "compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "1000", "--users", "2000000", "--days", "365",
+      "compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "2", "--users", "300", "--days", "2",
       "--workers", "0", "--quiet", "--out", out,
       "--threshold", "purchases.nope<1", "--threshold", "accuracy.aips.byCategory.toys.accuracy>0", "--threshold", "incremental.link>0",
       "--threshold", "purchases.observed.link>0", "--threshold", "high(accuracy.aips.byCategory.baby.tiRecall)<1",
@@ -108,6 +108,9 @@ describe("zhongcao compare", () => {
     const names = await MetricNames.probe(["scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml"], { users: 1500, days: 20 }, true);
     expect(result.metrics.map((m) => m.metric).filter((name) => !names.has(name))).toEqual([]);
     expect(names.has("accuracy.attribution.models.markov.channelShares.nope")).toBe(false);
+    // Twin runs remove touch channels only: there is no incremental figure for a shop.
+    expect(names.has("incremental.link")).toBe(true);
+    expect(names.has("incremental.shop")).toBe(false);
   });
 
   it("rejects a bad scenario before running anything", async () => {

@@ -35,6 +35,17 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir("")).rejects.toThrow(/empty path/);
     await expect(checkOutputDir(".")).rejects.toThrow(/output directory \.: is the working directory or contains it/);
     await expect(checkOutputDir(dirname(process.cwd()))).rejects.toThrow(/is the working directory or contains it/);
+    // A directory whose name starts with ".." is inside, not above.
+    const dotted = join(dir.path, "holder", "..x");
+    mkdirSync(dotted, { recursive: true });
+    const cwd = process.cwd();
+    try {
+      process.chdir(dotted);
+      await expect(checkOutputDir(join(dir.path, "holder"))).rejects.toThrow(/is the working directory or contains it/);
+      await expect(checkOutputDir(join(dotted, "inside"))).resolves.toBeUndefined();
+    } finally {
+      process.chdir(cwd);
+    }
     // /proc takes no new entries, whoever asks (root included).
     await expect(checkOutputDir("/proc/zhongcao-run/deeper")).rejects.toThrow(/output directory \/proc\/zhongcao-run\/deeper: cannot create files in \/proc \(/);
     // The check leaves nothing behind where it could create.

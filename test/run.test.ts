@@ -222,6 +222,7 @@ describe("zhongcao run", () => {
     const helpOnNothing = await runCli(["help", "nope"]);
     expect(helpOnNothing.code).toBe(2);
     expect(helpOnNothing.stderr).toContain("unknown command 'nope' (commands: run, validate,");
+    for (const asked of [["help", "--help"], ["help", "-h"], ["help", "run"]]) expect((await runCli(asked)).code).toBe(0);
   });
 });
 

@@ -48,20 +48,22 @@ export function registerCompare(program: Command): void {
       if (flags.days !== undefined) overrides.days = flags.days;
       const outDir = flags.out ?? join("reports", `compare-${loadScenario(a, overrides).scenario.name}-vs-${loadScenario(b, overrides).scenario.name}`);
       await checkOutputDir(outDir);
-      if (thresholds.length > 0) {
-        // A misspelt metric is bad input: caught here, not after every replication has run.
-        const incrementality = flags.incrementality === true;
-        const unknown = unknownThresholdMetrics(thresholds, await MetricNames.probe([a, b], overrides, incrementality), incrementality);
-        if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
-      }
+      const incrementality = flags.incrementality === true;
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;
+      // Installed before the probe run too, so Ctrl-C there also leaves nothing behind.
       const interrupt = interruptible();
       try {
+        if (thresholds.length > 0) {
+          // A misspelt metric is bad input: caught here, not after every replication has run.
+          const names = await MetricNames.probe([a, b], overrides, incrementality, interrupt.signal);
+          const unknown = unknownThresholdMetrics(thresholds, names, incrementality);
+          if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
+        }
         result = await compareScenarios(a, b, {
           replications: flags.replications,
           overrides,
-          incrementality: flags.incrementality === true,
+          incrementality,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           onRun: (done, total) => progress.update(done, total, 0),
           signal: interrupt.signal,

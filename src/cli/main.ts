@@ -17,8 +17,9 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   for (const command of program.commands) command.exitOverride();
   try {
     // Commander's `help NAME` prints the general help for an unknown NAME without saying why.
-    if (argv[0] === "help" && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
-      throw new InputError(`unknown command '${argv[1]}' (commands: ${program.commands.map((c) => c.name()).join(", ")})`);
+    const asked = argv[0] === "help" ? argv[1] : undefined;
+    if (asked !== undefined && !asked.startsWith("-") && asked !== "help" && !program.commands.some((c) => c.name() === asked)) {
+      throw new InputError(`unknown command '${asked}' (commands: ${program.commands.map((c) => c.name()).join(", ")})`);
     }
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;

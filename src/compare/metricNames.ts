@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { CHANNELS } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
+import { TOUCH_CHANNELS } from "../sim/shard.js";
 import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
 import { runMetrics } from "./metrics.js";
 import type { Threshold } from "./thresholds.js";
@@ -22,6 +23,8 @@ const PROBE_DAYS = 2;
 export class MetricNames {
   private readonly patterns: Set<string>;
   private readonly channels = new Set<string>(CHANNELS);
+  /** Names known as they are, not as patterns. */
+  private readonly exact = new Set<string>();
 
   private constructor(
     readonly probed: readonly string[],
@@ -29,10 +32,11 @@ export class MetricNames {
     incrementality: boolean,
   ) {
     this.patterns = new Set(probed.map((name) => this.pattern(name)));
-    if (incrementality) this.patterns.add("incremental.<channel>");
+    // Twin runs remove touch channels only, so only theirs are reported.
+    if (incrementality) for (const channel of TOUCH_CHANNELS) this.exact.add(`incremental.${channel}`);
   }
 
-  static async probe(paths: readonly string[], overrides: ScenarioOverrides, incrementality: boolean): Promise<MetricNames> {
+  static async probe(paths: readonly string[], overrides: ScenarioOverrides, incrementality: boolean, signal?: AbortSignal): Promise<MetricNames> {
     const names = new Set<string>();
     const categories = new Set<string>();
     const scratch = await mkdtemp(join(tmpdir(), "zhongcao-probe-"));
@@ -46,7 +50,7 @@ export class MetricNames {
           days: Math.min(full.simulation.days, PROBE_DAYS),
         });
         for (const name of Object.keys(loaded.scenario.categories)) categories.add(name);
-        const { manifest } = await runScenario(loaded, { outDir: join(scratch, String(i)), events: false, report: false, workers: 0 });
+        const { manifest } = await runScenario(loaded, { outDir: join(scratch, String(i)), events: false, report: false, workers: 0, ...(signal ? { signal } : {}) });
         for (const name of Object.keys(runMetrics(manifest, { keepNonFinite: true }))) names.add(name);
       }
     } finally {
@@ -58,13 +62,13 @@ export class MetricNames {
 
   /** Whether a comparison can report `name`. */
   has(name: string): boolean {
-    return this.patterns.has(this.pattern(name));
+    return this.exact.has(name) || this.patterns.has(this.pattern(name));
   }
 
   /** Up to `n` known name patterns sharing the most leading segments with `name`, for an error message. */
   near(name: string, n = 4): string[] {
     const segments = this.pattern(name).split(".");
-    const known = [...this.patterns].sort();
+    const known = [...this.patterns, ...this.exact].sort();
     for (let keep = segments.length - 1; keep > 0; keep--) {
       const prefix = `${segments.slice(0, keep).join(".")}.`;
       const close = known.filter((pattern) => pattern.startsWith(prefix));

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "./writable.js";
 
@@ -17,7 +17,8 @@ export async function checkOutputDir(target: string): Promise<void> {
   // The finished run is renamed into place, replacing the directory: never the working
   // directory or one that holds it.
   const relativeToCwd = relative(resolve(target), process.cwd());
-  if (relativeToCwd === "" || !(relativeToCwd.startsWith("..") || isAbsolute(relativeToCwd))) {
+  const outside = relativeToCwd === ".." || relativeToCwd.startsWith(`..${sep}`) || isAbsolute(relativeToCwd);
+  if (!outside) {
     throw new InputError(`output directory ${target}: is the working directory or contains it; name a directory inside it`);
   }
   const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
