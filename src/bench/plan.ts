@@ -1,5 +1,5 @@
 /** Suites a run can ask for; calibration and the naive baseline run in every run regardless. */
-export const SUITE_NAMES = ["generate", "engines", "end-to-end", "arrow-write", "markov-solve", "scaling"] as const;
+export const SUITE_NAMES = ["generate", "engines", "attribution", "end-to-end", "arrow-write", "markov-solve", "scaling"] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** How tinybench samples one task: `warmups` untimed calls, then at least `iterations` calls and `timeMs` of them. */

@@ -4,6 +4,7 @@ import type { Measurement } from "./measure.js";
 import type { BenchPlan, SuiteName } from "./plan.js";
 import { baselineResult, benchReport, scalingReport, suiteResult, type BenchReport, type ScalingReport, type SuiteResult, type Unit } from "./report.js";
 import { arrowWriteSuite } from "./suites/arrowWrite.js";
+import { attributionSuite } from "./suites/attribution.js";
 import { calibrationSuite } from "./suites/calibration.js";
 import { endToEndSuite } from "./suites/endToEnd.js";
 import { enginesSuite } from "./suites/engines.js";
@@ -54,6 +55,7 @@ export async function runBench(plan: BenchPlan, { scratch, onStage: announce, si
   const rowSuites: Record<Exclude<SuiteName, "scaling">, [Unit, () => Promise<Measurement>]> = {
     generate: ["events", () => generateSuite(f, plan.sampling)],
     engines: ["events", () => enginesSuite(f, plan.sampling)],
+    attribution: ["events", () => attributionSuite(f, plan.sampling)],
     "end-to-end": ["events", () => endToEndSuite(plan.endToEnd, scratch, signal)],
     "arrow-write": ["rows", () => arrowWriteSuite(f, plan.sampling, scratch)],
     "markov-solve": ["paths", () => markovSolveSuite(plan.markov, plan.sampling)],
