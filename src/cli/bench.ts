@@ -6,8 +6,8 @@ import { renderComparison, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
 import { runBench } from "../bench/runBench.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
-import { inScratchDir } from "../bench/scratch.js";
 import { GateError, InputError } from "../errors.js";
+import { inScratchDir } from "../run/scratchDir.js";
 import { interruptible } from "./interrupt.js";
 import { integer } from "./options.js";
 
@@ -63,7 +63,7 @@ export function registerBench(program: Command): void {
 async function timeBench(plan: BenchPlan, status: boolean): Promise<BenchReport> {
   const interrupt = interruptible("stopping when the current bench stage ends");
   try {
-    return await inScratchDir((scratch) =>
+    return await inScratchDir("bench", (scratch) =>
       runBench(plan, {
         scratch,
         signal: interrupt.signal,

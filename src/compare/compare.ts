@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
@@ -7,7 +6,7 @@ import type { ChannelName } from "../events/enums.js";
 import { runScenario, workerThreadsFor } from "../run/runScenario.js";
 import { TOUCH_CHANNELS } from "../sim/shard.js";
 import { ShardPool } from "../workers/pool.js";
-import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
+import { inScratchDir } from "../run/scratchDir.js";
 import { runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
 
@@ -65,33 +64,31 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
   const perRun = 1 + (o.incrementality ? TOUCH_CHANNELS.length : 0);
   const total = seeds.length * 2 * perRun;
   let done = 0;
-  const scratch = await mkdtemp(join(tmpdir(), "zhongcao-compare-"));
-  trackTempDir(scratch);
   const sides: Record<string, number>[][] = [[], []];
-  // One pool for every run: workers start, and compile the hot code, once.
-  const threads = Math.max(...[a0, b0].map((l) => workerThreadsFor(l.scenario, o.workers)));
-  const pool = threads > 0 ? new ShardPool(threads) : null;
-  try {
-    for (const seed of seeds) {
-      for (const [side, path] of [pathA, pathB].entries()) {
-        const loaded = loadScenario(path, { ...o.overrides, seed });
-        const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), pool, o.signal);
-        if (o.incrementality) {
-          for (const channel of TOUCH_CHANNELS) {
-            const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), pool, o.signal, channel);
-            metrics[`incremental.${channel}`] = metrics["purchases.true"]! - twin["purchases.true"]!;
-            o.onRun?.(++done, total);
+  await inScratchDir("compare", async (scratch) => {
+    // One pool for every run: workers start, and compile the hot code, once.
+    const threads = Math.max(...[a0, b0].map((l) => workerThreadsFor(l.scenario, o.workers)));
+    const pool = threads > 0 ? new ShardPool(threads) : null;
+    try {
+      for (const seed of seeds) {
+        for (const [side, path] of [pathA, pathB].entries()) {
+          const loaded = loadScenario(path, { ...o.overrides, seed });
+          const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), pool, o.signal);
+          if (o.incrementality) {
+            for (const channel of TOUCH_CHANNELS) {
+              const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), pool, o.signal, channel);
+              metrics[`incremental.${channel}`] = metrics["purchases.true"]! - twin["purchases.true"]!;
+              o.onRun?.(++done, total);
+            }
           }
+          sides[side]!.push(metrics);
+          o.onRun?.(++done, total);
         }
-        sides[side]!.push(metrics);
-        o.onRun?.(++done, total);
       }
+    } finally {
+      await pool?.close();
     }
-  } finally {
-    await pool?.close();
-    await rm(scratch, { recursive: true, force: true });
-    untrackTempDir(scratch);
-  }
+  });
   const [runsA, runsB] = sides as [Record<string, number>[], Record<string, number>[]];
   // Metrics present in every run; those that are zero everywhere carry no information.
   const all = [...runsA, ...runsB];

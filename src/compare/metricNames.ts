@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { CHANNELS } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
 import { TOUCH_CHANNELS } from "../sim/shard.js";
-import { trackTempDir, untrackTempDir } from "../run/tempDirs.js";
+import { inScratchDir } from "../run/scratchDir.js";
 import { runMetrics } from "./metrics.js";
 import type { Threshold } from "./thresholds.js";
 
@@ -39,9 +37,7 @@ export class MetricNames {
   static async probe(paths: readonly string[], overrides: ScenarioOverrides, incrementality: boolean, signal?: AbortSignal): Promise<MetricNames> {
     const names = new Set<string>();
     const categories = new Set<string>();
-    const scratch = await mkdtemp(join(tmpdir(), "zhongcao-probe-"));
-    trackTempDir(scratch);
-    try {
+    await inScratchDir("probe", async (scratch) => {
       for (const [i, path] of paths.entries()) {
         const full = loadScenario(path, overrides).scenario;
         const loaded = loadScenario(path, {
@@ -53,10 +49,7 @@ export class MetricNames {
         const { manifest } = await runScenario(loaded, { outDir: join(scratch, String(i)), events: false, report: false, workers: 0, ...(signal ? { signal } : {}) });
         for (const name of Object.keys(runMetrics(manifest, { keepNonFinite: true }))) names.add(name);
       }
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-      untrackTempDir(scratch);
-    }
+    });
     return new MetricNames([...names].sort(), categories, incrementality);
   }
 
