@@ -143,6 +143,17 @@ describe("zhongcao bench (CLI)", () => {
     expect(r.stderr).toMatch(/nope/);
   });
 
+  it("times the columnar attribution against the naive baseline doing the same work", async () => {
+    // The naive baseline's report is checked equal to the engine's before timing: a
+    // difference fails the whole bench, so exit 0 also says the two agreed.
+    const r = await runCli(["bench", "--quick", "--suite", "attribution", "--json"]);
+    expect(r.code).toBe(0);
+    const { report } = JSON.parse(r.stdout) as { report: BenchReport };
+    expect(report.suites.map((s) => s.name)).toEqual(["attribution"]);
+    expect(report.suites[0]!.perSecond).toBeGreaterThan(0);
+    expect(report.suites[0]!.vsBaseline).toBeCloseTo(report.suites[0]!.vsCalibration / report.baseline.vsCalibration, 9);
+  });
+
   it("rejects --threshold without --compare with exit 2, instead of ignoring it", async () => {
     const r = await runCli([...quick, "--threshold", "5"]);
     expect(r.code).toBe(2);
