@@ -294,8 +294,8 @@ describe("the scaling report", () => {
       users: 100_000,
       days: 30,
       runs: [
-        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27 },
-        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25 },
+        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27, v8HelperThreads: true },
+        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25, v8HelperThreads: false },
       ],
       flatness: { users: 10_000, days: [10, 100], events: [1, 10], peakRssBytes: [100, 110], ratio: 1.1 },
     },
@@ -321,9 +321,9 @@ describe("the scaling report", () => {
     };
     const lines = renderReport(report).split("\n");
     const row = (workers: string) => lines.find((l) => l.startsWith(`${workers} `))!.trim().split(/\s{2,}/);
-    // … speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS
-    expect(row("1").slice(-4)).toEqual(["1.00×", "27.0", "1.35", "400 MiB"]);
-    expect(row("2").slice(-4)).toEqual(["1.60×", "25.0", "2.00", "600 MiB"]);
+    // … speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS, V8 helper threads
+    expect(row("1").slice(-5)).toEqual(["1.00×", "27.0", "1.35", "400 MiB", "on"]);
+    expect(row("2").slice(-5)).toEqual(["1.60×", "25.0", "2.00", "600 MiB", "off"]);
   });
 });
 

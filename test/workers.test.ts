@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -10,6 +11,8 @@ import { planShards, runScenario } from "../src/run/runScenario.js";
 import { runShardsInPool, ShardPool } from "../src/workers/pool.js";
 import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
 import { runCli, tempDir } from "./helpers.js";
+
+const CORES = availableParallelism();
 
 /** Worker threads run the built code, so these tests rely on `npm test`'s build step. */
 const SCENARIO = {
@@ -161,8 +164,9 @@ describe("worker threads", () => {
     return { child, out, output, exited, leftovers };
   }
 
-  it("Ctrl-C stops the run, exits 1 and leaves nothing half-written", async () => {
-    const run = await startLongRun("interrupted", 2000, 2);
+  // `cores` workers fill every core, so that run goes on in a relaunched child (see src/cli/relaunch.ts).
+  it.each([1, CORES])("Ctrl-C stops the run (--workers %i), exits 1 and leaves nothing half-written", async (workers) => {
+    const run = await startLongRun(`interrupted-${workers}`, 2000, workers);
     run.child.kill("SIGINT");
     expect((await run.exited).code).toBe(1);
     expect(run.output.stderr).toContain("interrupted");
@@ -182,8 +186,8 @@ describe("worker threads", () => {
     expect(run.leftovers()).toEqual([]);
   });
 
-  it("a second Ctrl-C stops at once, by the signal, and still leaves nothing behind", async () => {
-    const run = await startLongRun("twice", 20_000, 1);
+  it.each([1, CORES])("a second Ctrl-C (--workers %i) stops at once, by the signal, and still leaves nothing behind", async (workers) => {
+    const run = await startLongRun(`twice-${workers}`, Math.floor(20_000 / workers), workers);
     // The second Ctrl-C as soon as the first is taken: the run cannot end that fast, since
     // it waits out the pool's compiler grace period (250 ms) after the stopped shard.
     run.child.stderr.on("data", () => {
@@ -196,3 +200,73 @@ describe("worker threads", () => {
     expect(run.leftovers()).toEqual([]);
   });
 });
+
+describe("a run whose workers fill every core", () => {
+  /** One shard per core at least, so `--workers CORES` is not capped below the core count. */
+  const many = join(dir.path, "many.yaml");
+  writeFileSync(many, stringify({ ...SCENARIO, name: "many", simulation: { days: 6, shardUsers: 100 }, population: { users: Math.max(600, 100 * CORES) } }));
+
+  /** The built CLI in a child process, as a user starts it. */
+  function spawnCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    const child = spawn(process.execPath, ["bin/zhongcao.js", ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+    const output = { stdout: "", stderr: "" };
+    child.stdout.on("data", (c: Buffer) => (output.stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output.stderr += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    return { child, output, exited };
+  }
+
+  it("starts itself again without V8's helper threads, and writes the same bytes as an inline run", async () => {
+    const inline = join(dir.path, "many-inline");
+    expect((await runCli(["run", many, "--out", inline, "--events", "--quiet", "--workers", "0"])).code).toBe(0);
+    const full = join(dir.path, "many-full");
+    const run = spawnCli(["run", many, "--out", full, "--events", "--json", "--workers", String(CORES)]);
+    expect((await run.exited).code).toBe(0);
+    const printed = JSON.parse(run.output.stdout) as { timing: { v8HelperThreads: boolean } };
+    expect(printed.timing.v8HelperThreads).toBe(false);
+    expect(digest(full)).toEqual(digest(inline));
+  });
+
+  it.skipIf(CORES < 2)("a run with a core to spare keeps V8's helper threads", async () => {
+    const run = spawnCli(["run", many, "--out", join(dir.path, "many-spare"), "--json", "--workers", String(CORES - 1)]);
+    expect((await run.exited).code).toBe(0);
+    expect((JSON.parse(run.output.stdout) as { timing: { v8HelperThreads: boolean } }).timing.v8HelperThreads).toBe(true);
+  });
+
+  it("bad input exits 2 before anything starts again, and a failing shard's exit 1 comes through", async () => {
+    const bad = spawnCli(["run", many, "--out", join(dir.path, "many-bad"), "--days", "0", "--workers", String(CORES)]);
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.output.stderr).toMatch(/--days/);
+    const out = join(dir.path, "many-failed");
+    const failed = spawnCli(["run", many, "--out", out, "--quiet", "--workers", String(CORES)], { ...process.env, [FAIL_SHARD_ENV]: "2" });
+    expect((await failed.exited).code).toBe(1);
+    expect(failed.output.stderr).toMatch(/shard 2 \(users 200–299\) failed: injected failure/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("stops and leaves nothing behind when its launcher is killed", async () => {
+    const long = join(dir.path, "orphan.yaml");
+    writeFileSync(long, stringify({ ...SCENARIO, name: "orphan", simulation: { days: 60, shardUsers: 2000 }, population: { users: 2000 * CORES } }));
+    const out = join(dir.path, "orphan");
+    const leftovers = () => readdirSync(dir.path).filter((f) => f.startsWith(".orphan"));
+    const run = spawnCli(["run", long, "--out", out, "--events", "--quiet", "--workers", String(CORES)]);
+    await until(() => leftovers().length > 0);
+    // SIGKILL leaves the launcher no chance to pass anything on: the run sees its launcher go.
+    run.child.kill("SIGKILL");
+    expect((await run.exited).signal).toBe("SIGKILL");
+    await until(() => leftovers().length === 0);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** Resolves once `done()` holds, polling every 20 ms. */
+function until(done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (done()) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 20);
+  });
+}

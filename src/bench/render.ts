@@ -34,12 +34,14 @@ function scalingText(s: ScalingReport): string {
     r.cpuSeconds.toFixed(1),
     (r.cpuSeconds / (r.meanMs / 1000)).toFixed(2),
     mib(r.peakRssBytes),
+    r.v8HelperThreads ? "on" : "off",
   ]);
   const f = s.flatness;
   return [
     `scaling: default scenario, ${count(s.users)} users × ${s.days} days, one child process per run`,
-    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "CPU s", "cores busy", "peak RSS"], rows),
+    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "CPU s", "cores busy", "peak RSS", "V8 helpers"], rows),
     "CPU s: the run's whole process (workers, V8's helper threads, main thread); cores busy = CPU s ÷ wall time.",
+    "V8 helpers: V8's compiler and GC threads, turned off when the workers fill every core (the run starts itself again).",
     `RSS flatness: ${count(f.users)} users, ${f.days[0]} → ${f.days[1]} days (${count(f.events[0])} → ${count(f.events[1])} events), ` +
       `peak RSS ${mib(f.peakRssBytes[0])} → ${mib(f.peakRssBytes[1])}, ratio ${f.ratio.toFixed(2)} (target ≤ 1.2)`,
   ].join("\n");

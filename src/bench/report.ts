@@ -39,6 +39,8 @@ export interface ScalingRow extends Measurement, Ratios {
   readonly peakRssBytes: number;
   /** Mean CPU seconds of a run's whole process (all threads). */
   readonly cpuSeconds: number;
+  /** Whether the runs had V8's helper threads (off when the workers fill every core). */
+  readonly v8HelperThreads: boolean;
 }
 
 export interface ScalingReport {

@@ -8,11 +8,13 @@ import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
 import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
+import { workerThreadsFor } from "../run/runScenario.js";
 import { checkOutputDir } from "../run/outputDir.js";
 import { TOOL, VERSION } from "../version.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
+import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface CompareFlags {
   replications: number;
@@ -26,7 +28,7 @@ interface CompareFlags {
   quiet?: boolean;
 }
 
-export function registerCompare(program: Command): void {
+export function registerCompare(program: Command, launch: LaunchContext = {}, argv: readonly string[] = []): void {
   program
     .command("compare")
     .description("Twin runs of two scenarios with common random numbers: per metric the difference B − A with a 95 % confidence interval")
@@ -46,8 +48,10 @@ export function registerCompare(program: Command): void {
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
-      const outDir = flags.out ?? join("reports", `compare-${loadScenario(a, overrides).scenario.name}-vs-${loadScenario(b, overrides).scenario.name}`);
+      const [first, second] = [loadScenario(a, overrides).scenario, loadScenario(b, overrides).scenario];
+      const outDir = flags.out ?? join("reports", `compare-${first.name}-vs-${second.name}`);
       await checkOutputDir(outDir);
+      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)));
       const incrementality = flags.incrementality === true;
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;

@@ -1,19 +1,23 @@
 import { Command, CommanderError } from "commander";
-import { ExitCode, exitCodeOf, InputError, type ExitCodeValue } from "../errors.js";
+import { ExitCode, exitCodeOf, InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerCommands } from "./commands.js";
+import { RelaunchedExit, watchLauncher, type LaunchContext } from "./relaunch.js";
 
 /**
  * Entry point of the `zhongcao` CLI. Returns the exit code instead of calling
- * process.exit so tests can drive it in-process and buffered output is flushed.
+ * process.exit so tests can drive it in-process and buffered output is flushed. `launch.entry`
+ * (the entry script) lets a run whose workers fill every core start itself again with V8
+ * flags of its own; a relaunched run returns its child's exit code.
  */
-export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
+export async function main(argv: readonly string[], launch: LaunchContext = {}): Promise<number> {
+  if (launch.entry !== undefined) watchLauncher();
   const program = new Command("zhongcao")
     .description("Simulate seeding on a content platform, run attribution and AIPS engines, score them against ground truth.")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerCommands(program);
+  registerCommands(program, launch, argv);
   for (const command of program.commands) command.exitOverride();
   try {
     // Commander's `help NAME` prints the general help for an unknown NAME without saying why.
@@ -24,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
+    // The run went on in a child process (see relaunch.ts), which reported for itself.
+    if (error instanceof RelaunchedExit) return error.exitCode;
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;

@@ -3,11 +3,12 @@ import { Option, type Command } from "commander";
 import type { ChannelName } from "../events/enums.js";
 import { REMOVABLE_CHANNELS } from "../sim/shard.js";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
-import { DEFAULT_BATCH_ROWS, runScenario } from "../run/runScenario.js";
+import { DEFAULT_BATCH_ROWS, runScenario, workerThreadsFor } from "../run/runScenario.js";
 import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
+import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface RunFlags {
   seed?: number;
@@ -22,7 +23,7 @@ interface RunFlags {
   removeChannel?: ChannelName;
 }
 
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, launch: LaunchContext = {}, argv: readonly string[] = []): void {
   program
     .command("run")
     .description("Simulate a scenario, run the engines and write a run directory (default: the built-in default scenario)")
@@ -43,6 +44,7 @@ export function registerRun(program: Command): void {
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
       const loaded = loadScenario(scenarioPath, overrides);
+      await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers));
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
       const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "run");
@@ -73,7 +75,7 @@ function summary(m: RunManifest, outDir: string): string {
     `zhongcao ${m.version}  scenario ${m.scenario.name}  seed ${m.seed}  policy ${m.scenario.resolved.policy.type}`,
     `events      ${m.events.total.toLocaleString("en-US")} (${m.events.observed.toLocaleString("en-US")} observed, ${m.events.duplicates} duplicates)`,
     `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
-    `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy)`,
+    `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy${m.timing.v8HelperThreads ? "" : ", V8 helper threads off"})`,
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),

@@ -5,6 +5,7 @@ import type { Combined } from "../run/combine.js";
 import type { ShardSpec } from "../sim/shard.js";
 import { TOOL, VERSION } from "../version.js";
 import type { CalibrationRow } from "./calibration.js";
+import { v8HelperThreads } from "../run/v8Mode.js";
 
 export interface OutputEntry {
   readonly path: string;
@@ -42,6 +43,8 @@ export interface RunManifest {
     eventsPerSecond: number;
     /** CPU time of the whole process over the run, every thread (workers, V8's helpers, main), user + system. */
     cpuSeconds: number;
+    /** Whether V8 ran its compiler and GC helper threads (off when the workers fill every core; see run/v8Mode.ts). */
+    v8HelperThreads: boolean;
   };
   memory: { peakRssBytes: number };
   outputs: OutputEntry[];
@@ -111,6 +114,7 @@ export function buildManifest(input: {
       simulateSeconds: round(input.simulatedSeconds, 3),
       eventsPerSecond: Math.round(total / input.seconds),
       cpuSeconds: round(input.cpuSeconds, 3),
+      v8HelperThreads: v8HelperThreads(),
     },
     memory: { peakRssBytes: input.peakRssBytes },
     outputs: input.outputs,

@@ -18,6 +18,8 @@ export interface WorkerRun extends Measurement {
   readonly peakRssBytes: number;
   /** Mean CPU seconds of a run's whole process: workers, V8's helper threads and the main thread. */
   readonly cpuSeconds: number;
+  /** Whether the runs had V8's helper threads (run.json's timing.v8HelperThreads). */
+  readonly v8HelperThreads: boolean;
 }
 
 export interface Flatness {
@@ -41,6 +43,7 @@ interface ChildRun {
   readonly cpuSeconds: number;
   readonly events: number;
   readonly peakRssBytes: number;
+  readonly v8HelperThreads: boolean;
 }
 
 /**
@@ -61,7 +64,7 @@ async function childRun(size: RunSize, workers: number, dir: string): Promise<Ch
   try {
     const { stdout } = await promisify(execFile)(file, args, { maxBuffer: 64 * 2 ** 20 });
     const m = JSON.parse(stdout) as RunManifest;
-    return { seconds: m.timing.seconds, cpuSeconds: m.timing.cpuSeconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes };
+    return { seconds: m.timing.seconds, cpuSeconds: m.timing.cpuSeconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes, v8HelperThreads: m.timing.v8HelperThreads };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -83,6 +86,7 @@ export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string):
     for (const workers of plan.workers) {
       let events = 0;
       let peakRssBytes = 0;
+      let v8HelperThreads = true;
       const cpu: number[] = [];
       const timing = await measure(
         `scaling-${workers}`,
@@ -91,11 +95,12 @@ export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string):
           events = r.events;
           peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes);
           cpu.push(r.cpuSeconds);
+          v8HelperThreads = r.v8HelperThreads;
           return { overriddenDuration: r.seconds * 1000 };
         },
         { warmups: 0, iterations: plan.samples, timeMs: 0 },
       );
-      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu) });
+      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu), v8HelperThreads });
     }
     const f = plan.flatness;
     const short = await childRun(f, 1, dir);
