@@ -4,7 +4,7 @@ import { fillsEveryCore, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mo
 /** Set in the relaunched process: it watches its launcher and stops if the launcher goes. */
 const RELAUNCHED_ENV = "ZHONGCAO_RELAUNCHED";
 
-/** Signals the launcher passes on: the launched run is in a process group of its own, so a terminal's Ctrl-C reaches only the launcher. */
+/** Signals the launcher passes on to the run it started. */
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** What the CLI knows about how it was started. */
@@ -35,8 +35,10 @@ export async function relaunchIfSaturated(context: LaunchContext, argv: readonly
 async function relaunch(entry: string, argv: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...SATURATED_V8_FLAGS, entry, ...argv], {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
-    // A group of its own: signals reach it once, from here, whoever sent them to this process.
-    detached: true,
+    // A process group of its own, so a terminal's Ctrl-C reaches it once, passed on from
+    // here, rather than twice (which would mean "stop at once"). On Windows, `detached`
+    // would open a console instead.
+    detached: process.platform !== "win32",
     env: { ...process.env, [RELAUNCHED_ENV]: "1" },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
