@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadScenario } from "../src/config/load.js";
 import { VOLATILE_MANIFEST_FIELDS } from "../src/report/manifest.js";
-import { planShards, runScenario } from "../src/run/runScenario.js";
+import { runScenario } from "../src/run/runScenario.js";
+import { planShards } from "../src/run/shardPlan.js";
 import { runShardsInPool, ShardPool } from "../src/workers/pool.js";
 import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -148,6 +149,8 @@ describe("worker threads", () => {
     writeFileSync(file, stringify({ ...SCENARIO, name, population: { users: 20_000 }, simulation: { days: 60, shardUsers } }));
     const child = spawn(process.execPath, ["bin/zhongcao.js", "run", file, "--out", out, ...(events ? ["--events"] : []), "--workers", String(workers), "--quiet"], {
       stdio: ["ignore", "pipe", "pipe"],
+      // Short as these runs are, one filling every core starts itself again (see src/cli/relaunch.ts).
+      env: { ...process.env, ZHONGCAO_RELAUNCH: "always" },
     });
     const output = { stderr: "" };
     child.stderr.on("data", (c: Buffer) => (output.stderr += c.toString()));
@@ -206,8 +209,8 @@ describe("a run whose workers fill every core", () => {
   const many = join(dir.path, "many.yaml");
   writeFileSync(many, stringify({ ...SCENARIO, name: "many", simulation: { days: 6, shardUsers: 100 }, population: { users: Math.max(600, 100 * CORES) } }));
 
-  /** The built CLI in a child process, as a user starts it. */
-  function spawnCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  /** The built CLI in a child process, as a user starts it; runs this short relaunch only when told to. */
+  function spawnCli(args: string[], env: NodeJS.ProcessEnv = { ...process.env, ZHONGCAO_RELAUNCH: "always" }) {
     const child = spawn(process.execPath, ["bin/zhongcao.js", ...args], { stdio: ["ignore", "pipe", "pipe"], env });
     const output = { stdout: "", stderr: "" };
     child.stdout.on("data", (c: Buffer) => (output.stdout += c.toString()));
@@ -233,12 +236,25 @@ describe("a run whose workers fill every core", () => {
     expect((JSON.parse(run.output.stdout) as { timing: { v8HelperThreads: boolean } }).timing.v8HelperThreads).toBe(true);
   });
 
+  it("stays in its own process when the run is too short to pay for starting again", async () => {
+    const run = spawnCli(["run", many, "--out", join(dir.path, "many-short"), "--json", "--workers", String(CORES)], process.env);
+    expect((await run.exited).code).toBe(0);
+    expect((JSON.parse(run.output.stdout) as { timing: { v8HelperThreads: boolean } }).timing.v8HelperThreads).toBe(true);
+  });
+
   it("bad input exits 2 before anything starts again, and a failing shard's exit 1 comes through", async () => {
-    const bad = spawnCli(["run", many, "--out", join(dir.path, "many-bad"), "--days", "0", "--workers", String(CORES)]);
+    // A scenario the action's own check rejects (not the option parser, which runs before any relaunch could).
+    const badFile = join(dir.path, "bad.yaml");
+    writeFileSync(badFile, stringify({ ...SCENARIO, population: { users: -5 } }));
+    const bad = spawnCli(["run", badFile, "--out", join(dir.path, "many-bad"), "--workers", String(CORES)]);
     expect((await bad.exited).code).toBe(2);
-    expect(bad.output.stderr).toMatch(/--days/);
+    expect(bad.output.stderr).toMatch(/population\.users/);
+    expect(bad.output.stderr.match(/zhongcao:/g)).toHaveLength(1);
+    const odd = spawnCli(["run", many, "--out", join(dir.path, "many-odd"), "--workers", String(CORES)], { ...process.env, ZHONGCAO_RELAUNCH: "sometimes" });
+    expect((await odd.exited).code).toBe(2);
+    expect(odd.output.stderr).toMatch(/ZHONGCAO_RELAUNCH must be auto, never or always/);
     const out = join(dir.path, "many-failed");
-    const failed = spawnCli(["run", many, "--out", out, "--quiet", "--workers", String(CORES)], { ...process.env, [FAIL_SHARD_ENV]: "2" });
+    const failed = spawnCli(["run", many, "--out", out, "--quiet", "--workers", String(CORES)], { ...process.env, ZHONGCAO_RELAUNCH: "always", [FAIL_SHARD_ENV]: "2" });
     expect((await failed.exited).code).toBe(1);
     expect(failed.output.stderr).toMatch(/shard 2 \(users 200–299\) failed: injected failure/);
     expect(existsSync(out)).toBe(false);

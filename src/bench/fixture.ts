@@ -3,7 +3,7 @@ import { loadScenario, type LoadedScenario } from "../config/load.js";
 import { sliceBatch, type EventBatch } from "../events/batch.js";
 import { Deliverer, type ObservedBatch } from "../pipeline/deliver.js";
 import { Observer } from "../pipeline/observe.js";
-import { DEFAULT_BATCH_ROWS } from "../run/runScenario.js";
+import { DEFAULT_BATCH_ROWS } from "../run/shardPlan.js";
 import { resolveLinkPolicy, type LinkPolicy } from "../sim/policy.js";
 import { ShardSimulator, type ShardSpec } from "../sim/shard.js";
 import { buildWorld, type World } from "../world/world.js";

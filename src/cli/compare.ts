@@ -1,14 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import type { CompareResult } from "../compare/compare.js";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { compareScenarios, type CompareResult } from "../compare/compare.js";
-import { MetricNames, unknownThresholdMetrics } from "../compare/metricNames.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";
-import { writeCompareReport } from "../report/html/compareReport.js";
 import { AtomicDir } from "../run/atomicDir.js";
-import { workerThreadsFor } from "../run/runScenario.js";
+import { userDays, workerThreadsFor } from "../run/shardPlan.js";
 import { checkOutputDir } from "../run/outputDir.js";
 import { TOOL, VERSION } from "../version.js";
 import { integer } from "./options.js";
@@ -51,13 +49,17 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
       const [first, second] = [loadScenario(a, overrides).scenario, loadScenario(b, overrides).scenario];
       const outDir = flags.out ?? join("reports", `compare-${first.name}-vs-${second.name}`);
       await checkOutputDir(outDir);
-      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)));
+      // Every replication of both scenarios runs in the one process.
+      const totalUserDays = (userDays(first) + userDays(second)) * flags.replications;
+      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)), totalUserDays);
       const incrementality = flags.incrementality === true;
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;
       // Installed before the probe run too, so Ctrl-C there also leaves nothing behind.
       const interrupt = interruptible();
       try {
+        // Loaded here, not at the top: a compare that starts itself again never needs the engine.
+        const [{ compareScenarios }, { MetricNames, unknownThresholdMetrics }] = await Promise.all([import("../compare/compare.js"), import("../compare/metricNames.js")]);
         if (thresholds.length > 0) {
           // A misspelt metric is bad input: caught here, not after every replication has run.
           const names = await MetricNames.probe([a, b], overrides, incrementality, interrupt.signal);
@@ -116,6 +118,7 @@ async function writeCompare(outDir: string, doc: unknown): Promise<void> {
     const json = JSON.stringify(doc, null, 2);
     await writeFile(join(dir.path, "compare.json"), `${json}\n`);
     // The report reads the document as written (unknown interval bounds are null in JSON).
+    const { writeCompareReport } = await import("../report/html/compareReport.js");
     await writeCompareReport(dir.path, JSON.parse(json) as unknown);
     await dir.commit();
   } catch (error) {

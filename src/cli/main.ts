@@ -17,9 +17,9 @@ export async function main(argv: readonly string[], launch: LaunchContext = {}):
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerCommands(program, launch, argv);
-  for (const command of program.commands) command.exitOverride();
   try {
+    await registerCommands(program, launch, argv);
+    for (const command of program.commands) command.exitOverride();
     // Commander's `help NAME` prints the general help for an unknown NAME without saying why.
     const asked = argv[0] === "help" ? argv[1] : undefined;
     if (asked !== undefined && !asked.startsWith("-") && asked !== "help" && !program.commands.some((c) => c.name() === asked)) {

@@ -1,8 +1,26 @@
 import { spawn } from "node:child_process";
+import { InputError } from "../errors.js";
 import { fillsEveryCore, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mode.js";
 
 /** Set in the relaunched process: it watches its launcher and stops if the launcher goes. */
 const RELAUNCHED_ENV = "ZHONGCAO_RELAUNCHED";
+/**
+ * `auto` (default): relaunch as described at relaunchIfSaturated; `never`: keep V8's
+ * helper threads and run in this process; `always`: relaunch whenever the workers fill
+ * every core, however short the run (for tests).
+ */
+export const RELAUNCH_ENV = "ZHONGCAO_RELAUNCH";
+/**
+ * Starting again costs ~0.5 s (the launcher's own start-up, and the run's module loading
+ * without helper threads); the helpers' absence saves ~8 % of the simulation on two cores.
+ * Below ~2 M user-days (~10 M events, ~10 s on two workers) that does not pay.
+ */
+export const MIN_RELAUNCH_USER_DAYS = 2_000_000;
+/**
+ * Node options that tie a process to a person or a tool watching it (a debugger port, a
+ * profile of this process): with any of them the run stays where it was asked for.
+ */
+const WATCHED = /--(inspect|cpu-prof|heap-prof|prof\b)/;
 
 /** Signals the launcher passes on to the run it started. */
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -22,23 +40,36 @@ export class RelaunchedExit extends Error {
 }
 
 /**
- * When `threads` workers fill every core and this process still has V8's helper threads,
+ * When `threads` workers fill every core, the run is long enough to pay for it
+ * (`userDays` ≥ MIN_RELAUNCH_USER_DAYS) and this process still has V8's helper threads,
  * runs the same command again in a child process with SATURATED_V8_FLAGS and throws
  * RelaunchedExit with its exit code (a child ended by a signal ends this process by the
  * same signal). Otherwise returns at once, and the command runs here.
  */
-export async function relaunchIfSaturated(context: LaunchContext, argv: readonly string[], threads: number): Promise<void> {
-  if (context.entry === undefined || !fillsEveryCore(threads) || !v8HelperThreads()) return;
+export async function relaunchIfSaturated(context: LaunchContext, argv: readonly string[], threads: number, userDays: number): Promise<void> {
+  const mode = process.env[RELAUNCH_ENV] ?? "auto";
+  if (mode !== "auto" && mode !== "never" && mode !== "always") throw new InputError(`${RELAUNCH_ENV} must be auto, never or always, got '${mode}'`);
+  if (context.entry === undefined || mode === "never" || !fillsEveryCore(threads) || !v8HelperThreads() || !mayRelaunch()) return;
+  if (mode === "auto" && userDays < MIN_RELAUNCH_USER_DAYS) return;
   throw new RelaunchedExit(await relaunch(context.entry, argv));
+}
+
+/**
+ * Not under a debugger or profiler (see WATCHED), and not on Windows, where a console's
+ * Ctrl-C reaches both processes and passing it on terminates the child outright.
+ */
+function mayRelaunch(): boolean {
+  if (process.platform === "win32") return false;
+  return !WATCHED.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
 }
 
 async function relaunch(entry: string, argv: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...SATURATED_V8_FLAGS, entry, ...argv], {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     // A process group of its own, so a terminal's Ctrl-C reaches it once, passed on from
-    // here, rather than twice (which would mean "stop at once"). On Windows, `detached`
-    // would open a console instead.
-    detached: process.platform !== "win32",
+    // here, rather than twice (which would mean "stop at once"). Ctrl-Z therefore stops
+    // only this launcher, not the run.
+    detached: true,
     env: { ...process.env, [RELAUNCHED_ENV]: "1" },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -61,8 +92,10 @@ async function relaunch(entry: string, argv: readonly string[]): Promise<number>
 }
 
 /**
- * In a relaunched run: when the launcher goes away (killed, or its terminal closed), stop
- * as Ctrl-C would, so the run leaves nothing half-written. No-op in any other process.
+ * In a relaunched run: when the launcher goes away without passing a signal on (killed
+ * with SIGKILL, say), stop as Ctrl-C would, so the run leaves nothing half-written.
+ * SIGTERM and SIGHUP passed on end the run as they would end an unrelaunched one.
+ * No-op in any other process.
  */
 export function watchLauncher(): void {
   if (process.env[RELAUNCHED_ENV] !== "1" || !process.channel) return;

@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import type { ChannelName } from "../events/enums.js";
 import { REMOVABLE_CHANNELS } from "../sim/shard.js";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
-import { DEFAULT_BATCH_ROWS, runScenario, workerThreadsFor } from "../run/runScenario.js";
+import { DEFAULT_BATCH_ROWS, userDays, workerThreadsFor } from "../run/shardPlan.js";
 import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
@@ -44,12 +44,14 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
       const loaded = loadScenario(scenarioPath, overrides);
-      await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers));
+      await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers), userDays(loaded.scenario));
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
       const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "run");
       const interrupt = interruptible();
       try {
+        // Loaded here, not at the top: a run that starts itself again never needs the engine.
+        const { runScenario } = await import("../run/runScenario.js");
         const { manifest } = await runScenario(loaded, {
           outDir,
           events: flags.events === true,

@@ -7,7 +7,8 @@ import type { LoadedScenario } from "../config/load.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
 import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
-import { defaultWorkerCount, runShardsInPool, ShardFailure, ShardPool } from "../workers/pool.js";
+import { runShardsInPool, ShardFailure, ShardPool } from "../workers/pool.js";
+import { DEFAULT_BATCH_ROWS, planShards, workerThreadsFor } from "./shardPlan.js";
 import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
@@ -48,22 +49,6 @@ export interface RunOptions {
 export interface RunResult {
   readonly manifest: RunManifest;
   readonly outDir: string;
-}
-
-export const DEFAULT_BATCH_ROWS = 16_384;
-
-/** Fixed contiguous user ranges; their size comes from the scenario, never from the worker count. */
-export function planShards(users: number, shardUsers: number): ShardSpec[] {
-  const shards: ShardSpec[] = [];
-  for (let first = 0, index = 0; first < users; first += shardUsers, index++) {
-    shards.push({ index, firstUser: first, userCount: Math.min(shardUsers, users - first) });
-  }
-  return shards;
-}
-
-/** Worker threads for a run: as requested (default: available cores), at most one per shard, as more would sit idle. */
-export function workerThreadsFor(scenario: LoadedScenario["scenario"], requested: number = defaultWorkerCount()): number {
-  return Math.min(requested, planShards(scenario.population.users, scenario.simulation.shardUsers).length);
 }
 
 /**

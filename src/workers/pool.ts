@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,10 +16,6 @@ function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   const js = here.endsWith(".ts") ? here.replace(/([/\\])src([/\\])workers([/\\])pool\.ts$/, "$1dist$2workers$3shardWorker.js") : here.replace(/pool\.js$/, "shardWorker.js");
   return js;
-}
-
-export function defaultWorkerCount(): number {
-  return availableParallelism();
 }
 
 export class ShardFailure extends Error {
