@@ -13,7 +13,6 @@ import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
-import type { ShardSpec } from "../sim/shard.js";
 import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
