@@ -294,8 +294,8 @@ describe("the scaling report", () => {
       users: 100_000,
       days: 30,
       runs: [
-        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27, v8HelperThreads: true },
-        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25, v8HelperThreads: false },
+        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27, v8HelperThreads: true, processSeconds: 22 },
+        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25, v8HelperThreads: false, processSeconds: 16 },
       ],
       flatness: { users: 10_000, days: [10, 100], events: [1, 10], peakRssBytes: [100, 110], ratio: 1.1 },
     },
@@ -305,6 +305,7 @@ describe("the scaling report", () => {
 
   it("gives each worker count its speed-up over one worker and how many cores its process kept busy", () => {
     expect(scaling.rows.map((r) => r.speedup)).toEqual([1, 1.6]);
+    expect(scaling.rows.map((r) => r.processSpeedup)).toEqual([1, 22 / 16]);
     const report: BenchReport = {
       tool: "zhongcao",
       version: "0",
@@ -321,9 +322,9 @@ describe("the scaling report", () => {
     };
     const lines = renderReport(report).split("\n");
     const row = (workers: string) => lines.find((l) => l.startsWith(`${workers} `))!.trim().split(/\s{2,}/);
-    // … speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS, V8 helper threads
-    expect(row("1").slice(-5)).toEqual(["1.00×", "27.0", "1.35", "400 MiB", "on"]);
-    expect(row("2").slice(-5)).toEqual(["1.60×", "25.0", "2.00", "600 MiB", "off"]);
+    // … speed-up, process s, process speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS, V8 helper threads
+    expect(row("1").slice(-7)).toEqual(["1.00×", "22.0", "1.00×", "27.0", "1.35", "400 MiB", "on"]);
+    expect(row("2").slice(-7)).toEqual(["1.60×", "16.0", "1.38×", "25.0", "2.00", "600 MiB", "off"]);
   });
 });
 

@@ -41,6 +41,10 @@ export interface ScalingRow extends Measurement, Ratios {
   readonly cpuSeconds: number;
   /** Whether the runs had V8's helper threads (off when the workers fill every core). */
   readonly v8HelperThreads: boolean;
+  /** Mean wall seconds of the whole process (start-up, relaunch and report.html included). */
+  readonly processSeconds: number;
+  /** The one-worker run's process seconds ÷ this one's. */
+  readonly processSpeedup: number;
 }
 
 export interface ScalingReport {
@@ -109,7 +113,8 @@ export function suiteResult(name: string, unit: Unit, m: Measurement, calibratio
 
 export function scalingReport(s: ScalingResult, calibration: Normaliser, baseline: BaselineResult): ScalingReport {
   const one = s.runs[0]?.perSecond ?? Number.NaN;
-  const rows = s.runs.map((r) => ({ ...r, ...ratios(r.perSecond, calibration, baseline), speedup: r.perSecond / one }));
+  const oneProcess = s.runs[0]?.processSeconds ?? Number.NaN;
+  const rows = s.runs.map((r) => ({ ...r, ...ratios(r.perSecond, calibration, baseline), speedup: r.perSecond / one, processSpeedup: oneProcess / r.processSeconds }));
   return { users: s.users, days: s.days, rows, flatness: s.flatness };
 }
 
@@ -122,7 +127,11 @@ export function targetChecks(suites: readonly SuiteResult[], scaling: ScalingRep
     checks.push({ name: "end-to-end ÷ naive baseline", value: e2e.vsBaseline, target: "≥ 3", met: e2e.vsBaseline >= 3 });
   }
   const two = scaling?.rows.find((r) => r.workers === 2);
-  if (two) checks.push({ name: "2 workers ÷ 1 worker", value: two.speedup, target: "≥ 1.7", met: two.speedup >= 1.7 });
+  if (two) {
+    checks.push({ name: "2 workers ÷ 1 worker", value: two.speedup, target: "≥ 1.7", met: two.speedup >= 1.7 });
+    // The same from outside: start-up, a relaunch and report.html included.
+    checks.push({ name: "2 workers ÷ 1, whole process", value: two.processSpeedup, target: "≥ 1.7", met: two.processSpeedup >= 1.7 });
+  }
   if (scaling) {
     const ratio = scaling.flatness.ratio;
     checks.push({ name: "peak RSS, 10× days ÷ 1×", value: ratio, target: "≤ 1.2", met: ratio <= 1.2 });

@@ -11,11 +11,13 @@ const RELAUNCHED_ENV = "ZHONGCAO_RELAUNCHED";
  */
 export const RELAUNCH_ENV = "ZHONGCAO_RELAUNCH";
 /**
- * Starting again costs ~0.5 s (the launcher's own start-up, and the run's module loading
- * without helper threads); the helpers' absence saves ~8 % of the simulation on two cores.
- * Below ~2 M user-days (~10 M events, ~10 s on two workers) that does not pay.
+ * Starting again costs ~1 s of wall time: the launcher's own start-up (0.35 s), and module
+ * loading and report.html drawn without helper threads. The helpers' absence saves ~8 % of
+ * the simulation on two cores. Measured whole-process on 2 workers: at 3 M user-days
+ * (100k users × 30 days) the two cancel out (15.5–16.7 s either way); at 6 M (the default
+ * scenario) the relaunched run was faster (24.8–27.8 s against 27.6–31.5 s).
  */
-export const MIN_RELAUNCH_USER_DAYS = 2_000_000;
+export const MIN_RELAUNCH_USER_DAYS = 5_000_000;
 /**
  * Node options that tie a process to a person or a tool watching it (a debugger port, a
  * profile of this process): with any of them the run stays where it was asked for.

@@ -20,6 +20,8 @@ export interface WorkerRun extends Measurement {
   readonly cpuSeconds: number;
   /** Whether the runs had V8's helper threads (run.json's timing.v8HelperThreads). */
   readonly v8HelperThreads: boolean;
+  /** Mean wall seconds of the whole process, start-up, relaunch and report.html included. */
+  readonly processSeconds: number;
 }
 
 export interface Flatness {
@@ -40,6 +42,7 @@ export interface ScalingResult {
 
 interface ChildRun {
   readonly seconds: number;
+  readonly processSeconds: number;
   readonly cpuSeconds: number;
   readonly events: number;
   readonly peakRssBytes: number;
@@ -62,9 +65,11 @@ async function childRun(size: RunSize, workers: number, dir: string): Promise<Ch
   const out = join(dir, `run-${workers}-${size.days}`);
   const [file, args] = command([BIN, "run", "--users", String(size.users), "--days", String(size.days), "--workers", String(workers), "--out", out, "--json", "--quiet"]);
   try {
+    const started = performance.now();
     const { stdout } = await promisify(execFile)(file, args, { maxBuffer: 64 * 2 ** 20 });
+    const processSeconds = (performance.now() - started) / 1000;
     const m = JSON.parse(stdout) as RunManifest;
-    return { seconds: m.timing.seconds, cpuSeconds: m.timing.cpuSeconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes, v8HelperThreads: m.timing.v8HelperThreads };
+    return { seconds: m.timing.seconds, processSeconds, cpuSeconds: m.timing.cpuSeconds, events: m.events.total, peakRssBytes: m.memory.peakRssBytes, v8HelperThreads: m.timing.v8HelperThreads };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -88,6 +93,7 @@ export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string):
       let peakRssBytes = 0;
       let v8HelperThreads = true;
       const cpu: number[] = [];
+      const wall: number[] = [];
       const timing = await measure(
         `scaling-${workers}`,
         async () => {
@@ -95,12 +101,13 @@ export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string):
           events = r.events;
           peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes);
           cpu.push(r.cpuSeconds);
+          wall.push(r.processSeconds);
           v8HelperThreads = r.v8HelperThreads;
           return { overriddenDuration: r.seconds * 1000 };
         },
         { warmups: 0, iterations: plan.samples, timeMs: 0 },
       );
-      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu), v8HelperThreads });
+      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu), v8HelperThreads, processSeconds: mean(wall) });
     }
     const f = plan.flatness;
     const short = await childRun(f, 1, dir);
