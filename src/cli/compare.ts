@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import type { CompareResult } from "../compare/compare.js";
 import { join } from "node:path";
 import type { Command } from "commander";
+import type { CompareResult } from "../compare/compare.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { GateError, InputError } from "../errors.js";

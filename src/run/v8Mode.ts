@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { defaultWorkerCount } from "./shardPlan.js";
 
 /**
  * V8 flags for a run whose worker threads fill every core. V8 compiles hot code and marks
@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 export const SATURATED_V8_FLAGS: readonly string[] = ["--single-threaded"];
 
 /** True when `threads` worker threads fill every core (inline runs never do). */
-export function fillsEveryCore(threads: number, cores = availableParallelism()): boolean {
+export function fillsEveryCore(threads: number, cores = defaultWorkerCount()): boolean {
   return threads > 0 && threads >= cores;
 }
 
