@@ -41,7 +41,7 @@ async function subdir(name: string): Promise<string> {
 describe("zhongcao inspect on bad input", () => {
   it.each([
     ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
-    ["truncated", ipc(3).subarray(0, 300), "not an Arrow IPC file (truncated or corrupt)"],
+    ["truncated", ipc(3).subarray(0, 300), "not an Arrow IPC file (truncated or corrupt: the closing ARROW1 is missing)"],
   ])("exits 2 naming an %s Arrow file, without reader internals", async (name, bytes, message) => {
     const file = await write(join(dir.path, `${name}.arrow`), bytes);
     const r = await runCli(["inspect", file]);
@@ -53,7 +53,7 @@ describe("zhongcao inspect on bad input", () => {
     await write(join(d, "good.arrow"), ipc(2));
     await write(join(d, "trunc.arrow"), ipc(3).subarray(0, 300));
     const r = await runCli(["inspect", d]);
-    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(d, "trunc.arrow")}: not an Arrow IPC file (truncated or corrupt)\n` });
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(d, "trunc.arrow")}: not an Arrow IPC file (truncated or corrupt: the closing ARROW1 is missing)\n` });
   });
 
   it.each([

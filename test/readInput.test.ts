@@ -43,6 +43,12 @@ describe("reading input files", () => {
     expect(await readAll(path)).toBe(3);
   });
 
+  it("reads the stream format too, from bytes and from disk", async () => {
+    const stream = tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3, 4]) }), "stream");
+    expect(readIpcBytes(stream, "s.arrows").batches.reduce((n, b) => n + b.numRows, 0)).toBe(4);
+    expect(await readAll(await file("s.arrows", stream))).toBe(4);
+  });
+
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
   it("names a path the OS refuses with its errno, as bad input", async () => {
     await expect(readInputFile(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
@@ -57,9 +63,9 @@ describe("reading input files", () => {
 
   it.each([
     ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
-    ["tiny", new TextEncoder().encode("ARR"), "not an Arrow IPC file (truncated or corrupt)"],
-    ["truncated", ipc.subarray(0, ipc.byteLength - 20), "not an Arrow IPC file (truncated or corrupt)"],
-    ["JSON", new TextEncoder().encode('{"tool":"zhongcao"}'), "not an Arrow IPC file (truncated or corrupt)"],
+    ["tiny", new TextEncoder().encode("ARR"), "not an Arrow IPC file (truncated or corrupt: neither an Arrow file (no ARROW1 at the start) nor an Arrow stream)"],
+    ["truncated", ipc.subarray(0, ipc.byteLength - 20), "not an Arrow IPC file (truncated or corrupt: the closing ARROW1 is missing)"],
+    ["JSON", new TextEncoder().encode('{"tool":"zhongcao"}'), "not an Arrow IPC file (truncated or corrupt: neither an Arrow file (no ARROW1 at the start) nor an Arrow stream)"],
   ])("rejects %s bytes as not Arrow, without the reader's internals", async (name, bytes, message) => {
     expect(() => readIpcBytes(bytes, `${name}.arrow`)).toThrow(new InputError(`${name}.arrow: ${message}`));
     const path = await file(`${name}.arrow`, bytes);

@@ -1,11 +1,14 @@
 import { open, readFile } from "node:fs/promises";
 import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
 import { InputError } from "../errors.js";
+import { checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
 
 /**
  * Reading input files the user names (Arrow IPC files, path CSV). Failures are bad
- * input naming the file: an errno for the OS, "truncated or corrupt" for Arrow
- * (the reader's own messages are about its internals, e.g. null property reads).
+ * input naming the file: an errno for the OS, "truncated or corrupt" for Arrow, with
+ * what ipcCheck found wrong (the reader's own messages are about its internals, e.g.
+ * null property reads). The check runs before the reader, which can loop without end on
+ * damaged framing.
  */
 
 function isErrno(error: unknown): error is NodeJS.ErrnoException {
@@ -24,19 +27,22 @@ export async function readInputFile(path: string): Promise<Buffer> {
   });
 }
 
-function notArrow(path: string, empty: boolean): InputError {
-  return new InputError(`${path}: not an Arrow IPC file (${empty ? "empty" : "truncated or corrupt"})`);
+function notArrow(path: string, empty: boolean, detail?: string): InputError {
+  return new InputError(`${path}: not an Arrow IPC file (${empty ? "empty" : "truncated or corrupt"}${detail ? `: ${detail}` : ""})`);
 }
 
 /** An error while decoding: fs errors keep their errno, the rest means the bytes are not Arrow. */
 function decodeError(path: string, error: unknown, empty: boolean): InputError {
   if (error instanceof InputError) return error;
-  return isErrno(error) ? cannotRead(path, error) : notArrow(path, empty);
+  if (isErrno(error)) return cannotRead(path, error);
+  return notArrow(path, empty, error instanceof CorruptIpc ? error.message : undefined);
 }
 
 /** Schema and batches of an Arrow IPC file (file or stream format) held in memory. */
 export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema; batches: RecordBatch[] } {
   try {
+    if (bytes.byteLength === 0) throw notArrow(path, true);
+    checkIpcBytes(bytes);
     const reader = RecordBatchReader.from(bytes);
     // A reader built from bytes opens synchronously; open() returns it, not a promise.
     void reader.open();
@@ -62,8 +68,10 @@ export async function openIpcFile(path: string): Promise<IpcFile> {
     throw cannotRead(path, error);
   });
   try {
-    const empty = (await handle.stat()).size === 0;
-    const reader = await RecordBatchReader.from(handle)
+    const { size } = await handle.stat();
+    const empty = size === 0;
+    const reader = await (empty ? Promise.reject(notArrow(path, true)) : checkIpcHandle(handle, size))
+      .then(() => RecordBatchReader.from(handle))
       .then((r) => r.open())
       .catch((error: unknown) => {
         throw decodeError(path, error, empty);

@@ -120,7 +120,7 @@ describe("zhongcao attribute", () => {
 
   it.each([
     ["empty", new Uint8Array(0), "not an Arrow IPC file (empty)"],
-    ["truncated", tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]) }), "file").subarray(0, 300), "not an Arrow IPC file (truncated or corrupt)"],
+    ["truncated", tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]) }), "file").subarray(0, 300), "not an Arrow IPC file (truncated or corrupt: the closing ARROW1 is missing)"],
   ])("exits 2 naming an %s events file, without reader internals", async (name, bytes, message) => {
     const file = join(dir, `${name}.arrow`);
     await writeFile(file, bytes);

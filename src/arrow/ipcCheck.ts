@@ -1,0 +1,199 @@
+import type { FileHandle } from "node:fs/promises";
+import { ByteBuffer } from "flatbuffers";
+import { DictionaryBatch as FbDictionaryBatch } from "apache-arrow/fb/dictionary-batch";
+import type { Field as FbField } from "apache-arrow/fb/field";
+import { Footer as FbFooter } from "apache-arrow/fb/footer";
+import { Message as FbMessage } from "apache-arrow/fb/message";
+import { MessageHeader } from "apache-arrow/fb/message-header";
+import { RecordBatch as FbRecordBatch } from "apache-arrow/fb/record-batch";
+import { Schema as FbSchema } from "apache-arrow/fb/schema";
+
+/**
+ * Checks the framing of an Arrow IPC file or stream before apache-arrow reads it.
+ *
+ * The reader trusts what it reads. A damaged byte in a vector length makes it loop over
+ * billions of field nodes or fields; a footer block that points at anything but a record
+ * batch makes it read that block again and again, without end. So every message is walked
+ * once here: its length must fit the file, every vector in its metadata must fit the
+ * metadata, and each footer block must point at a message of the kind it names. Each read
+ * is small (a message's metadata, never its body), so a file of any size checks fast.
+ */
+export class CorruptIpc extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = "CorruptIpc";
+  }
+}
+
+const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+/** The magic and 2 bytes of padding open a file; the footer's int32 length and the magic close it. */
+const FILE_HEAD = 8;
+const FILE_TAIL = 4 + MAGIC.length;
+/** Since Arrow 0.15 a message's length follows a 0xFFFFFFFF marker; older streams have none. */
+const CONTINUATION = -1;
+/** One read takes in the length prefix and, for nearly every message, all its metadata. */
+const FIRST_READ = 4096;
+/** Fields nest this deep at most (deeper means a damaged offset points back up the tree). */
+const MAX_DEPTH = 64;
+/** Bytes per vector element: a table offset, a footer block, a field node or buffer, an int64. */
+const OFFSET = 4;
+const BLOCK = 24;
+const NODE = 16;
+const INT64 = 8;
+
+/** A read of `length` bytes at `at`; the answer may be shorter at the end of the input. */
+interface Read {
+  readonly at: number;
+  readonly length: number;
+}
+type Walk = Generator<Read, void, Uint8Array>;
+
+function fits(count: number, bytesEach: number, limit: number, what: string): void {
+  if (!(count >= 0 && count * bytesEach <= limit)) throw new CorruptIpc(`${what}: ${count} entries cannot fit in ${limit} bytes`);
+}
+
+function int32(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(at, true);
+}
+
+function hasMagic(bytes: Uint8Array, at: number): boolean {
+  return bytes.byteLength >= at + MAGIC.length && MAGIC.every((b, i) => bytes[at + i] === b);
+}
+
+function checkFields(parent: { fieldsLength(): number; fields(i: number): FbField | null } | { childrenLength(): number; children(i: number): FbField | null }, limit: number, depth: number): void {
+  if (depth > MAX_DEPTH) throw new CorruptIpc("fields nest deeper than any schema");
+  const [count, at] = "fieldsLength" in parent ? [parent.fieldsLength(), (i: number) => parent.fields(i)] : [parent.childrenLength(), (i: number) => parent.children(i)];
+  fits(count, OFFSET, limit, "schema fields");
+  for (let i = 0; i < count; i++) {
+    const field = at(i);
+    if (field === null || field.name() === null) throw new CorruptIpc("a field of the schema has no name");
+    fits(field.customMetadataLength(), OFFSET, limit, "field metadata");
+    checkFields(field, limit, depth + 1);
+  }
+}
+
+function checkSchema(schema: FbSchema | null, limit: number): void {
+  if (schema === null) throw new CorruptIpc("a schema is missing");
+  fits(schema.customMetadataLength(), OFFSET, limit, "schema metadata");
+  fits(schema.featuresLength(), INT64, limit, "schema features");
+  checkFields(schema, limit, 0);
+}
+
+function checkBatch(batch: FbRecordBatch | null, limit: number): void {
+  if (batch === null) throw new CorruptIpc("a record batch header is missing");
+  fits(batch.nodesLength(), NODE, limit, "record batch field nodes");
+  fits(batch.buffersLength(), NODE, limit, "record batch buffers");
+  fits(batch.variadicBufferCountsLength(), INT64, limit, "record batch variadic counts");
+}
+
+/** Checks one message's metadata; returns its kind and body length. */
+function checkMessage(metadata: Uint8Array): { header: MessageHeader; bodyLength: number } {
+  const limit = metadata.byteLength;
+  const message = FbMessage.getRootAsMessage(new ByteBuffer(metadata));
+  fits(message.customMetadataLength(), OFFSET, limit, "message metadata");
+  const header = message.headerType();
+  if (header === MessageHeader.Schema) checkSchema(message.header(new FbSchema()) as FbSchema | null, limit);
+  else if (header === MessageHeader.RecordBatch) checkBatch(message.header(new FbRecordBatch()) as FbRecordBatch | null, limit);
+  else if (header === MessageHeader.DictionaryBatch) checkBatch((message.header(new FbDictionaryBatch()) as FbDictionaryBatch | null)?.data() ?? null, limit);
+  else throw new CorruptIpc(`a message of unknown type ${header}`);
+  const bodyLength = Number(message.bodyLength());
+  if (!(bodyLength >= 0)) throw new CorruptIpc(`a message with a body of ${bodyLength} bytes`);
+  return { header, bodyLength };
+}
+
+interface Block {
+  readonly offset: number;
+  readonly metaDataLength: number;
+  readonly bodyLength: number;
+  readonly header: MessageHeader;
+}
+
+/** The blocks a file's footer lists, after checking the footer itself. */
+function* readFooter(size: number): Generator<Read, { blocks: Block[]; dataEnd: number }, Uint8Array> {
+  if (size < FILE_HEAD + FILE_TAIL) throw new CorruptIpc(`${size} bytes is too short for a file`);
+  const tail = yield { at: size - FILE_TAIL, length: FILE_TAIL };
+  if (!hasMagic(tail, 4)) throw new CorruptIpc("the closing ARROW1 is missing");
+  const footerLength = int32(tail, 0);
+  const dataEnd = size - FILE_TAIL - footerLength;
+  if (!(footerLength > 0 && dataEnd >= FILE_HEAD)) throw new CorruptIpc(`a footer of ${footerLength} bytes does not fit the file`);
+  const bytes = yield { at: dataEnd, length: footerLength };
+  const footer = FbFooter.getRootAsFooter(new ByteBuffer(bytes));
+  checkSchema(footer.schema(), footerLength);
+  fits(footer.customMetadataLength(), OFFSET, footerLength, "footer metadata");
+  fits(footer.recordBatchesLength(), BLOCK, footerLength, "footer record batches");
+  fits(footer.dictionariesLength(), BLOCK, footerLength, "footer dictionaries");
+  const blocks: Block[] = [];
+  const add = (b: { offset(): bigint; metaDataLength(): number; bodyLength(): bigint } | null, header: MessageHeader) => {
+    if (b === null) throw new CorruptIpc("a footer block is missing");
+    blocks.push({ offset: Number(b.offset()), metaDataLength: b.metaDataLength(), bodyLength: Number(b.bodyLength()), header });
+  };
+  for (let i = 0; i < footer.dictionariesLength(); i++) add(footer.dictionaries(i), MessageHeader.DictionaryBatch);
+  for (let i = 0; i < footer.recordBatchesLength(); i++) add(footer.recordBatches(i), MessageHeader.RecordBatch);
+  return { blocks, dataEnd };
+}
+
+const NOT_IPC = "neither an Arrow file (no ARROW1 at the start) nor an Arrow stream";
+
+/**
+ * The message at `pos`, checked to end by `dataEnd`; null at an end-of-stream marker.
+ * A stream's first message must be its schema (a file has its schema in the footer, and
+ * apache-arrow writes it only there); input that fails there is not Arrow at all.
+ */
+function* readMessage(pos: number, dataEnd: number, streamStart: boolean): Generator<Read, Block | null, Uint8Array> {
+  const corrupt = (detail: string) => new CorruptIpc(streamStart ? NOT_IPC : `the message at byte ${pos} ${detail}`);
+  let bytes = yield { at: pos, length: Math.min(FIRST_READ, dataEnd - pos) };
+  const prefix = bytes.byteLength >= 4 && int32(bytes, 0) === CONTINUATION ? 8 : 4;
+  if (bytes.byteLength < prefix) throw corrupt("is cut short");
+  const length = int32(bytes, prefix - 4);
+  if (length === 0) return null;
+  if (!(length > 0 && pos + prefix + length <= dataEnd)) throw corrupt(`claims ${length} bytes of metadata`);
+  if (bytes.byteLength < prefix + length) bytes = yield { at: pos, length: prefix + length };
+  let header: MessageHeader;
+  let bodyLength: number;
+  try {
+    ({ header, bodyLength } = checkMessage(bytes.subarray(prefix, prefix + length)));
+  } catch (error) {
+    throw streamStart && error instanceof CorruptIpc ? corrupt("") : error;
+  }
+  if (streamStart && header !== MessageHeader.Schema) throw corrupt("is not a schema");
+  if (pos + prefix + length + bodyLength > dataEnd) throw corrupt(`claims a ${bodyLength}-byte body past the end of the data`);
+  return { offset: pos, metaDataLength: prefix + length, bodyLength, header };
+}
+
+/** Walks the input's messages (and, in a file, its footer), asking for the bytes it needs. */
+function* walk(size: number): Walk {
+  const head = yield { at: 0, length: Math.min(size, FILE_HEAD) };
+  const isFile = hasMagic(head, 0);
+  const { blocks, dataEnd } = isFile ? yield* readFooter(size) : { blocks: [], dataEnd: size };
+  const messages = new Map<number, Block>();
+  let pos = isFile ? FILE_HEAD : 0;
+  while (pos < dataEnd) {
+    const message = yield* readMessage(pos, dataEnd, !isFile && messages.size === 0);
+    if (message === null) break; // end-of-stream marker
+    messages.set(pos, message);
+    pos += message.metaDataLength + message.bodyLength;
+  }
+  if (!isFile && messages.size === 0) throw new CorruptIpc(NOT_IPC);
+  for (const b of blocks) {
+    const m = messages.get(b.offset);
+    if (m?.header !== b.header || m.bodyLength !== b.bodyLength || m.metaDataLength !== b.metaDataLength) {
+      throw new CorruptIpc(`the footer's ${b.header === MessageHeader.RecordBatch ? "record batch" : "dictionary"} block at byte ${b.offset} does not match the message there`);
+    }
+  }
+}
+
+/** Checks Arrow IPC bytes held in memory; throws CorruptIpc. */
+export function checkIpcBytes(bytes: Uint8Array): void {
+  const w = walk(bytes.byteLength);
+  for (let r = w.next(); !r.done; ) r = w.next(bytes.subarray(r.value.at, r.value.at + r.value.length));
+}
+
+/** Checks an Arrow IPC file through its handle, reading only framing and metadata; throws CorruptIpc. */
+export async function checkIpcHandle(handle: FileHandle, size: number): Promise<void> {
+  const w = walk(size);
+  for (let r = w.next(); !r.done; ) {
+    const buffer = new Uint8Array(r.value.length);
+    const { bytesRead } = await handle.read({ buffer, position: r.value.at, length: r.value.length });
+    r = w.next(buffer.subarray(0, bytesRead));
+  }
+}
