@@ -99,20 +99,9 @@ export class Deliverer {
     const n = batch.length;
     if (n === 0) return [];
     const boundary = batch.time[n - 1]!;
-    const { observed, arrival, time } = batch;
-    // On-time rows already come in (time = arrival, id) order from the simulator; they are
-    // kept as runs of consecutive rows, [runs[2k], runs[2k + 1]).
     const runs: number[] = [];
     const late = new Uint32Array(n);
-    let nLate = 0;
-    let runStart = 0;
-    for (let i = 0; i < n; i++) {
-      if (observed[i] === 1 && arrival[i] === time[i]) continue;
-      if (i > runStart) runs.push(runStart, i);
-      runStart = i + 1;
-      if (observed[i] === 1) late[nLate++] = i;
-    }
-    if (n > runStart) runs.push(runStart, n);
+    const nLate = splitOnTime(batch, runs, late);
     if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
     let due = 0;
     while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
@@ -127,6 +116,28 @@ export class Deliverer {
     this.pending = EMPTY;
     return rest.length > 0 ? [stripTruth(rest)] : [];
   }
+}
+
+/**
+ * Sorts the rows of `batch` three ways: on-time rows, which already come in (time = arrival,
+ * id) order from the simulator, as runs of consecutive rows [runs[2k], runs[2k + 1]); late
+ * observed rows, whose indexes go to `late` (their count is returned); unobserved rows,
+ * dropped. A function of its own so that V8 compiles this loop on its own: compiled inside
+ * `push`, on the first batch, its code met the rest of `push` without type feedback and
+ * was thrown away on every batch with a late row.
+ */
+function splitOnTime(batch: EventBatch, runs: number[], late: Uint32Array): number {
+  const { observed, arrival, time, length: n } = batch;
+  let nLate = 0;
+  let runStart = 0;
+  for (let i = 0; i < n; i++) {
+    if (observed[i] === 1 && arrival[i] === time[i]) continue;
+    if (i > runStart) runs.push(runStart, i);
+    runStart = i + 1;
+    if (observed[i] === 1) late[nLate++] = i;
+  }
+  if (n > runStart) runs.push(runStart, n);
+  return nLate;
 }
 
 /** Views of the on-time `runs` of `batch` and of `released`, merged in delivery order. */

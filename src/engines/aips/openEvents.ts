@@ -87,14 +87,8 @@ export class OpenEvents {
     if (this.blockStart.length < blocks + 1) this.blockStart = new Uint32Array(blocks + 1);
     if (this.order.length < n) this.order = new Uint32Array(n * 2);
     const start = this.blockStart.fill(0, 0, blocks + 1);
-    for (let i = 0; i < n; i++) start[(d[i * STRIDE]! >>> PAIR_BLOCK_BITS) + 1]!++;
-    for (let b = 1; b <= blocks; b++) start[b]! += start[b - 1]!;
-    const order = this.order;
-    for (let i = 0; i < n; i++) order[start[d[i * STRIDE]! >>> PAIR_BLOCK_BITS]!++] = i * STRIDE;
-    for (let k = 0; k < n; k++) {
-      const at = order[k]!;
-      signals.apply(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!);
-    }
+    sortByPairBlock(d, n, start, blocks, this.order);
+    applyInOrder(d, this.order, n, signals);
   }
 
   /** The boundary bucket: applies its events earlier than `before`, keeps the others. */
@@ -108,5 +102,37 @@ export class OpenEvents {
     }
     this.held -= bucket.length - kept;
     bucket.length = kept;
+  }
+}
+
+/*
+ * The loops of applyAll, each a function of its own. applyAll runs once a day, so V8
+ * optimises it only on a loop (on-stack replacement); compiled whole, that code met the
+ * later loops before they had type feedback and was thrown away day after day.
+ */
+
+/** Counting sort of the bucket's rows by pair block: `order` gets row offsets, block by block. */
+function sortByPairBlock(d: Uint32Array, n: number, start: Uint32Array, blocks: number, order: Uint32Array): void {
+  countBlocks(d, n, start);
+  prefixSums(start, blocks);
+  scatterByBlock(d, n, start, order);
+}
+
+function prefixSums(start: Uint32Array, blocks: number): void {
+  for (let b = 1; b <= blocks; b++) start[b]! += start[b - 1]!;
+}
+
+function countBlocks(d: Uint32Array, n: number, start: Uint32Array): void {
+  for (let i = 0; i < n; i++) start[(d[i * STRIDE]! >>> PAIR_BLOCK_BITS) + 1]!++;
+}
+
+function scatterByBlock(d: Uint32Array, n: number, start: Uint32Array, order: Uint32Array): void {
+  for (let i = 0; i < n; i++) order[start[d[i * STRIDE]! >>> PAIR_BLOCK_BITS]!++] = i * STRIDE;
+}
+
+function applyInOrder(d: Uint32Array, order: Uint32Array, n: number, signals: PairSignals): void {
+  for (let k = 0; k < n; k++) {
+    const at = order[k]!;
+    signals.apply(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!);
   }
 }
