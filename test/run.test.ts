@@ -251,6 +251,13 @@ describe("package", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
     expect(VERSION).toBe(pkg.version);
   });
+
+  it("prints the version, and help that lists every verb", async () => {
+    for (const flag of ["--version", "-V"]) expect(await runCli([flag])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    for (const verb of ["run", "validate", "inspect", "compare", "attribute", "bench"]) expect(help.stdout).toMatch(new RegExp(`^  ${verb} `, "m"));
+  });
 });
 
 describe("entity tables", () => {

@@ -4,7 +4,6 @@ import { compareResults } from "../bench/compare.js";
 import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
 import { renderComparison, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
-import { runBench } from "../bench/runBench.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
 import { GateError, InputError } from "../errors.js";
 import { inScratchDir } from "../run/scratchDir.js";
@@ -63,6 +62,8 @@ export function registerBench(program: Command): void {
 async function timeBench(plan: BenchPlan, status: boolean): Promise<BenchReport> {
   const interrupt = interruptible("stopping when the current bench stage ends");
   try {
+    // Loaded here, not at the top: the suites load the whole engine, which --help never needs.
+    const { runBench } = await import("../bench/runBench.js");
     return await inScratchDir("bench", (scratch) =>
       runBench(plan, {
         scratch,
