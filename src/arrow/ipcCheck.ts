@@ -60,15 +60,15 @@ function hasMagic(bytes: Uint8Array, at: number): boolean {
   return bytes.byteLength >= at + MAGIC.length && MAGIC.every((b, i) => bytes[at + i] === b);
 }
 
-function checkFields(parent: { fieldsLength(): number; fields(i: number): FbField | null } | { childrenLength(): number; children(i: number): FbField | null }, limit: number, depth: number): void {
+/** `count` fields (a schema's or a field's children), each named, nested at most MAX_DEPTH deep. */
+function checkFields(count: number, fieldAt: (i: number) => FbField | null, limit: number, depth: number): void {
   if (depth > MAX_DEPTH) throw new CorruptIpc("fields nest deeper than any schema");
-  const [count, at] = "fieldsLength" in parent ? [parent.fieldsLength(), (i: number) => parent.fields(i)] : [parent.childrenLength(), (i: number) => parent.children(i)];
   fits(count, OFFSET, limit, "schema fields");
   for (let i = 0; i < count; i++) {
-    const field = at(i);
+    const field = fieldAt(i);
     if (field === null || field.name() === null) throw new CorruptIpc("a field of the schema has no name");
     fits(field.customMetadataLength(), OFFSET, limit, "field metadata");
-    checkFields(field, limit, depth + 1);
+    checkFields(field.childrenLength(), (c) => field.children(c), limit, depth + 1);
   }
 }
 
@@ -76,7 +76,7 @@ function checkSchema(schema: FbSchema | null, limit: number): void {
   if (schema === null) throw new CorruptIpc("a schema is missing");
   fits(schema.customMetadataLength(), OFFSET, limit, "schema metadata");
   fits(schema.featuresLength(), INT64, limit, "schema features");
-  checkFields(schema, limit, 0);
+  checkFields(schema.fieldsLength(), (i) => schema.fields(i), limit, 0);
 }
 
 function checkBatch(batch: FbRecordBatch | null, limit: number): void {

@@ -28,7 +28,8 @@ export async function readInputFile(path: string): Promise<Buffer> {
 }
 
 function notArrow(path: string, empty: boolean, detail?: string): InputError {
-  return new InputError(`${path}: not an Arrow IPC file (${empty ? "empty" : "truncated or corrupt"}${detail ? `: ${detail}` : ""})`);
+  const why = empty ? "empty" : `truncated or corrupt${detail ? `: ${detail}` : ""}`;
+  return new InputError(`${path}: not an Arrow IPC file (${why})`);
 }
 
 /** An error while decoding: fs errors keep their errno, the rest means the bytes are not Arrow. */
@@ -41,7 +42,6 @@ function decodeError(path: string, error: unknown, empty: boolean): InputError {
 /** Schema and batches of an Arrow IPC file (file or stream format) held in memory. */
 export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema; batches: RecordBatch[] } {
   try {
-    if (bytes.byteLength === 0) throw notArrow(path, true);
     checkIpcBytes(bytes);
     const reader = RecordBatchReader.from(bytes);
     // A reader built from bytes opens synchronously; open() returns it, not a promise.
@@ -70,7 +70,7 @@ export async function openIpcFile(path: string): Promise<IpcFile> {
   try {
     const { size } = await handle.stat();
     const empty = size === 0;
-    const reader = await (empty ? Promise.reject(notArrow(path, true)) : checkIpcHandle(handle, size))
+    const reader = await checkIpcHandle(handle, size)
       .then(() => RecordBatchReader.from(handle))
       .then((r) => r.open())
       .catch((error: unknown) => {
