@@ -46,7 +46,7 @@ export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema;
     const reader = RecordBatchReader.from(bytes);
     // A reader built from bytes opens synchronously; open() returns it, not a promise.
     void reader.open();
-    // Empty or tiny input opens without error but has no schema.
+    // ipcCheck has seen a schema; this guard keeps an undefined one from going further.
     const schema = reader.schema as Schema | undefined;
     if (schema === undefined) throw notArrow(path, bytes.byteLength === 0);
     // Read the schema before iterating: the reader forgets it at the end.
