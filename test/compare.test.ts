@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CompareResult } from "../src/compare/compare.js";
+import { compareScenarios, type CompareResult } from "../src/compare/compare.js";
 import { MetricNames } from "../src/compare/metricNames.js";
+import { loadScenario } from "../src/config/load.js";
 import { meanInterval } from "../src/compare/stats.js";
 import { holds, parseThreshold } from "../src/compare/thresholds.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -105,12 +107,31 @@ describe("zhongcao compare", () => {
     // What the attribution models credited sits in the same table.
     expect(metric("accuracy.attribution.models.last_touch.conversionsCredited")).toBeDefined();
     // The up-front --threshold check knows every name a full comparison reports.
-    const names = await MetricNames.probe(["scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml"], { users: 1500, days: 20 }, true);
+    const names = await MetricNames.probe(["scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml"].map((path) => loadScenario(path, { users: 1500, days: 20 })), true);
     expect(result.metrics.map((m) => m.metric).filter((name) => !names.has(name))).toEqual([]);
     expect(names.has("accuracy.attribution.models.markov.channelShares.nope")).toBe(false);
     // Twin runs remove touch channels only: there is no incremental figure for a shop.
     expect(names.has("incremental.link")).toBe(true);
     expect(names.has("incremental.shop")).toBe(false);
+  });
+
+  it("reads each scenario file once: editing it mid-comparison changes nothing", async () => {
+    const copy = join(dir.path, "closed-edited.yaml");
+    const original = readFileSync("scenarios/closed-2022.yaml", "utf8");
+    const compareWith = async (midway: () => void) => {
+      writeFileSync(copy, original);
+      const [a, b] = [copy, "scenarios/redcat-2025.yaml"].map((path) => loadScenario(path, { users: 300, days: 3 }));
+      return compareScenarios(a!, b!, { replications: 2, workers: 0, incrementality: false, onRun: (done) => done === 1 && midway() });
+    };
+    const untouched = await compareWith(() => undefined);
+    // After A's first run the file switches to Red Cat; a later read would see that, or no file.
+    const edited = await compareWith(() => {
+      writeFileSync(copy, original.replace("type: closed", "type: redcat"));
+      expect(loadScenario(copy).scenario.policy.type).toBe("redcat");
+      rmSync(copy);
+    });
+    expect(edited).toEqual(untouched);
+    expect(untouched.a.sha256).toBe(createHash("sha256").update(original).digest("hex"));
   });
 
   it("rejects a bad scenario before running anything", async () => {

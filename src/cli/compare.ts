@@ -46,7 +46,9 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
-      const [first, second] = [loadScenario(a, overrides).scenario, loadScenario(b, overrides).scenario];
+      // Each file is read once: every replication and probe is made from what was read here.
+      const [loadedA, loadedB] = [loadScenario(a, overrides), loadScenario(b, overrides)];
+      const [first, second] = [loadedA.scenario, loadedB.scenario];
       const outDir = flags.out ?? join("reports", `compare-${first.name}-vs-${second.name}`);
       await checkOutputDir(outDir);
       // Every replication of both scenarios runs in the one process.
@@ -62,13 +64,12 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
         const [{ compareScenarios }, { MetricNames, unknownThresholdMetrics }] = await Promise.all([import("../compare/compare.js"), import("../compare/metricNames.js")]);
         if (thresholds.length > 0) {
           // A misspelt metric is bad input: caught here, not after every replication has run.
-          const names = await MetricNames.probe([a, b], overrides, incrementality, interrupt.signal);
+          const names = await MetricNames.probe([loadedA, loadedB], incrementality, interrupt.signal);
           const unknown = unknownThresholdMetrics(thresholds, names, incrementality);
           if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
         }
-        result = await compareScenarios(a, b, {
+        result = await compareScenarios(loadedA, loadedB, {
           replications: flags.replications,
-          overrides,
           incrementality,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           onRun: (done, total) => progress.update(done, total, 0),

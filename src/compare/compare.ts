@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { loadScenario, type LoadedScenario, type ScenarioOverrides } from "../config/load.js";
+import { withOverrides, type LoadedScenario, type ScenarioFile } from "../config/load.js";
 import type { ChannelName } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
 import { workerThreadsFor } from "../run/shardPlan.js";
@@ -14,7 +14,6 @@ import { meanInterval, type Interval } from "./stats.js";
 
 export interface CompareOptions {
   readonly replications: number;
-  readonly overrides: ScenarioOverrides;
   readonly workers?: number;
   /** Also run one twin per touch channel with that channel removed, on both sides. */
   readonly incrementality: boolean;
@@ -56,9 +55,7 @@ function differencesBeyondPolicy(a: LoadedScenario, b: LoadedScenario): string[]
  * (keyed draws make this exact), and reports per metric the paired difference B − A with
  * a 95 % t interval over replications.
  */
-export async function compareScenarios(pathA: string, pathB: string, o: CompareOptions): Promise<CompareResult> {
-  const a0 = loadScenario(pathA, o.overrides);
-  const b0 = loadScenario(pathB, o.overrides);
+export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: CompareOptions): Promise<CompareResult> {
   const differing = differencesBeyondPolicy(a0, b0);
   const warnings = differing.length > 0 ? [`scenarios differ beyond policy (${differing.join(", ")}): common random numbers are not exact`] : [];
   const seeds = Array.from({ length: o.replications }, (_, r) => (a0.scenario.seed + r) >>> 0);
@@ -72,8 +69,8 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
     const pool = threads > 0 ? new ShardPool(threads) : null;
     try {
       for (const seed of seeds) {
-        for (const [side, path] of [pathA, pathB].entries()) {
-          const loaded = loadScenario(path, { ...o.overrides, seed });
+        for (const [side, base] of [a0, b0].entries()) {
+          const loaded = withOverrides(base, { seed });
           const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), pool, o.signal);
           if (o.incrementality) {
             for (const channel of TOUCH_CHANNELS) {
@@ -99,8 +96,8 @@ export async function compareScenarios(pathA: string, pathB: string, o: CompareO
     const vb = runsB.map((m) => m[metric]!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)) };
   });
-  const describe = (l: LoadedScenario, path: string) => ({ path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
-  return { a: describe(a0, pathA), b: describe(b0, pathB), replications: seeds.length, seeds, metrics, warnings };
+  const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
+  return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, warnings };
 }
 
 async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool | null, signal?: AbortSignal, removeChannel?: ChannelName): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { loadScenario, type ScenarioOverrides } from "../config/load.js";
+import { withOverrides, type ScenarioFile } from "../config/load.js";
 import { CHANNELS } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
 import { TOUCH_CHANNELS } from "../sim/shard.js";
@@ -34,16 +34,14 @@ export class MetricNames {
     if (incrementality) for (const channel of TOUCH_CHANNELS) this.exact.add(`incremental.${channel}`);
   }
 
-  static async probe(paths: readonly string[], overrides: ScenarioOverrides, incrementality: boolean, signal?: AbortSignal): Promise<MetricNames> {
+  static async probe(scenarios: readonly ScenarioFile[], incrementality: boolean, signal?: AbortSignal): Promise<MetricNames> {
     const names = new Set<string>();
     const categories = new Set<string>();
     await inScratchDir("probe", async (scratch) => {
-      for (const [i, path] of paths.entries()) {
-        const full = loadScenario(path, overrides).scenario;
-        const loaded = loadScenario(path, {
-          ...overrides,
-          users: Math.min(full.population.users, PROBE_USERS),
-          days: Math.min(full.simulation.days, PROBE_DAYS),
+      for (const [i, full] of scenarios.entries()) {
+        const loaded = withOverrides(full, {
+          users: Math.min(full.scenario.population.users, PROBE_USERS),
+          days: Math.min(full.scenario.simulation.days, PROBE_DAYS),
         });
         for (const name of Object.keys(loaded.scenario.categories)) categories.add(name);
         const { manifest } = await runScenario(loaded, { outDir: join(scratch, String(i)), events: false, report: false, workers: 0, ...(signal ? { signal } : {}) });

@@ -16,6 +16,14 @@ export interface LoadedScenario {
   readonly scenario: Scenario;
 }
 
+/** A scenario as read from its file, with what it takes to make variants of it (`withOverrides`). */
+export interface ScenarioFile extends LoadedScenario {
+  /** The file as parsed, before validation and overrides. */
+  readonly document: unknown;
+  /** The overrides `scenario` was validated with. */
+  readonly overrides: ScenarioOverrides;
+}
+
 /** Overrides from CLI flags, applied after parsing and validated with the same schema. */
 export interface ScenarioOverrides {
   seed?: number;
@@ -155,13 +163,24 @@ function applyOverrides(raw: unknown, o: ScenarioOverrides): unknown {
   return doc;
 }
 
-export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): LoadedScenario {
+export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): ScenarioFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     throw new InputError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const scenario = validateScenario(parseText(bytes.toString("utf8"), path), path, overrides);
-  return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario };
+  const document = parseText(bytes.toString("utf8"), path);
+  const scenario = validateScenario(document, path, overrides);
+  return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides };
+}
+
+/**
+ * The same file with more overrides on top of its own, validated again. Commands that run
+ * a scenario several times (compare's replications and probes) make their variants here,
+ * so a file edited while they run cannot mix two versions under one sha256.
+ */
+export function withOverrides(loaded: ScenarioFile, more: ScenarioOverrides): ScenarioFile {
+  const overrides = { ...loaded.overrides, ...more };
+  return { ...loaded, scenario: validateScenario(loaded.document, loaded.path, overrides), overrides };
 }
