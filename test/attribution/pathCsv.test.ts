@@ -97,6 +97,16 @@ describe("parsePathCsv", () => {
     ]);
   });
 
+  it("rejects column totals past 2^53, where each row is finite but the sums are not exact", () => {
+    expect(problemsOf(`${HEADER}\nA>B;1e308;1e308;0\nB;1e308;1e308;1e308`)).toEqual([
+      "line 2: the total_conversions column adds up to more than 9,007,199,254,740,991 here, past which sums are not exact",
+    ]);
+    expect(problemsOf(`${HEADER}\nA;1;1;1\nB;1;1;9007199254740991`)).toEqual([
+      "line 3: the total_null column adds up to more than 9,007,199,254,740,991 here, past which sums are not exact",
+    ]);
+    expect(parsePathCsv(`${HEADER}\nA;1;1;1\nB;1;1;9007199254740990`).nulls[1]).toBe(9007199254740990);
+  });
+
   it("lists at most 50 problems and counts the rest", () => {
     const text = [HEADER, ...Array.from({ length: 60 }, () => "A;-1;0;0")].join("\n");
     const problems = problemsOf(text);

@@ -41,6 +41,7 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
   const conversions: number[] = [];
   const value: number[] = [];
   const nulls: number[] = [];
+  const columnTotals = [0, 0, 0];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === "") continue;
@@ -70,6 +71,12 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
       problems.push(...rowProblems);
       continue;
     }
+    const overflowing = addToTotals(columnTotals, [rowConversions, rowValue, rowNulls]);
+    if (overflowing !== undefined) {
+      problems.push(`${at}: the ${PATH_CSV_HEADER[overflowing + 1]} column adds up to more than ${MAX_COLUMN_TOTAL.toLocaleString("en-US")} here, past which sums are not exact`);
+      // Later rows would only repeat the same complaint.
+      break;
+    }
     paths.push(
       names.map((name) => {
         let index = channelIndex.get(name);
@@ -93,6 +100,18 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
     value: Float64Array.from(value),
     nulls: Float64Array.from(nulls),
   };
+}
+
+/** The largest total a column may reach: beyond 2^53, adding 1 is lost, and models sum these columns. */
+const MAX_COLUMN_TOTAL = Number.MAX_SAFE_INTEGER;
+
+/** Adds one row's amounts to the running totals; the index of a column that passed MAX_COLUMN_TOTAL, if any. */
+function addToTotals(totals: number[], amounts: readonly number[]): number | undefined {
+  for (let c = 0; c < totals.length; c++) {
+    totals[c]! += amounts[c]!;
+    if (totals[c]! > MAX_COLUMN_TOTAL) return c;
+  }
+  return undefined;
 }
 
 /** Plain decimal, optionally with an exponent: Number() alone would also take `0x10`, `0b11` and `Infinity`. */
