@@ -128,6 +128,11 @@ describe("zhongcao bench (CLI)", () => {
       JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, calibration: { rme: 1 }, samples: 1, rme: 0, perSecond: 1 }] }),
       /several samples/,
     ],
+    [
+      "a result listing one suite twice",
+      JSON.stringify({ ...minimal(), suites: [1, 1e300].map((vsCalibration) => ({ name: "markov-solve", vsCalibration, calibration: { rme: 1 }, samples: 5, rme: 1, perSecond: 1 })) }),
+      /suites\.1\.name: suite "markov-solve" is listed more than once/,
+    ],
   ])("exits 2 before timing anything when --compare names %s", async (_what, content, message) => {
     const file = join(dir.path, `bad-${++badFiles}.json`);
     if (content !== null) writeFileSync(file, content);

@@ -30,9 +30,16 @@ const savedSchema = z.looseObject({
   }),
   machine: z.looseObject({ cpu: z.string(), cores: z.number(), node: z.string() }),
   calibration: z.looseObject(measured),
-  suites: z.array(
-    z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), calibration: z.looseObject({ rme: z.number().nonnegative() }), ...measured }),
-  ),
+  suites: z
+    .array(z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), calibration: z.looseObject({ rme: z.number().nonnegative() }), ...measured }))
+    // The gate looks suites up by name: a second entry would shadow the first unseen.
+    .superRefine((suites, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, suite] of suites.entries()) {
+        if (seen.has(suite.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `suite "${suite.name}" is listed more than once` });
+        seen.add(suite.name);
+      }
+    }),
 });
 
 export type SavedResult = z.infer<typeof savedSchema> & Comparable;
