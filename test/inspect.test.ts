@@ -74,7 +74,7 @@ describe("zhongcao inspect on bad input", () => {
     }
   });
 
-  it("reports an output listed in run.json but absent as MISSING, like a MISMATCH, without failing", async () => {
+  it("lists outputs missing from the directory or changed since run.json, and then exits 2 naming them", async () => {
     const d = await subdir("missing");
     await write(join(d, "kept.arrow"), ipc(2));
     await write(join(d, "changed.arrow"), ipc(4));
@@ -84,19 +84,34 @@ describe("zhongcao inspect on bad input", () => {
       { path: "gone.arrow", sha256: "e".repeat(64), rows: 7 },
     ];
     await write(join(d, "run.json"), JSON.stringify(manifest(outputs)));
+    const damaged = `zhongcao: ${d}: the run directory does not match its run.json\n  - changed.arrow: does not match run.json (sha256 or rows)\n  - gone.arrow: listed in run.json but not in the directory\n`;
     const text = await runCli(["inspect", d]);
-    expect(text.code).toBe(0);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe(damaged);
     expect(text.stdout).toMatch(/^kept\.arrow .* ok$/m);
     expect(text.stdout).toMatch(/^changed\.arrow .* MISMATCH$/m);
     expect(text.stdout).toMatch(/^gone\.arrow .* MISSING$/m);
     const json = await runCli(["inspect", d, "--json"]);
-    expect(json.code).toBe(0);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(damaged);
     const result = JSON.parse(json.stdout) as { files: { path: string; matchesManifest?: boolean }[]; missing: string[] };
     expect(result.files.map((f) => [f.path, f.matchesManifest])).toEqual([
       ["changed.arrow", false],
       ["kept.arrow", true],
     ]);
     expect(result.missing).toEqual(["gone.arrow"]);
+    // Intact again: exit 0.
+    await write(join(d, "run.json"), JSON.stringify(manifest(outputs.slice(0, 1))));
+    expect((await runCli(["inspect", d])).code).toBe(0);
+  });
+
+  it.each(["../../etc/hostname", "/etc/hostname", "run.json", "events"])("rejects run.json listing %s as an output: outputs are .arrow files inside the directory", async (path) => {
+    const d = await subdir(`outside-${path.replace(/\W/g, "_")}`);
+    await write(join(d, "run.json"), JSON.stringify(manifest([{ path, sha256: "0".repeat(64), rows: 0 }])));
+    const r = await runCli(["inspect", d]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("outputs.0.path: must be the relative path of an .arrow file inside the run directory");
   });
 
   it("exits 2 naming a path the OS refuses, with the errno", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { cannotRead, readInputFile, readIpcBytes } from "../arrow/readInput.js";
@@ -35,6 +35,9 @@ export function registerInspect(program: Command): void {
       if (info.isDirectory()) {
         const result = await inspectDirectory(path);
         process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : renderDirectory(result));
+        // The listing above shows which; the exit code lets a script see it too.
+        const damaged = [...result.files.filter((f) => f.matchesManifest === false).map((f) => `${f.path}: does not match run.json (sha256 or rows)`), ...result.missing.map((p) => `${p}: listed in run.json but not in the directory`)];
+        if (damaged.length > 0) throw new InputError(`${path}: the run directory does not match its run.json`, damaged);
       } else {
         const file = await summariseArrow(path, path);
         process.stdout.write(flags.json === true ? `${JSON.stringify(file)}\n` : renderFiles([file], true));
@@ -77,6 +80,11 @@ interface DirectoryResult {
   missing: string[];
 }
 
+/** An output as run.json lists it: an Arrow file inside the run directory, by a relative path. */
+const outputPath = z
+  .string()
+  .refine((p) => p.endsWith(".arrow") && !isAbsolute(p) && !p.split(/[/\\]/).includes(".."), "must be the relative path of an .arrow file inside the run directory");
+
 /** The run.json fields inspect reads; anything else in the manifest is passed through untouched. */
 const nullableNumber = z.number().nullable(); // NaN and ±Infinity are written to JSON as null
 const manifestShape = z.looseObject({
@@ -91,7 +99,7 @@ const manifestShape = z.looseObject({
   purchases: z.looseObject({ total: z.number(), observed: z.number() }),
   timing: z.looseObject({ eventsPerSecond: z.number() }),
   memory: z.looseObject({ peakRssBytes: z.number() }),
-  outputs: z.array(z.looseObject({ path: z.string(), sha256: z.string(), rows: z.number() })),
+  outputs: z.array(z.looseObject({ path: outputPath, sha256: z.string(), rows: z.number() })),
   calibration: z.array(
     z.looseObject({ metric: z.string(), value: nullableNumber, min: nullableNumber, max: nullableNumber, ok: z.boolean(), source: z.string() }),
   ),
