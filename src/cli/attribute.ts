@@ -7,11 +7,13 @@ import {
   DEFAULT_MODEL_NAMES,
   loadModel,
   parsePathCsv,
+  resolveOptions,
   type AttributionModel,
   type AttributionReport,
 } from "../engines/attribution/index.js";
 import { cannotRead, readInputFile } from "../arrow/readInput.js";
 import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
+import { DEFAULT_LOOKBACK_DAYS } from "../engines/attribution/stream/settings.js";
 import { InputError } from "../errors.js";
 
 interface AttributeFlags {
@@ -105,8 +107,34 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   }
   const lookbackDays = eventsOnlyDays("--lookback-days", flags.lookbackDays, events, problems);
   const windowDays = eventsOnlyDays("--window-days", flags.windowDays, events, problems);
+  problems.push(...optionsWithoutTheirModel(flags, names, events));
+  if (events && names.includes("cid")) {
+    const window = windowDays ?? resolveOptions().windowDays;
+    const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
+    // Journeys hold touches within the look-back only: a click before it cannot reach cid.
+    if (window > lookback) problems.push(`--window-days: cid's window (${window} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; set --window-days to at most --lookback-days`);
+  }
   if (problems.length > 0) throw new InputError("invalid flags for attribute", problems);
   return { names, sep, halfLife, lookbackDays, windowDays };
+}
+
+/** The built-in model each model option is for. */
+const OPTION_MODELS = [
+  ["--half-life", "halfLife", "time_decay"],
+  ["--window-days", "windowDays", "cid"],
+] as const;
+
+/**
+ * Options given for a built-in model that will not run would be ignored silently. A
+ * bring-your-own model receives every option, so with one any option may apply.
+ */
+function optionsWithoutTheirModel(flags: AttributeFlags, names: readonly string[], events: boolean): string[] {
+  if (flags.model.length > 0) return [];
+  // On path CSV, --window-days is refused for the input already.
+  const given = OPTION_MODELS.filter(([flag, key]) => flags[key] !== undefined && (events || flag !== "--window-days"));
+  const problems = given.filter(([, , model]) => !names.includes(model)).map(([flag, , model]) => `${flag}: applies to the ${model} model, which --models leaves out`);
+  if (!flags.null && !names.includes("markov")) problems.push("--no-null: applies to the markov model, which --models leaves out");
+  return problems;
 }
 
 /** A day count that only events input has a use for: path CSV journeys carry no times. */

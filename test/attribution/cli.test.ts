@@ -87,6 +87,9 @@ describe("zhongcao attribute", () => {
     [["--sep", ";;"], "--sep: must be one character"],
     [["--half-life", "0"], "--half-life: must be a number > 0"],
     [["--half-life", "soon"], "--half-life: must be a number > 0"],
+    // An option for a model that does not run would be ignored without a word.
+    [["--models", "linear", "--half-life", "2"], "--half-life: applies to the time_decay model, which --models leaves out"],
+    [["--models", "linear,shapley", "--no-null"], "--no-null: applies to the markov model, which --models leaves out"],
   ])("exits 2 on bad flags %j", async (flags, message) => {
     const { code, stderr } = await run(["attribute", await csv("flags.csv", GOOD), ...flags]);
     expect(code).toBe(2);
@@ -107,6 +110,22 @@ describe("zhongcao attribute", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--lookback-days: applies to events input only");
     expect(stderr).toContain("--window-days: applies to events input only");
+  });
+
+  it.each([
+    [["--lookback-days", "3"], "--window-days: cid's window (7 days) is longer than the look-back (3 days)"],
+    [["--lookback-days", "10", "--window-days", "14"], "--window-days: cid's window (14 days) is longer than the look-back (10 days)"],
+    [["--models", "linear", "--window-days", "3"], "--window-days: applies to the cid model, which --models leaves out"],
+  ])("exits 2 on events flags %j that would leave cid conversions uncounted or be ignored", async (flags, message) => {
+    const file = join(dir, "window.arrow");
+    await writeFile(file, "");
+    const { code, stdout, stderr } = await run(["attribute", file, ...flags]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(message);
+    // Within the look-back the flags pass, and the (empty) file is what is refused.
+    const fine = await run(["attribute", file, "--lookback-days", "3", "--window-days", "3"]);
+    expect(fine.stderr).toBe(`zhongcao: ${file}: not an Arrow IPC file (empty)\n`);
   });
 
   it("exits 2 on --sep with events input, which is Arrow", async () => {
@@ -169,6 +188,26 @@ describe("zhongcao attribute", () => {
     const report = JSON.parse(stdout) as { models: Record<string, { conversions: Record<string, number> }> };
     expect(Object.keys(report.models)).toEqual(["linear", "even_split"]);
     expect(report.models.even_split!.conversions).toEqual({ feed: 1, search: 1, ad: 1, shop: 1 });
+  });
+
+  it("checks that a bring-your-own model's credits add up to the totals (exit 2), and names a model that throws (exit 1)", async () => {
+    const overcredit = join(dir, "overcredit.mjs");
+    await writeFile(overcredit, "export default { name: 'hundreds', attribute: (t) => ({ channels: t.channels, conversions: new Float64Array(t.channels.length).fill(100), value: new Float64Array(t.channels.length) }) };\n");
+    const wrong = await run(["attribute", await csv("byo-sum.csv", GOOD), "--models", "linear", "--model", overcredit]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('model "hundreds" returned an invalid result');
+    expect(wrong.stderr).toContain("conversions: credits add up to 400, not the total 4");
+    expect(wrong.stderr).toContain("value: credits add up to 0, not the total 56");
+    const throwing = join(dir, "throwing.mjs");
+    await writeFile(throwing, "export default { name: 'kaboom', attribute() { throw new Error('no idea'); } };\n");
+    const failed = await run(["attribute", await csv("byo-throw.csv", GOOD), "--models", "linear", "--model", throwing]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe('zhongcao: model "kaboom" failed: no idea\n');
+    // A bring-your-own model receives every option, so none is refused as unused.
+    const firstOnly = join(dir, "first-only.mjs");
+    await writeFile(firstOnly, "export default { name: 'first_only', attribute(t, o) { const c = new Float64Array(t.channels.length), v = new Float64Array(t.channels.length); t.paths.forEach((p, i) => { c[p[0]] += t.conversions[i]; v[p[0]] += t.value[i]; }); return { channels: t.channels, conversions: c, value: v, halfLife: o.halfLifeTouches }; } };\n");
+    const withOption = await run(["attribute", await csv("byo-opt.csv", GOOD), "--models", "linear", "--half-life", "2", "--no-null", "--model", firstOnly]);
+    expect(withOption.code).toBe(0);
   });
 
   it("exits 2 naming the module when a bring-your-own model has the wrong shape", async () => {

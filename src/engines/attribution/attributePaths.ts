@@ -3,7 +3,7 @@ import { markov, type MarkovResult } from "./markov.js";
 import { resolveOptions } from "./options.js";
 import { builtInModel, builtInModelNames, DEFAULT_MODEL_NAMES } from "./registry.js";
 import { assertValidTable, capProblems, totalsOf, type Totals } from "./table.js";
-import type { AttributionModel, AttributionOptions, ModelResult, PathTable, Unattributed } from "./types.js";
+import type { AttributionModel, AttributionOptions, FilledAttributionOptions, ModelResult, PathTable, Unattributed } from "./types.js";
 
 export interface AttributePathsOptions extends AttributionOptions {
   /** Built-in model names or model objects, run in this order; DEFAULT_MODEL_NAMES when absent. */
@@ -44,8 +44,9 @@ export function attributePaths(table: PathTable, options: AttributePathsOptions 
 
   const credits: Record<string, ModelCredit> = {};
   let markovSummary: MarkovSummary | undefined;
+  const totals = totalsOf(table);
   for (const model of models) {
-    const result = checkedResult(model, model.attribute(table, filled), table.channels.length);
+    const result = checkedResult(model, runModel(model, table, filled), table.channels.length, totals);
     credits[model.name] = {
       conversions: byChannel(table.channels, result.conversions),
       value: byChannel(table.channels, result.value),
@@ -63,8 +64,17 @@ export function attributePaths(table: PathTable, options: AttributePathsOptions 
   return {
     models: credits,
     ...(markovSummary === undefined ? {} : { markov: markovSummary }),
-    totals: totalsOf(table),
+    totals,
   };
+}
+
+/** A model that throws fails the command (exit 1) with its name in the message. */
+function runModel(model: AttributionModel, table: PathTable, options: FilledAttributionOptions): ModelResult {
+  try {
+    return model.attribute(table, options);
+  } catch (error) {
+    throw new Error(`model "${model.name}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 function resolveModels(specs: readonly (string | AttributionModel)[]): AttributionModel[] {
@@ -80,8 +90,11 @@ function resolveModels(specs: readonly (string | AttributionModel)[]): Attributi
   return models;
 }
 
-/** Guards against bring-your-own models returning the wrong shape. */
-function checkedResult(model: AttributionModel, result: ModelResult, channelCount: number): ModelResult {
+/**
+ * Guards against bring-your-own models returning the wrong shape, or credits that do not
+ * add up: per the AttributionModel contract, credited plus unattributed equals the totals.
+ */
+function checkedResult(model: AttributionModel, result: ModelResult, channelCount: number, totals: Totals): ModelResult {
   const problems: string[] = [];
   for (const key of ["conversions", "value"] as const) {
     const column = (result as Partial<ModelResult> | undefined)?.[key] as ArrayLike<unknown> | undefined;
@@ -93,8 +106,20 @@ function checkedResult(model: AttributionModel, result: ModelResult, channelCoun
       if (typeof column[c] !== "number" || !Number.isFinite(column[c])) problems.push(`${key}[${c}]: not a finite number`);
     }
   }
+  if (problems.length === 0) {
+    for (const key of ["conversions", "value"] as const) {
+      let credited = result.unattributed?.[key] ?? 0;
+      for (const amount of result[key]) credited += amount;
+      if (!sumsTo(credited, totals[key])) problems.push(`${key}: credits${result.unattributed ? " and unattributed" : ""} add up to ${credited}, not the total ${totals[key]}`);
+    }
+  }
   if (problems.length > 0) throw new InputError(`model "${model.name}" returned an invalid result`, capProblems(problems));
   return result;
+}
+
+/** Equal up to the rounding of summing many shares (relative 1e-9). */
+function sumsTo(sum: number, total: number): boolean {
+  return Math.abs(sum - total) <= 1e-9 * Math.max(1, Math.abs(total));
 }
 
 function byChannel(channels: readonly string[], amounts: ArrayLike<number>): ChannelValues {
