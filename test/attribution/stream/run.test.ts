@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
@@ -130,5 +130,42 @@ describe("zhongcao attribute on events", () => {
     expect(Object.keys(short.models)).toEqual(["linear"]);
     expect(short.journeys.observedConversions).toBe(full.journeys.observedConversions);
     expect(short.totals.conversions).toBeLessThanOrEqual(full.totals.conversions);
+  });
+
+  it("refuses parts that overlap (a copied part) or come from different runs, instead of counting events twice", async () => {
+    const stderrOf = async (argv: readonly string[]) => {
+      let stderr = "";
+      const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+        stderr += String(chunk);
+        return true;
+      });
+      try {
+        return { ...(await cli(argv)), stderr };
+      } finally {
+        err.mockRestore();
+      }
+    };
+    const parts = join(dir, "copied");
+    await mkdir(parts);
+    await copyFile(join(runDir, "events", "part-00000.arrow"), join(parts, "part-00000.arrow"));
+    await copyFile(join(runDir, "events", "part-00000.arrow"), join(parts, "part-00001.arrow"));
+    const copied = await stderrOf(["attribute", parts, "--json"]);
+    expect(copied.code).toBe(2);
+    expect(copied.stdout).toBe("");
+    expect(copied.stderr).toMatch(/part-00001\.arrow: holds users \d+–\d+, which overlap .*part-00000\.arrow \(users \d+–\d+\); the parts of a run hold disjoint users/);
+
+    const other = join(dir, "other-seed");
+    await runScenario({ path: "test", sha256: "0".repeat(64), scenario: validateScenario({ ...SCENARIO, seed: 12, simulation: { days: 2, shardUsers: 1000 } }, "test") }, { outDir: other, events: true, workers: 0, report: false });
+    const mixed = join(dir, "mixed");
+    await mkdir(mixed);
+    await copyFile(join(runDir, "events", "part-00000.arrow"), join(mixed, "part-00000.arrow"));
+    await copyFile(join(other, "events", "part-00001.arrow"), join(mixed, "part-00001.arrow"));
+    const fromTwoRuns = await stderrOf(["attribute", mixed]);
+    expect(fromTwoRuns.code).toBe(2);
+    expect(fromTwoRuns.stderr).toContain("part-00001.arrow: from another run than");
+    expect(fromTwoRuns.stderr).toContain("seed 12 against");
+
+    // The run's own parts pass: they hold disjoint users.
+    expect((await cli(["attribute", join(runDir, "events"), "--json", "--models", "linear"])).code).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { InputError } from "../../../errors.js";
+import { TOOL } from "../../../version.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
@@ -48,19 +49,28 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 
+/** One events part as read: its journey rows and the run it names in its metadata. */
+interface JourneyPart {
+  readonly path: string;
+  readonly rows: JourneyRows;
+  /** Scenario sha256 and seed from the schema metadata ("" where absent). */
+  readonly run: string;
+}
+
 /**
  * The observed touch and purchase rows of one events part file, in the order the
  * platform received them: by (arrival, id, duplicate), the order the run's
  * delivery stage hands rows to engines, so journeys built from the file match
  * those built during the run. Only those rows are held in memory.
  */
-export async function readJourneyRows(path: string): Promise<JourneyRows> {
+async function readJourneyPart(path: string): Promise<JourneyPart> {
   const file = await openIpcFile(path);
   try {
     const index = columnIndex(file.schema, path);
     const rows = new RowCollector();
     for await (const batch of file.batches) rows.add(batch, index);
-    return rows.sorted();
+    const meta = file.schema.metadata;
+    return { path, rows: rows.sorted(), run: `${meta.get(`${TOOL}.scenario_sha256`) ?? ""} seed ${meta.get(`${TOOL}.seed`) ?? ""}` };
   } finally {
     await file.close();
   }
@@ -167,10 +177,45 @@ class RowCollector {
  */
 export async function journeysFromEvents(input: string, settings: JourneySettings): Promise<Journeys> {
   const partials: JourneyPartial[] = [];
+  const seen = new PartsOfOneRun();
   for (const path of await eventPartFiles(input)) {
+    const part = await readJourneyPart(path);
+    seen.add(part);
     const builder = new JourneyBuilder(settings);
-    builder.consume(await readJourneyRows(path));
+    builder.consume(part.rows);
     partials.push(builder.finish());
   }
   return mergeJourneys(partials);
+}
+
+/**
+ * Each part is built on its own, so an event repeated in two parts would count twice:
+ * parts must come from one run (the same scenario and seed) and hold disjoint users, as
+ * a run's shards do. A part copied under another name, or parts of two runs mixed in one
+ * directory, are bad input.
+ */
+class PartsOfOneRun {
+  private first: JourneyPart | null = null;
+  private readonly ranges: { path: string; low: number; high: number }[] = [];
+
+  add(part: JourneyPart): void {
+    this.first ??= part;
+    if (part.run !== this.first.run) {
+      throw new InputError(`${part.path}: from another run than ${this.first.path} (${part.run} against ${this.first.run}); attribute the parts of one run`);
+    }
+    const { user, length } = part.rows;
+    if (length === 0) return;
+    let low = user[0]!;
+    let high = low;
+    for (let i = 1; i < length; i++) {
+      const u = user[i]!;
+      if (u < low) low = u;
+      else if (u > high) high = u;
+    }
+    const other = this.ranges.find((r) => low <= r.high && r.low <= high);
+    if (other) {
+      throw new InputError(`${part.path}: holds users ${low}–${high}, which overlap ${other.path} (users ${other.low}–${other.high}); the parts of a run hold disjoint users (is one a copy?)`);
+    }
+    this.ranges.push({ path: part.path, low, high });
+  }
 }
