@@ -11,7 +11,10 @@ import { RelaunchedExit, watchLauncher, type LaunchContext } from "./relaunch.js
  * flags of its own; a relaunched run returns its child's exit code.
  */
 export async function main(argv: readonly string[], launch: LaunchContext = {}): Promise<number> {
-  if (launch.entry !== undefined) watchLauncher();
+  if (launch.entry !== undefined) {
+    watchLauncher();
+    ignoreClosedPipes();
+  }
   const program = new Command("zhongcao")
     .description("Simulate seeding on a content platform, run attribution and AIPS engines, score them against ground truth.")
     .version(VERSION)
@@ -36,5 +39,19 @@ export async function main(argv: readonly string[], launch: LaunchContext = {}):
     }
     process.stderr.write(`zhongcao: ${error instanceof Error ? error.message : String(error)}\n`);
     return exitCodeOf(error);
+  }
+}
+
+/**
+ * A reader that stops early (`zhongcao attribute x.csv --json | head`) closes the pipe,
+ * and Node reports the next write as an 'error' event, which unhandled ends the process
+ * with a stack trace. The output nobody reads is dropped instead, and the command ends
+ * with its own exit code, as other command-line tools do.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
   }
 }

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
 import { runCli } from "../helpers.js";
 import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
+import { MAX_MARKOV_CHANNELS } from "../../src/engines/attribution/attributePaths.js";
 
 const HEADER = "path;total_conversions;total_conversion_value;total_null";
 let dir: string;
@@ -216,5 +218,29 @@ describe("zhongcao attribute", () => {
     const { code, stderr } = await run(["attribute", await csv("byo-bad.csv", GOOD), "--model", model]);
     expect(code).toBe(2);
     expect(stderr).toContain(`attribution model ${model}: the default export must be`);
+  });
+
+  it("refuses markov past its channel limit before any model runs, and runs the other models there", async () => {
+    const ring = (n: number) => [HEADER, ...Array.from({ length: n }, (_, i) => `c${i}>c${(i + 1) % n};1;2;1`)];
+    const wide = await csv("wide.csv", ring(MAX_MARKOV_CHANNELS + 1));
+    const refused = await run(["attribute", wide, "--json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toBe("zhongcao: markov: 1,001 channels, more than the exact solve takes (at most 1,000: its time grows with the cube of the channel count); leave markov out of --models, or group channels\n");
+    const others = await run(["attribute", wide, "--json", "--models", "first_touch,linear,shapley"]);
+    expect(others.code).toBe(0);
+    expect((JSON.parse(others.stdout) as { totals: { conversions: number } }).totals.conversions).toBe(MAX_MARKOV_CHANNELS + 1);
+  });
+
+  it("ends quietly with exit 0 when the reader closes the pipe early (| head)", async () => {
+    const file = await csv("pipe.csv", [HEADER, ...Array.from({ length: 3000 }, (_, i) => `channel-${i}>channel-${i + 1};1;2;1`)]);
+    const child = spawn(process.execPath, ["bin/zhongcao.js", "attribute", file, "--json", "--models", "linear"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Closed before a byte is read: the JSON (over 100 KB) cannot all fit in the pipe.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
