@@ -134,6 +134,16 @@ describe("zhongcao compare", () => {
     expect(untouched.a.sha256).toBe(createHash("sha256").update(original).digest("hex"));
   });
 
+  it("warns that B's own seed is not used when it differs from A's", async () => {
+    const reseeded = join(dir.path, "redcat-seed-7.yaml");
+    writeFileSync(reseeded, readFileSync("scenarios/redcat-2025.yaml", "utf8").replace(/^seed: \d+$/m, "seed: 7"));
+    const [a, b] = ["scenarios/closed-2022.yaml", reseeded].map((path) => loadScenario(path, { users: 300, days: 2 }));
+    expect(b!.scenario.seed).toBe(7);
+    const result = await compareScenarios(a!, b!, { replications: 1, workers: 0, incrementality: false });
+    expect(result.warnings).toEqual(["B's seed 7 is not used: both sides run with A's seeds (42 + replication) for common random numbers"]);
+    expect(result.seeds).toEqual([42]);
+  });
+
   it("rejects a bad scenario before running anything", async () => {
     const r = await runCli(["compare", "scenarios/closed-2022.yaml", "/nonexistent.yaml", ...SMALL]);
     expect(r.code).toBe(2);

@@ -32,7 +32,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .description("Twin runs of two scenarios with common random numbers: per metric the difference B − A with a 95 % confidence interval")
     .argument("<a>", "baseline scenario file")
     .argument("<b>", "alternative scenario file")
-    .option("--replications <k>", "replications with different seeds", integer("--replications", 1, 1000), 5)
+    .option("--replications <k>", "replications with different seeds: replication r runs both sides with A's seed + r (B's seed is not used)", integer("--replications", 1, 1000), 5)
     .option("--users <n>", "override population.users on both sides", integer("--users", 1))
     .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
     .option("--workers <n>", "worker threads per run (default: available cores; 0 = inline). Filling every core turns V8's helper threads off, as for run", integer("--workers", 0, 256))

@@ -58,6 +58,7 @@ function differencesBeyondPolicy(a: LoadedScenario, b: LoadedScenario): string[]
 export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: CompareOptions): Promise<CompareResult> {
   const differing = differencesBeyondPolicy(a0, b0);
   const warnings = differing.length > 0 ? [`scenarios differ beyond policy (${differing.join(", ")}): common random numbers are not exact`] : [];
+  if (b0.scenario.seed !== a0.scenario.seed) warnings.push(`B's seed ${b0.scenario.seed} is not used: both sides run with A's seeds (${a0.scenario.seed} + replication) for common random numbers`);
   const seeds = Array.from({ length: o.replications }, (_, r) => (a0.scenario.seed + r) >>> 0);
   const perRun = 1 + (o.incrementality ? TOUCH_CHANNELS.length : 0);
   const total = seeds.length * 2 * perRun;
