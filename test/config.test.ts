@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO_PATH, loadScenario, validateScenario } from "../src/config/load.js";
+import { DEFAULT_SCENARIO_PATH, loadScenario, validateScenario, type ScenarioOverrides } from "../src/config/load.js";
 import { InputError } from "../src/errors.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -71,6 +71,16 @@ describe("scenario validation", () => {
     expect(() => validateScenario({ population: { users: 0xffff_fffe }, simulation: { shardUsers: 10_000 } }, "x")).not.toThrow();
   });
 
+  it("bounds category shares, whose sum must stay finite", () => {
+    const categories = (shares: Record<string, number>) =>
+      Object.fromEntries(Object.entries(loadScenario().scenario.categories).map(([name, c]) => [name, { ...c, share: shares[name] ?? 0 }]));
+    expect(problemsOf({ categories: categories({ beauty: 1e308, fashion: 1e308 }) })).toEqual([
+      "categories.beauty.share: Too big: expected number to be <=1000000",
+      "categories.fashion.share: Too big: expected number to be <=1000000",
+    ]);
+    expect(problemsOf({ categories: categories({ beauty: 1e6, fashion: 1 }) })).toEqual([]);
+  });
+
   it("bounds a shard's (user, brand) pairs and the number of shards", () => {
     expect(problemsOf({ population: { users: 1_000_000 }, simulation: { shardUsers: 1_000_000 }, brands: { count: 1000 }, notes: { count: 1000 } })).toEqual([
       expect.stringMatching(/^simulation\.shardUsers: a shard would hold 1000000000 \(user, brand\) pairs .* at most 67108864/),
@@ -111,13 +121,17 @@ describe("scenario validation", () => {
     });
     expect(() => validateScenario({}, "x", { users: 0 })).toThrow(/population\.users/);
     expect(() => validateScenario({}, "x", { users: 1e12 })).toThrow(/population\.users: Too big/);
+    // A section that is there but not a mapping is reported, not written into or replaced.
+    for (const [doc, path] of [[{ population: 5 }, "population"], [{ simulation: "abc" }, "simulation"], [{ population: null }, "population"], [{ simulation: null }, "simulation"]] as const) {
+      expect(problemsOf(doc, { users: 2000, days: 5 })).toEqual([expect.stringMatching(new RegExp(`^${path}: Invalid input: expected object, received `))]);
+    }
   });
 });
 
 /** The problems validateScenario reports for `raw`, or [] when it is valid. */
-function problemsOf(raw: unknown): readonly string[] {
+function problemsOf(raw: unknown, overrides: ScenarioOverrides = {}): readonly string[] {
   try {
-    validateScenario(raw, "x");
+    validateScenario(raw, "x", overrides);
     return [];
   } catch (e) {
     expect(e).toBeInstanceOf(InputError);
@@ -163,7 +177,8 @@ describe("zhongcao validate", () => {
       const { code, stderr, stdout } = await runCli(["run", "--users", "1000000000000", "--days", "1", "--out", out, "--quiet"]);
       expect(code).toBe(2);
       expect(stdout).toBe("");
-      expect(stderr).toContain("population.users: Too big");
+      // The flag is named, not the scenario file it overrides.
+      expect(stderr).toContain("--users must be an integer in [1, 4294967294], got '1000000000000'");
       expect(existsSync(out)).toBe(false);
     } finally {
       dir.cleanup();

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { CompareResult } from "../compare/compare.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
+import { MAX_USERS } from "../config/schema.js";
 import { GateError, InputError } from "../errors.js";
 import { AtomicDir } from "../run/atomicDir.js";
 import { userDays, workerThreadsFor } from "../run/shardPlan.js";
@@ -33,7 +34,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .argument("<a>", "baseline scenario file")
     .argument("<b>", "alternative scenario file")
     .option("--replications <k>", "replications with different seeds: replication r runs both sides with A's seed + r (B's seed is not used)", integer("--replications", 1, 1000), 5)
-    .option("--users <n>", "override population.users on both sides", integer("--users", 1))
+    .option("--users <n>", "override population.users on both sides", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
     .option("--workers <n>", "worker threads per run (default: available cores; 0 = inline). Filling every core turns V8's helper threads off, as for run", integer("--workers", 0, 256))
     .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it")

@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import type { ChannelName } from "../events/enums.js";
 import { REMOVABLE_CHANNELS } from "../sim/shard.js";
 import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../config/load.js";
+import { MAX_USERS } from "../config/schema.js";
 import { DEFAULT_BATCH_ROWS, userDays, workerThreadsFor } from "../run/shardPlan.js";
 import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
@@ -29,7 +30,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     .description("Simulate a scenario, run the engines and write a run directory (default: the built-in default scenario)")
     .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_SCENARIO_PATH)
     .option("--seed <n>", "override the scenario seed", integer("--seed", 0, 2 ** 32 - 1))
-    .option("--users <n>", "override population.users", integer("--users", 1))
+    .option("--users <n>", "override population.users", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>)")
     .option("--workers <n>", "worker threads (default: available cores; 0 = inline, for debugging). When they fill every core the run starts itself again with V8's helper threads off: faster, and more memory", integer("--workers", 0, 256))

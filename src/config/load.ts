@@ -154,13 +154,23 @@ export function validateScenario(raw: unknown, where: string, overrides: Scenari
 }
 
 function applyOverrides(raw: unknown, o: ScenarioOverrides): unknown {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
-  const doc = structuredClone(raw) as Record<string, Record<string, unknown> | undefined>;
-  const section = (key: string) => (doc[key] ??= {});
-  if (o.seed !== undefined) (doc as Record<string, unknown>).seed = o.seed;
-  if (o.users !== undefined) section("population").users = o.users;
-  if (o.days !== undefined) section("simulation").days = o.days;
+  if (!isMapping(raw)) return raw;
+  const doc = structuredClone(raw);
+  // An absent section is made; one that is present but not a mapping (null, a number) is
+  // left for validation to report, rather than replaced or written into.
+  const set = (section: string, key: string, value: number) => {
+    if (doc[section] === undefined) doc[section] = {};
+    const target = doc[section];
+    if (isMapping(target)) target[key] = value;
+  };
+  if (o.seed !== undefined) doc.seed = o.seed;
+  if (o.users !== undefined) set("population", "users", o.users);
+  if (o.days !== undefined) set("simulation", "days", o.days);
   return doc;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): ScenarioFile {

@@ -44,9 +44,15 @@ function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<
 
 export { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 
+/**
+ * Category shares are relative weights, summed where brands and user affinities are drawn:
+ * a bound keeps that sum finite (two shares of 1e308 would add up to Infinity).
+ */
+const MAX_CATEGORY_SHARE = 1e6;
+
 const category = z.strictObject({
   /** Share of brands (and of user affinity mass) in this category. */
-  share: nonNegative,
+  share: nonNegative.max(MAX_CATEGORY_SHARE),
   /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
   ctr: share,
   /** Median days from a touch to the purchase it causes (the category's decision cycle). */
