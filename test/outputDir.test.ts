@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkOutputDir } from "../src/run/outputDir.js";
+import { checkOutputDir, outputPath } from "../src/run/outputDir.js";
 import { tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -51,5 +51,26 @@ describe("checkOutputDir", () => {
     // The check leaves nothing behind where it could create.
     await checkOutputDir(join(dir.path, "probe-me"));
     expect(readdirSync(dir.path).filter((name) => name.startsWith(".zhongcao-probe-"))).toEqual([]);
+  });
+
+  it("refuses symbolic links (dangling or not) as the directory or a missing parent, and names a file given with a trailing slash", async () => {
+    symlinkSync(join(dir.path, "nowhere"), join(dir.path, "dangling"));
+    await expect(checkOutputDir(join(dir.path, "dangling"))).rejects.toThrow(/dangling: is a symbolic link; name the directory itself/);
+    await expect(checkOutputDir(join(dir.path, "dangling", "x", "y"))).rejects.toThrow(/dangling is a symbolic link to a path that does not exist/);
+    symlinkSync(directoryWith("real", {}), join(dir.path, "to-real"));
+    await expect(checkOutputDir(join(dir.path, "to-real"))).rejects.toThrow(/to-real: is a symbolic link/);
+    writeFileSync(join(dir.path, "plain"), "");
+    await expect(checkOutputDir(`${join(dir.path, "plain")}/`)).rejects.toThrow(/plain: a file of that name exists/);
+    expect(outputPath("runs/r1/.")).toBe("runs/r1");
+    expect(outputPath("runs/r1//")).toBe("runs/r1");
+    expect(outputPath("/")).toBe("/");
+  });
+
+  it("refuses names too long for the file system, counting the run's temp directory beside it", async () => {
+    await expect(checkOutputDir(join(dir.path, "a".repeat(240)))).rejects.toThrow(/its name is 240 bytes long; at most 239 leave room/);
+    await expect(checkOutputDir(join(dir.path, "a".repeat(239)))).resolves.toBeUndefined();
+    await expect(checkOutputDir(join(dir.path, "b".repeat(256), "run"))).rejects.toThrow(/a name in it is 256 bytes long/);
+    // Multi-byte names count in bytes: 80 × 3 = 240.
+    await expect(checkOutputDir(join(dir.path, "种".repeat(80)))).rejects.toThrow(/240 bytes/);
   });
 });

@@ -331,6 +331,8 @@ export const scenarioSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'")
+    // It names the default run directory (reports/NAME-SEED), which must fit a file name.
+    .max(100)
     .default("scenario"),
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),

@@ -1,6 +1,6 @@
 import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { checkOutputDir, missingParents } from "./outputDir.js";
+import { checkOutputDir, missingParents, outputPath } from "./outputDir.js";
 import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
@@ -17,8 +17,9 @@ export class AtomicDir {
     private readonly madeParents: readonly string[],
   ) {}
 
-  static async create(target: string): Promise<AtomicDir> {
-    await checkOutputDir(target);
+  static async create(given: string): Promise<AtomicDir> {
+    await checkOutputDir(given);
+    const target = outputPath(given);
     const madeParents = await missingParents(target);
     const parent = dirname(target);
     await mkdir(parent, { recursive: true });

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "./writable.js";
 
@@ -12,8 +12,10 @@ const MARKERS = ["run.json", "compare.json"] as const;
  * file can be created, an existing file, or a non-empty directory that is not an earlier
  * zhongcao output (a run replaces its directory whole, so anything else in it would be lost).
  */
-export async function checkOutputDir(target: string): Promise<void> {
-  if (target.trim() === "") throw new InputError("output directory: empty path");
+export async function checkOutputDir(given: string): Promise<void> {
+  if (given.trim() === "") throw new InputError("output directory: empty path");
+  const target = outputPath(given);
+  checkNameLengths(target);
   // The finished run is renamed into place, replacing the directory: never the working
   // directory or one that holds it.
   const relativeToCwd = relative(resolve(target), process.cwd());
@@ -21,6 +23,9 @@ export async function checkOutputDir(target: string): Promise<void> {
   if (!outside) {
     throw new InputError(`output directory ${target}: is the working directory or contains it; name a directory inside it`);
   }
+  const link = await lstat(target).catch(() => null);
+  // The run would replace the link itself, not write where it points.
+  if (link?.isSymbolicLink()) throw new InputError(`output directory ${target}: is a symbolic link; name the directory itself (a run replaces its directory whole)`);
   const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
     // ENOTDIR: a parent is a file, which missingParents names.
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
@@ -53,16 +58,47 @@ export async function checkOutputDir(target: string): Promise<void> {
  */
 export async function missingParents(target: string): Promise<string[]> {
   const missing: string[] = [];
-  for (let dir = resolve(dirname(target)); ; dir = dirname(dir)) {
+  for (let dir = resolve(dirname(outputPath(target))); ; dir = dirname(dir)) {
     const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
       throw cannotUse(target, dir, error);
     });
     if (info?.isDirectory()) return missing;
     if (info) throw new InputError(`output directory ${target}: ${dir} is a file, not a directory`);
+    if (await lstat(dir).then((l) => l.isSymbolicLink(), () => false)) {
+      throw new InputError(`output directory ${target}: ${dir} is a symbolic link to a path that does not exist`);
+    }
     if (dirname(dir) === dir) return missing;
     missing.push(dir);
   }
+}
+
+/**
+ * The output directory as the run will name it: normalised, without trailing separators,
+ * so `out/`, `out/.` and `out` are one directory (and `file/` is the file it names).
+ */
+export function outputPath(given: string): string {
+  const normal = normalize(given);
+  return normal.length > 1 ? normal.replace(/[\\/]+$/, "") : normal;
+}
+
+/**
+ * The longest name a file system takes (bytes), and what the run adds to the directory's
+ * own name for its temp directory (`.NAME.tmp-XXXXXX`) and the old run it replaces (`….old`).
+ */
+const MAX_NAME_BYTES = 255;
+const TEMP_NAME_EXTRA = ".".length + ".tmp-XXXXXX".length + ".old".length;
+const MAX_PATH_BYTES = 4095;
+
+function checkNameLengths(target: string): void {
+  const bytes = (s: string) => Buffer.byteLength(s);
+  const longest = resolve(target).split(sep).find((part) => bytes(part) > MAX_NAME_BYTES);
+  if (longest !== undefined) throw new InputError(`output directory ${target}: a name in it is ${bytes(longest)} bytes long, more than the ${MAX_NAME_BYTES} a file system takes`);
+  const name = basename(target);
+  if (bytes(name) + TEMP_NAME_EXTRA > MAX_NAME_BYTES) {
+    throw new InputError(`output directory ${target}: its name is ${bytes(name)} bytes long; at most ${MAX_NAME_BYTES - TEMP_NAME_EXTRA} leave room for the run's temp directory beside it`);
+  }
+  if (bytes(resolve(target)) + TEMP_NAME_EXTRA > MAX_PATH_BYTES) throw new InputError(`output directory ${target}: the path is too long (${bytes(resolve(target))} bytes)`);
 }
 
 function cannotUse(target: string, path: string, error: NodeJS.ErrnoException): InputError {
