@@ -229,6 +229,38 @@ describe("zhongcao validate", () => {
     }
   });
 
+  it.each([
+    ["Latin-1 bytes", Buffer.from('name: ok\ndescription: "caf\xe9"\n', "latin1"), "not UTF-8 text (line 2, near byte offset 27); save the scenario as UTF-8"],
+    ["UTF-16 text", Buffer.from("\ufeffname: ok\n", "utf16le"), "UTF-16 text; save the scenario as UTF-8"],
+    ["an unknown YAML tag", Buffer.from("name: !foo x\n"), "line 1: Unresolved tag: !foo"],
+  ])("rejects %s, naming what is wrong", async (_what, bytes, message) => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "odd.yaml");
+      writeFileSync(file, bytes);
+      const { code, stderr, stdout } = await runCli(["validate", file]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(file);
+      expect(stderr).toContain(message);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("stops reading a scenario past 16 MiB (/dev/zero), and UTF-8 text beyond ASCII is fine", async () => {
+    const endless = await runCli(["validate", "/dev/zero"]);
+    expect(endless).toEqual({ code: 2, stdout: "", stderr: "zhongcao: /dev/zero: more than 16 MiB; a scenario is a few kilobytes of YAML or JSON\n" });
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "utf8.yaml");
+      writeFileSync(file, "name: utf8\ndescription: 红猫 café 种草\n");
+      expect((await runCli(["validate", file])).code).toBe(0);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("accepts a valid file and a missing file is bad input", async () => {
     expect((await runCli(["validate", DEFAULT_SCENARIO_PATH])).code).toBe(0);
     const missing = await runCli(["validate", "/nonexistent/scenario.yaml"]);
