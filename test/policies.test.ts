@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { CATEGORY_NAMES, type ScenarioInput } from "../src/config/schema.js";
 import { Channel, Kind, Platform } from "../src/events/enums.js";
 import { DAY_MS } from "../src/sim/kernel.js";
+import { unusedSwitchWarnings } from "../src/sim/policy.js";
+import { loadScenario } from "../src/config/load.js";
+import { calibrationWarning } from "../src/report/manifest.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
 /** A world with plenty of link traffic so policy effects are visible in small runs. */
@@ -62,6 +65,23 @@ describe("link policies", () => {
       return n;
     };
     expect(observed(30)).toBeGreaterThan(observed(7));
+  });
+
+  it("timeline: switches on or after the run's end are named in a warning, not dropped silently", () => {
+    const loaded = loadScenario("scenarios/timeline-2020-2025.yaml", { days: 1600 });
+    // 2020-08-01 + 1600 days = 2024-12-18: the blue-link and hybrid switches never come.
+    expect(unusedSwitchWarnings(loaded.scenario)).toEqual([
+      "policy: the timeline switch to blue_links on 2025-02-01 is on or after the run's end (2024-12-18), so it never applies",
+      "policy: the timeline switch to hybrid on 2025-05-07 is on or after the run's end (2024-12-18), so it never applies",
+    ]);
+    expect(unusedSwitchWarnings(loadScenario("scenarios/timeline-2020-2025.yaml").scenario)).toEqual([]);
+    expect(unusedSwitchWarnings(loadScenario("scenarios/redcat-2025.yaml").scenario)).toEqual([]);
+  });
+
+  it("says calibration bounds in six significant digits, not a float's rounding tail", () => {
+    expect(calibrationWarning({ metric: "feed.ctr.image.health", value: 0.02834, min: 0.013000000000000001, max: 0.027000000000000003, ok: false, source: "" })).toBe(
+      "calibration feed.ctr.image.health = 0.0283 outside [0.013, 0.027]",
+    );
   });
 
   it("timeline: regimes switch on the stated dates", () => {

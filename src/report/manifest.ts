@@ -84,7 +84,7 @@ export function buildManifest(input: {
   const byCause = new Float64Array(CHANNELS.length);
   for (const ch of c.purchases.causeChannel) byCause[ch]!++;
   const warnings = [...(input.warnings ?? [])];
-  warnings.push(...input.calibration.filter((r) => !r.ok).map((r) => `calibration ${r.metric} = ${r.value.toFixed(4)} outside [${r.min}, ${r.max}]`));
+  warnings.push(...input.calibration.filter((r) => !r.ok).map(calibrationWarning));
   return {
     tool: TOOL,
     version: VERSION,
@@ -146,4 +146,11 @@ function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** The warning for a calibration row outside its target range. */
+export function calibrationWarning(r: CalibrationRow): string {
+  // Bounds are often products (0.013000000000000001): six significant digits say them.
+  const bound = (x: number) => String(Number(x.toPrecision(6)));
+  return `calibration ${r.metric} = ${r.value.toFixed(4)} outside [${bound(r.min)}, ${bound(r.max)}]`;
 }

@@ -12,7 +12,7 @@ import { DEFAULT_BATCH_ROWS, planShards, workerThreadsFor } from "./shardPlan.js
 import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
-import { resolveLinkPolicy } from "../sim/policy.js";
+import { resolveLinkPolicy, unusedSwitchWarnings } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
@@ -119,7 +119,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const [worldFiles] = await Promise.all([writeWorldFiles(dir.path, identity, world, policy), ownPool?.close()]);
     const files: WrittenFile[] = [...combiner.eventsFiles, ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)), ...worldFiles];
     const accuracy: Record<string, unknown> = {};
-    const engineWarnings: string[] = [];
+    const warnings: string[] = unusedSwitchWarnings(scenario);
     for (const [i, engine] of ENGINES.entries()) {
       const out = await engine.finalize(
         combiner.enginePartials(i),
@@ -127,7 +127,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       );
       files.push(...out.files);
       accuracy[engine.name] = out.accuracy;
-      engineWarnings.push(...out.warnings);
+      warnings.push(...out.warnings);
     }
     const calibration = calibrate(scenario, combined, world.categories.names);
     peak.sample();
@@ -142,7 +142,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       cpuSeconds: cpuSecondsSince(startedCpu),
       peakRssBytes: peak.bytes,
       accuracy,
-      warnings: engineWarnings,
+      warnings,
       workers,
       batchRows,
       removedChannel: options.removeChannel ?? null,

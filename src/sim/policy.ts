@@ -91,3 +91,16 @@ export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
     redcatEligible: anyEligible,
   };
 }
+
+/**
+ * Timeline switches dated on or after the run's end never apply (a run shortened with
+ * `--days` can leave some behind): said in run.json's warnings rather than dropped silently.
+ */
+export function unusedSwitchWarnings(s: Scenario): string[] {
+  if (s.policy.type !== "timeline") return [];
+  const end = new Date(Date.parse(`${s.simulation.start}T00:00:00Z`) + s.simulation.days * 86_400_000).toISOString().slice(0, 10);
+  return s.policy.switches
+    .slice(1)
+    .filter((sw) => sw.from >= end)
+    .map((sw) => `policy: the timeline switch to ${sw.policy.type} on ${sw.from} is on or after the run's end (${end}), so it never applies`);
+}
