@@ -4,7 +4,6 @@ import { Channel, Kind, Platform } from "../src/events/enums.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { unusedSwitchWarnings } from "../src/sim/policy.js";
 import { loadScenario } from "../src/config/load.js";
-import { calibrationWarning } from "../src/report/manifest.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
 /** A world with plenty of link traffic so policy effects are visible in small runs. */
@@ -76,12 +75,6 @@ describe("link policies", () => {
     ]);
     expect(unusedSwitchWarnings(loadScenario("scenarios/timeline-2020-2025.yaml").scenario)).toEqual([]);
     expect(unusedSwitchWarnings(loadScenario("scenarios/redcat-2025.yaml").scenario)).toEqual([]);
-  });
-
-  it("says calibration bounds in six significant digits, not a float's rounding tail", () => {
-    expect(calibrationWarning({ metric: "feed.ctr.image.health", value: 0.02834, min: 0.013000000000000001, max: 0.027000000000000003, ok: false, source: "" })).toBe(
-      "calibration feed.ctr.image.health = 0.0283 outside [0.013, 0.027]",
-    );
   });
 
   it("timeline: regimes switch on the stated dates", () => {
