@@ -130,6 +130,8 @@ describe("zhongcao compare", () => {
       expect(loadScenario(copy).scenario.policy.type).toBe("redcat");
       rmSync(copy);
     });
+    // The edit happened (the file is gone), and changed nothing.
+    expect(existsSync(copy)).toBe(false);
     expect(edited).toEqual(untouched);
     expect(untouched.a.sha256).toBe(createHash("sha256").update(original).digest("hex"));
   });

@@ -63,7 +63,12 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(`${join(dir.path, "plain")}/`)).rejects.toThrow(/plain: a file of that name exists/);
     expect(outputPath("runs/r1/.")).toBe("runs/r1");
     expect(outputPath("runs/r1//")).toBe("runs/r1");
+    expect(outputPath("runs/r1/./")).toBe("runs/r1");
     expect(outputPath("/")).toBe("/");
+    // Not folded: the OS resolves ".." through a symbolic link, and on POSIX "\\" is part of a name.
+    expect(outputPath("link/../out")).toBe("link/../out");
+    expect(outputPath("run1\\")).toBe("run1\\");
+    await expect(checkOutputDir(`${join(dir.path, "real")}/..`)).rejects.toThrow(/ends in "\.\."; name the directory itself/);
   });
 
   it("refuses names too long for the file system, counting the run's temp directory beside it", async () => {
@@ -72,5 +77,8 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(join(dir.path, "b".repeat(256), "run"))).rejects.toThrow(/a name in it is 256 bytes long/);
     // Multi-byte names count in bytes: 80 × 3 = 240.
     await expect(checkOutputDir(join(dir.path, "种".repeat(80)))).rejects.toThrow(/240 bytes/);
+    // The whole path leaves room for the temp directory's suffix and the files inside the run.
+    const deep = join(dir.path, ...Array.from({ length: 40 }, () => "d".repeat(100)));
+    await expect(checkOutputDir(deep)).rejects.toThrow(/the path is \d+ bytes long; at most 4015 leave room for the files inside it/);
   });
 });

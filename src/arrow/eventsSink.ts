@@ -3,6 +3,18 @@ import { makeSchema, type RunIdentity } from "./columns.js";
 import { ArrowFileSink, type WrittenFile } from "./fileSink.js";
 import { EVENT_SPECS } from "./schemas/events.js";
 
+/** Schema metadata key of an events part's variant. */
+export const PART_VARIANT_KEY = "zhongcao.variant";
+
+/**
+ * What, beyond the scenario file and seed, decides a run's events: flag overrides and the
+ * shard size change who is simulated and for how long, and a twin run removes a channel.
+ * Parts of one run share it; `attribute` refuses to mix parts that do not.
+ */
+export function partVariant(users: number, days: number, shardUsers: number, removedChannel: string | null): string {
+  return `users ${users}, days ${days}, shard users ${shardUsers}, removed channel ${removedChannel ?? "none"}`;
+}
+
 /** Rows per record batch in events part files. Fixed, so file bytes never depend on pipeline batch size. */
 export const EVENTS_CHUNK_ROWS = 1 << 16;
 
@@ -12,8 +24,9 @@ export class EventsPartSink {
   private buffer: EventColumns = allocateColumns(EVENTS_CHUNK_ROWS);
   private filled = 0;
 
-  constructor(path: string, identity: RunIdentity, shard: number) {
-    this.sink = new ArrowFileSink(path, makeSchema(EVENT_SPECS, identity, { "zhongcao.shard": String(shard) }), EVENT_SPECS);
+  /** `variant`: what makes this run's parts differ from another run of the same scenario file and seed (see partVariant). */
+  constructor(path: string, identity: RunIdentity, shard: number, variant = "") {
+    this.sink = new ArrowFileSink(path, makeSchema(EVENT_SPECS, identity, { "zhongcao.shard": String(shard), [PART_VARIANT_KEY]: variant }), EVENT_SPECS);
   }
 
   async write(batch: EventBatch): Promise<void> {

@@ -112,7 +112,13 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
     const window = windowDays ?? resolveOptions().windowDays;
     const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
     // Journeys hold touches within the look-back only: a click before it cannot reach cid.
-    if (window > lookback) problems.push(`--window-days: cid's window (${window} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; set --window-days to at most --lookback-days`);
+    if (window > lookback) {
+      const which = windowDays === undefined ? "default window" : "window";
+      problems.push(
+        `--window-days: cid's ${which} (${window} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
+          "set --window-days to at most --lookback-days, or leave cid out of --models",
+      );
+    }
   }
   if (problems.length > 0) throw new InputError("invalid flags for attribute", problems);
   return { names, sep, halfLife, lookbackDays, windowDays };

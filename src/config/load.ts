@@ -41,7 +41,6 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
-/** Reads YAML or JSON (JSON is YAML), reporting every syntax error with its line. */
 /** Far above any real scenario; a bound so that `/dev/zero` or a wrong file fails at once. */
 const MAX_SCENARIO_BYTES = 16 * 2 ** 20;
 
@@ -106,6 +105,7 @@ function lineAt(bytes: Buffer, offset: number): number {
   return line;
 }
 
+/** Reads YAML or JSON (JSON is YAML), reporting every syntax error with its line. */
 function parseText(text: string, path: string): unknown {
   // logLevel "error": yaml would print its warnings itself; they are reported here instead.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: "error" });

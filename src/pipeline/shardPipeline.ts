@@ -10,6 +10,7 @@ import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
 import type { World } from "../world/world.js";
 import type { Engine } from "../engines/engine.js";
 import { DAY_MS } from "../sim/kernel.js";
+import { CHANNELS } from "../events/enums.js";
 import { deliver, Deliverer, type ObservedBatch } from "./deliver.js";
 import { observe, Observer } from "./observe.js";
 import { rebatch } from "./rebatch.js";
@@ -55,12 +56,12 @@ export function partFileName(shard: number): string {
  * one is written: memory holds about one day of one shard.
  */
 export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day: number, rows: number) => void): Promise<ShardResult> {
-  const { scenario, world, policy, identity } = ctx;
+  const { scenario, world, policy } = ctx;
   const sim = new ShardSimulator(scenario, world, policy, spec, ctx.counterfactual ?? FACTUAL);
   const observer = new Observer(policy, scenario.seed, { firstUser: spec.firstUser, userCount: spec.userCount, brandCount: world.brands.count });
   const tallier = new Tallier(world);
   // The Arrow writer is loaded only when events are written: it is most of a worker's start-up.
-  const sink = ctx.eventsDir ? new (await import("../arrow/eventsSink.js")).EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, identity, spec.index) : null;
+  const sink = ctx.eventsDir ? await openEventsPart(ctx, spec) : null;
   const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
   const engines = ctx.engines.map((e) => e.createShardEngine({ scenario, world, policy, shard: spec, startMs }));
   const deliverer = new Deliverer();
@@ -125,4 +126,12 @@ function summariseUsers(sim: ShardSimulator): ShardResult["users"] {
     if (u.searcher[i] === 1) out.searchers++;
   }
   return out;
+}
+
+async function openEventsPart(ctx: ShardContext, spec: ShardSpec) {
+  const { EventsPartSink, partVariant } = await import("../arrow/eventsSink.js");
+  const { population, simulation } = ctx.scenario;
+  const removed = ctx.counterfactual?.removedChannel ?? -1;
+  const variant = partVariant(population.users, simulation.days, simulation.shardUsers, removed < 0 ? null : CHANNELS[removed]!);
+  return new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, ctx.identity, spec.index, variant);
 }

@@ -1,5 +1,5 @@
 import { lstat, readdir, readFile, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "./writable.js";
 
@@ -15,6 +15,8 @@ const MARKERS = ["run.json", "compare.json"] as const;
 export async function checkOutputDir(given: string): Promise<void> {
   if (given.trim() === "") throw new InputError("output directory: empty path");
   const target = outputPath(given);
+  // The run is renamed to this path: a final ".." would name a directory by its child.
+  if (basename(target) === "..") throw new InputError(`output directory ${given}: ends in ".."; name the directory itself`);
   checkNameLengths(target);
   // The finished run is renamed into place, replacing the directory: never the working
   // directory or one that holds it.
@@ -78,8 +80,11 @@ export async function missingParents(target: string): Promise<string[]> {
  * so `out/`, `out/.` and `out` are one directory (and `file/` is the file it names).
  */
 export function outputPath(given: string): string {
-  const normal = normalize(given);
-  return normal.length > 1 ? normal.replace(/[\\/]+$/, "") : normal;
+  // Only trailing separators and "." go: `normalize` would also fold `link/..`, which the
+  // OS resolves through the link, and on POSIX a backslash is part of a name.
+  const trailing = sep === "/" ? /(?<=.)(\/+\.?)+$/ : /(?<=.)([\\/]+\.?)+$/;
+  const trimmed = given.replace(trailing, "");
+  return trimmed === "" ? given : trimmed;
 }
 
 /**
@@ -89,6 +94,8 @@ export function outputPath(given: string): string {
 const MAX_NAME_BYTES = 255;
 const TEMP_NAME_EXTRA = ".".length + ".tmp-XXXXXX".length + ".old".length;
 const MAX_PATH_BYTES = 4095;
+/** Room for the longest path a run writes inside its directory (`attribution_accuracy.arrow`, `events/part-NNNNN.arrow`). */
+const INSIDE_PATH_BYTES = 64;
 
 function checkNameLengths(target: string): void {
   const bytes = (s: string) => Buffer.byteLength(s);
@@ -98,7 +105,10 @@ function checkNameLengths(target: string): void {
   if (bytes(name) + TEMP_NAME_EXTRA > MAX_NAME_BYTES) {
     throw new InputError(`output directory ${target}: its name is ${bytes(name)} bytes long; at most ${MAX_NAME_BYTES - TEMP_NAME_EXTRA} leave room for the run's temp directory beside it`);
   }
-  if (bytes(resolve(target)) + TEMP_NAME_EXTRA > MAX_PATH_BYTES) throw new InputError(`output directory ${target}: the path is too long (${bytes(resolve(target))} bytes)`);
+  const length = bytes(resolve(target));
+  if (length + TEMP_NAME_EXTRA + INSIDE_PATH_BYTES > MAX_PATH_BYTES) {
+    throw new InputError(`output directory ${target}: the path is ${length} bytes long; at most ${MAX_PATH_BYTES - TEMP_NAME_EXTRA - INSIDE_PATH_BYTES} leave room for the files inside it`);
+  }
 }
 
 function cannotUse(target: string, path: string, error: NodeJS.ErrnoException): InputError {

@@ -107,6 +107,13 @@ describe("zhongcao attribute", () => {
     expect(arrow.stderr).toContain("no events/part-*.arrow files");
   });
 
+  it("exits 2 when cid is asked for on path CSV, which has no touch times", async () => {
+    const { code, stdout, stderr } = await run(["attribute", await csv("cid.csv", GOOD), "--models", "cid"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^zhongcao: cid needs touch times/);
+  });
+
   it("exits 2 on --lookback-days and --window-days with path CSV input", async () => {
     const { code, stderr } = await run(["attribute", await csv("lookback.csv", GOOD), "--lookback-days", "7", "--window-days", "7"]);
     expect(code).toBe(2);
@@ -115,7 +122,7 @@ describe("zhongcao attribute", () => {
   });
 
   it.each([
-    [["--lookback-days", "3"], "--window-days: cid's window (7 days) is longer than the look-back (3 days)"],
+    [["--lookback-days", "3"], "--window-days: cid's default window (7 days) is longer than the look-back (3 days), so clicks in between would go uncounted; set --window-days to at most --lookback-days, or leave cid out of --models"],
     [["--lookback-days", "10", "--window-days", "14"], "--window-days: cid's window (14 days) is longer than the look-back (10 days)"],
     [["--models", "linear", "--window-days", "3"], "--window-days: applies to the cid model, which --models leaves out"],
   ])("exits 2 on events flags %j that would leave cid conversions uncounted or be ignored", async (flags, message) => {
@@ -200,6 +207,12 @@ describe("zhongcao attribute", () => {
     expect(wrong.stderr).toContain('model "hundreds" returned an invalid result');
     expect(wrong.stderr).toContain("conversions: credits add up to 400, not the total 4");
     expect(wrong.stderr).toContain("value: credits add up to 0, not the total 56");
+    // Unattributed must be a real leftover: a negative one cannot balance overcredit.
+    const balancing = join(dir, "balancing.mjs");
+    await writeFile(balancing, "export default { name: 'balancing', attribute: (t) => ({ channels: t.channels, conversions: new Float64Array(t.channels.length).fill(100), value: new Float64Array(t.channels.length).fill(14), unattributed: { conversions: -396, value: 0 } }) };\n");
+    const negative = await run(["attribute", await csv("byo-neg.csv", GOOD), "--models", "linear", "--model", balancing]);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain("unattributed.conversions: not a finite number ≥ 0");
     const throwing = join(dir, "throwing.mjs");
     await writeFile(throwing, "export default { name: 'kaboom', attribute() { throw new Error('no idea'); } };\n");
     const failed = await run(["attribute", await csv("byo-throw.csv", GOOD), "--models", "linear", "--model", throwing]);

@@ -97,14 +97,19 @@ describe("parsePathCsv", () => {
     ]);
   });
 
-  it("rejects column totals past 2^53, where each row is finite but the sums are not exact", () => {
+  it("rejects count totals past 2^53 and value totals near overflow, where each row is finite but the sums are not", () => {
     expect(problemsOf(`${HEADER}\nA>B;1e308;1e308;0\nB;1e308;1e308;1e308`)).toEqual([
-      "line 2: the total_conversions column adds up to more than 9,007,199,254,740,991 here, past which sums are not exact",
+      "line 2: the total_conversions column adds up to more than 9,007,199,254,740,991 here, past which counts are not exact",
     ]);
     expect(problemsOf(`${HEADER}\nA;1;1;1\nB;1;1;9007199254740991`)).toEqual([
-      "line 3: the total_null column adds up to more than 9,007,199,254,740,991 here, past which sums are not exact",
+      "line 3: the total_null column adds up to more than 9,007,199,254,740,991 here, past which counts are not exact",
+    ]);
+    expect(problemsOf(`${HEADER}\nA;1;1e300;0\nB;1;1e300;0`)).toEqual([
+      "line 3: the total_conversion_value column adds up to more than 1e+300 here, too close to the largest number for the models' sums",
     ]);
     expect(parsePathCsv(`${HEADER}\nA;1;1;1\nB;1;1;9007199254740990`).nulls[1]).toBe(9007199254740990);
+    // Money is not a count: a large currency total past 2^53 is fine.
+    expect(parsePathCsv(`${HEADER}\nA>B;120000;6000000000000000;50000\nB;90000;4000000000000000;30000`).value[1]).toBe(4e15);
   });
 
   it("lists at most 50 problems and counts the rest", () => {

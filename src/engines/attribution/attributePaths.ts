@@ -86,6 +86,8 @@ function runModel(model: AttributionModel, table: PathTable, options: FilledAttr
   try {
     return model.attribute(table, options);
   } catch (error) {
+    // A model's own verdict on its input (cid without touch times) stays bad input.
+    if (error instanceof InputError) throw error;
     throw new Error(`model "${model.name}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
@@ -117,6 +119,12 @@ function checkedResult(model: AttributionModel, result: ModelResult, channelCoun
     }
     for (let c = 0; c < channelCount; c++) {
       if (typeof column[c] !== "number" || !Number.isFinite(column[c])) problems.push(`${key}[${c}]: not a finite number`);
+    }
+  }
+  const unattributed = (result as Partial<ModelResult> | undefined)?.unattributed as Record<string, unknown> | undefined;
+  for (const key of ["conversions", "value"] as const) {
+    if (unattributed !== undefined && !(typeof unattributed[key] === "number" && Number.isFinite(unattributed[key]) && unattributed[key] >= 0)) {
+      problems.push(`unattributed.${key}: not a finite number ≥ 0`);
     }
   }
   if (problems.length === 0) {

@@ -73,7 +73,12 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
     }
     const overflowing = addToTotals(columnTotals, [rowConversions, rowValue, rowNulls]);
     if (overflowing !== undefined) {
-      problems.push(`${at}: the ${PATH_CSV_HEADER[overflowing + 1]} column adds up to more than ${MAX_COLUMN_TOTAL.toLocaleString("en-US")} here, past which sums are not exact`);
+      const limit = MAX_COLUMN_TOTALS[overflowing]!;
+      const count = limit === Number.MAX_SAFE_INTEGER;
+      problems.push(
+        `${at}: the ${PATH_CSV_HEADER[overflowing + 1]} column adds up to more than ${count ? limit.toLocaleString("en-US") : String(limit)} here, ` +
+          (count ? "past which counts are not exact" : "too close to the largest number for the models' sums"),
+      );
       // Later rows would only repeat the same complaint.
       break;
     }
@@ -102,14 +107,18 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
   };
 }
 
-/** The largest total a column may reach: beyond 2^53, adding 1 is lost, and models sum these columns. */
-const MAX_COLUMN_TOTAL = Number.MAX_SAFE_INTEGER;
+/**
+ * The largest total each column (conversions, value, nulls) may reach. Counts: beyond 2^53
+ * adding one is lost, and models sum them. Value is money in any currency, never exact in
+ * floating point anyway: its sums need only stay far from overflowing.
+ */
+const MAX_COLUMN_TOTALS = [Number.MAX_SAFE_INTEGER, 1e300, Number.MAX_SAFE_INTEGER] as const;
 
-/** Adds one row's amounts to the running totals; the index of a column that passed MAX_COLUMN_TOTAL, if any. */
+/** Adds one row's amounts to the running totals; the index of a column that passed its limit, if any. */
 function addToTotals(totals: number[], amounts: readonly number[]): number | undefined {
   for (let c = 0; c < totals.length; c++) {
     totals[c]! += amounts[c]!;
-    if (totals[c]! > MAX_COLUMN_TOTAL) return c;
+    if (totals[c]! > MAX_COLUMN_TOTALS[c]!) return c;
   }
   return undefined;
 }

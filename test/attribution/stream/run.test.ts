@@ -163,7 +163,17 @@ describe("zhongcao attribute on events", () => {
     const fromTwoRuns = await stderrOf(["attribute", mixed]);
     expect(fromTwoRuns.code).toBe(2);
     expect(fromTwoRuns.stderr).toContain("part-00001.arrow: from another run than");
-    expect(fromTwoRuns.stderr).toContain("seed 12 against");
+    expect(fromTwoRuns.stderr).toContain("  - this part: scenario 000000000000…, seed 12, users 2000, days 2, shard users 1000, removed channel none\n");
+
+    // The same file and seed, shortened with --days or with a channel removed, is another run too.
+    const shorter = join(dir, "shorter");
+    await runScenario({ path: "test", sha256: "0".repeat(64), scenario: validateScenario({ ...SCENARIO, simulation: { days: 2, shardUsers: 1000 } }, "test") }, { outDir: shorter, events: true, workers: 0, report: false, removeChannel: "ad" });
+    await copyFile(join(shorter, "events", "part-00001.arrow"), join(mixed, "part-00001.arrow"));
+    const shortened = await stderrOf(["attribute", mixed]);
+    expect(shortened.code).toBe(2);
+    expect(shortened.stderr).toContain(
+      "  - this part: scenario 000000000000…, seed 11, users 2000, days 2, shard users 1000, removed channel ad\n  - that part: scenario 000000000000…, seed 11, users 2000, days 20, shard users 1000, removed channel none\n",
+    );
 
     // The run's own parts pass: they hold disjoint users.
     expect((await cli(["attribute", join(runDir, "events"), "--json", "--models", "linear"])).code).toBe(0);

@@ -5,6 +5,7 @@ import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
+import { PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
@@ -53,7 +54,7 @@ type Column = keyof typeof COLUMNS;
 interface JourneyPart {
   readonly path: string;
   readonly rows: JourneyRows;
-  /** Scenario sha256 and seed from the schema metadata ("" where absent). */
+  /** Scenario sha256, seed and variant (overrides, shard size, removed channel) from the schema metadata. */
   readonly run: string;
 }
 
@@ -70,7 +71,8 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
     const rows = new RowCollector();
     for await (const batch of file.batches) rows.add(batch, index);
     const meta = file.schema.metadata;
-    return { path, rows: rows.sorted(), run: `${meta.get(`${TOOL}.scenario_sha256`) ?? ""} seed ${meta.get(`${TOOL}.seed`) ?? ""}` };
+    const run = `scenario ${meta.get(`${TOOL}.scenario_sha256`)?.slice(0, 12) ?? "?"}…, seed ${meta.get(`${TOOL}.seed`) ?? "?"}, ${meta.get(PART_VARIANT_KEY) ?? "no variant"}`;
+    return { path, rows: rows.sorted(), run };
   } finally {
     await file.close();
   }
@@ -201,7 +203,7 @@ class PartsOfOneRun {
   add(part: JourneyPart): void {
     this.first ??= part;
     if (part.run !== this.first.run) {
-      throw new InputError(`${part.path}: from another run than ${this.first.path} (${part.run} against ${this.first.run}); attribute the parts of one run`);
+      throw new InputError(`${part.path}: from another run than ${this.first.path}; attribute the parts of one run`, [`this part: ${part.run}`, `that part: ${this.first.run}`]);
     }
     const { user, length } = part.rows;
     if (length === 0) return;
