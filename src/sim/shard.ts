@@ -414,7 +414,8 @@ export class ShardSimulator {
     const u = Math.floor(pair / this.brandCount);
     const brand = pair - u * this.brandCount;
     const user = this.shard.firstUser + u;
-    const rng = this.decide.reset(pair, t);
+    // Keyed by the global user, not the shard-local pair, so the shard size changes no draw.
+    const rng = this.decide.reset(user, t, brand);
     const { brands } = this.world;
     const c = this.builder.cols;
 
