@@ -1,30 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { validateScenario } from "../src/config/load.js";
 import type { RunManifest } from "../src/report/manifest.js";
 import { runScenario } from "../src/run/runScenario.js";
-import { tempDir } from "./helpers.js";
+import { smallScenario, tempDir } from "./helpers.js";
 
 const dir = tempDir("zhongcao-shard-size-");
 afterAll(() => dir.cleanup());
 
 /** A Red Cat world with enough link traffic that where purchases happen varies. */
 function manifestAt(shardUsers: number): Promise<RunManifest> {
-  const scenario = validateScenario(
-    {
-      name: "shard-size",
-      seed: 5,
-      simulation: { days: 12, shardUsers },
-      population: { users: 1500 },
-      creators: { count: 300 },
-      brands: { count: 25 },
-      notes: { count: 1500 },
-      behaviour: { adLoad: 0.3, adCtr: 0.1 },
-      policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
-    },
-    "test",
-  );
+  const scenario = smallScenario({
+    seed: 5,
+    simulation: { days: 12, shardUsers },
+    behaviour: { adLoad: 0.3, adCtr: 0.1 },
+    policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+  });
   const out = join(dir.path, String(shardUsers));
   return runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: out, events: false, report: false, workers: 0 }).then(() => JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest);
 }
