@@ -89,10 +89,12 @@ export function outputPath(given: string): string {
 
 /**
  * The longest name a file system takes (bytes), and what the run adds to the directory's
- * own name for its temp directory (`.NAME.tmp-XXXXXX`) and the old run it replaces (`….old`).
+ * own name for its temp directory (`.NAME.tmp-` and six random characters from mkdtemp)
+ * and for the old run it replaces (`….old`).
  */
 const MAX_NAME_BYTES = 255;
-const TEMP_NAME_EXTRA = ".".length + ".tmp-XXXXXX".length + ".old".length;
+const MKDTEMP_SUFFIX_LENGTH = 6;
+const TEMP_NAME_EXTRA = ".".length + ".tmp-".length + MKDTEMP_SUFFIX_LENGTH + ".old".length;
 const MAX_PATH_BYTES = 4095;
 /** Room for the longest path a run writes inside its directory (`attribution_accuracy.arrow`, `events/part-NNNNN.arrow`). */
 const INSIDE_PATH_BYTES = 64;
