@@ -192,9 +192,9 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
 
 /**
  * Each part is built on its own, so an event repeated in two parts would count twice:
- * parts must come from one run (the same scenario and seed) and hold disjoint users, as
- * a run's shards do. A part copied under another name, or parts of two runs mixed in one
- * directory, are bad input.
+ * parts must come from one run (the same scenario, seed and variant: see partVariant) and
+ * hold disjoint users, as a run's shards do. A part copied under another name, or parts of
+ * two runs mixed in one directory, are bad input.
  */
 class PartsOfOneRun {
   private first: JourneyPart | null = null;
