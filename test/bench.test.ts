@@ -166,6 +166,16 @@ describe("zhongcao bench (CLI)", () => {
     expect(r.stdout).toBe("");
   });
 
+  it.each([
+    [["--threshold", "67", "--compare", saved], "--threshold must be an integer in [1, 66], got '67'"],
+    [["--save", `${join(dir.path, "not-yet")}/`], "ends in a separator, so it names a directory; name a file"],
+  ])("exits 2 before timing on %j (a gate that could never fail, a --save that names a directory)", async (flags, message) => {
+    const r = await runCli([...quick, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(message);
+  });
+
   const suite = (name: string) => ({ name, vsCalibration: 1e-9, calibration: { rme: 1 }, samples: 10, rme: 1, perSecond: 1 });
   const savedWith = (names: string[], quickRun = true) => JSON.stringify({ ...minimal(quickRun), suites: names.map(suite) });
 

@@ -74,6 +74,15 @@ describe("zhongcao compare", () => {
     expect(existsSync(join(dir.path, "gate", "compare.json"))).toBe(true);
   });
 
+  it("rejects low()/high() thresholds with one replication, where no interval exists, before any run", async () => {
+    const out = join(dir.path, "one-rep");
+    const r = await runCli(["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "1", "--threshold", "low(purchases.true)>-100", "--threshold", "purchases.true>0", "--out", out, ...SMALL]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("zhongcao: --threshold 'low(purchases.true)>-100': low() and high() are bounds of a confidence interval, which needs --replications 2 or more\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("rejects an unknown --threshold metric with exit 2 before any replication runs", async () => {
     const out = join(dir.path, "unknown");
     // After the replications, an unreported name fails the gate with exit 3; exit 2 and this

@@ -8,3 +8,24 @@ describe("run.json warnings", () => {
     );
   });
 });
+
+describe("calibration of a run too small to measure some figures", () => {
+  it("leaves out what it cannot measure (no purchases) instead of failing it as NaN", async () => {
+    const { runScenario } = await import("../src/run/runScenario.js");
+    const { smallScenario, tempDir } = await import("./helpers.js");
+    const dir = tempDir();
+    try {
+      const { manifest } = await runScenario(
+        { path: "test", sha256: "0".repeat(64), scenario: smallScenario({ population: { users: 100 }, simulation: { days: 2, shardUsers: 100 } }) },
+        { outDir: dir.path + "/run", events: false, report: false, workers: 0 },
+      );
+      expect(manifest.purchases.total).toBe(0);
+      expect(manifest.calibration.length).toBeGreaterThan(0);
+      expect(manifest.calibration.map((r) => r.metric)).not.toContain("purchases.ownShopShare");
+      expect(manifest.calibration.every((r) => Number.isFinite(r.value))).toBe(true);
+      expect(manifest.warnings.filter((w) => w.includes("NaN"))).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { access, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "../config/load.js";
@@ -66,6 +66,7 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
 /** Fails before any timing when the file could not be written afterwards. */
 export async function checkSavePath(path: string): Promise<void> {
   if (path.trim() === "") throw new InputError("--save: empty path");
+  if (path.endsWith("/") || path.endsWith(sep)) throw new InputError(`--save ${path}: ends in a separator, so it names a directory; name a file`);
   const dir = await stat(dirname(path)).catch(() => null);
   if (!dir) throw new InputError(`--save ${path}: directory ${dirname(path)} does not exist`);
   if (!dir.isDirectory()) throw new InputError(`--save ${path}: ${dirname(path)} is not a directory`);

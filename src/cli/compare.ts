@@ -44,6 +44,11 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .option("--quiet", "no progress bar")
     .action(async (a: string, b: string, flags: CompareFlags) => {
       const thresholds = flags.threshold.map(parseThreshold);
+      // A confidence bound needs two replications at least; with one it could only fail.
+      const bounds = thresholds.filter((t) => t.statistic !== "mean");
+      if (bounds.length > 0 && flags.replications < 2) {
+        throw new InputError(`--threshold ${bounds.map((t) => `'${t.source}'`).join(", ")}: low() and high() are bounds of a confidence interval, which needs --replications 2 or more`);
+      }
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;

@@ -162,16 +162,16 @@ function renderFiles(files: FileSummary[], withSchema: boolean, missing: readonl
 
 export function renderCalibration(rows: readonly CalibrationRow[]): string {
   const w = Math.max(6, ...rows.map((r) => r.metric.length));
-  const lines = [`${"metric".padEnd(w)}  ${"value".padStart(8)}  ${"target".padEnd(17)}  ok   source`];
-  for (const r of rows) {
-    const target = `[${fmt(r.min)}, ${fmt(r.max)}]`;
-    lines.push(`${r.metric.padEnd(w)}  ${fmt(r.value).padStart(8)}  ${target.padEnd(17)}  ${r.ok ? "yes" : "NO "}  ${r.source}`);
-  }
+  const targets = rows.map((r) => `[${fmt(r.min)}, ${fmt(r.max)}]`);
+  const tw = Math.max(6, ...targets.map((t) => t.length));
+  const lines = [`${"metric".padEnd(w)}  ${"value".padStart(10)}  ${"target".padEnd(tw)}  ok   source`];
+  rows.forEach((r, i) => lines.push(`${r.metric.padEnd(w)}  ${fmt(r.value).padStart(10)}  ${targets[i]!.padEnd(tw)}  ${r.ok ? "yes" : "NO "}  ${r.source}`));
   return `${lines.join("\n")}\n`;
 }
 
-function fmt(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(4) : String(x);
+/** Six significant digits: enough that a value just past its bound does not print as equal to it. */
+function fmt(x: number | null): string {
+  return x !== null && Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
 }
 
 function renderDirectory(r: DirectoryResult): string {
