@@ -43,6 +43,17 @@ describe("run report", () => {
     expect(a!.replace(THROUGHPUT, "")).toBe(b!.replace(THROUGHPUT, ""));
   });
 
+  it("says a chart has nothing to draw instead of printing NaN or Infinity (no purchases; a state nobody reached)", async () => {
+    const tiny = validateScenario({ name: "report-empty", seed: 3, simulation: { days: 2, shardUsers: 100 }, population: { users: 100 } }, "test");
+    const out = join(dir.path, "empty");
+    const { manifest } = await runScenario({ path: "test", sha256: "0".repeat(64), scenario: tiny }, { outDir: out, events: false, workers: 0 });
+    expect(manifest.purchases.total).toBe(0);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).not.toMatch(/NaN|Infinity/);
+    expect(html).toContain('data-missing-chart="purchases-over-time">Purchases over time: the run made no purchases');
+    expect(html).toMatch(/no user in [A-Z, ]*S on any day/);
+  });
+
   it("does not depend on the time zone it is written in", async () => {
     const run = join(dir.path, "inline");
     const zone = process.env.TZ;

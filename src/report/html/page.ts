@@ -93,11 +93,15 @@ export function verdict(ok: boolean): Cell {
 const INTEGER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const DECIMAL = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
 
-/** Integers with separators, other numbers to 4 significant digits, small ones in exponent form. */
+/**
+ * Integers, and any number of 1,000 or more, in whole units with separators (4 significant
+ * digits of 70,438.5 would print 70,440, which looks exact and is not); smaller numbers to 4
+ * significant digits, tiny ones in exponent form.
+ */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return "n/a";
-  if (Number.isInteger(x)) return INTEGER.format(x);
   const abs = Math.abs(x);
+  if (Number.isInteger(x) || abs >= 1000) return INTEGER.format(x);
   return abs < 1e-3 ? x.toExponential(2) : DECIMAL.format(x);
 }
 

@@ -22,6 +22,8 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
   const date = (day: number) => startMs + day * DAY_MS;
   const switches = policySwitches(manifest);
   const { observed, total } = manifest.purchases;
+  // Nothing to draw: an empty series gives the chart an infinite extent and NaN axes.
+  if (total === 0) return { name: NAME, title: TITLE, missing: "the run made no purchases" };
   const observedShare = `${formatNumber(observed)} of ${formatNumber(total)} (${percent(observed / total)})`;
   if (eventParts.length > 0) {
     const daily = purchasesByDayFromEvents(eventParts, startMs, days);

@@ -29,3 +29,16 @@ describe("calibration of a run too small to measure some figures", () => {
     }
   });
 });
+
+describe("numbers in the HTML reports", () => {
+  it("prints whole units from 1,000 up, so a rounded mean never looks exact", async () => {
+    const { formatNumber } = await import("../src/report/html/page.js");
+    expect(formatNumber(70438.5)).toBe("70,439");
+    expect(formatNumber(198686.5)).toBe("198,687");
+    expect(formatNumber(21350)).toBe("21,350");
+    expect(formatNumber(156.38)).toBe("156.4");
+    expect(formatNumber(0.97254)).toBe("0.9725");
+    expect(formatNumber(0.00012)).toBe("1.20e-4");
+    expect(formatNumber(Number.NaN)).toBe("n/a");
+  });
+});
