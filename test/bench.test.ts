@@ -99,14 +99,16 @@ describe("zhongcao bench (CLI)", () => {
 
   it("saves a quick result, passes against itself, and exits 3 against a copy doctored to be 2× faster", async () => {
     const first = await runCli([...quick, "--save", saved]);
-    expect(first.stderr).toBe("");
+    // A line per stage on stderr, also when it is not a terminal (a CI log).
+    expect(first.stderr).toBe("bench: fixture…\nbench: calibration…\nbench: naive-baseline…\nbench: calibration…\nbench: markov-solve…\nbench: calibration…\n");
     expect(first.code).toBe(0);
     const report = JSON.parse(readFileSync(saved, "utf8")) as { suites: { name: string; samples: number; perSecond: number; vsCalibration: number; meanMs: number }[] };
     expect(report.suites.map((s) => s.name)).toEqual(["markov-solve"]);
     expect(report.suites[0]!.samples).toBeGreaterThan(1);
 
-    const again = await runCli([...quick, "--compare", saved]);
+    const again = await runCli([...quick, "--compare", saved, "--quiet"]);
     expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
     expect(again.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
 
     const doctored = join(dir.path, "doctored.json");

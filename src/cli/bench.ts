@@ -20,6 +20,7 @@ interface BenchFlags {
   compare?: string;
   threshold: number;
   quick?: boolean;
+  quiet?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -34,6 +35,7 @@ export function registerBench(program: Command): void {
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
     .option("--threshold <pct>", "allowed drop of a calibrated ratio, percent, before noise (at most 66: with noise the failing drop stays under 100 %)", integer("--threshold", 1, 66), DEFAULT_THRESHOLD_PCT)
     .option("--quick", "small sizes and fewer samples (CI)")
+    .option("--quiet", "no progress lines on stderr")
     .action(async (flags: BenchFlags, command: Command) => {
       // Bad input is rejected before any timing starts.
       if (command.getOptionValueSource("threshold") === "cli" && flags.compare === undefined) {
@@ -43,7 +45,8 @@ export function registerBench(program: Command): void {
       if (flags.save !== undefined) await checkSavePath(flags.save);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
       if (saved && flags.compare !== undefined) checkBaseline(saved, flags.compare, plan);
-      const report = await timeBench(plan, flags.json !== true && process.stderr.isTTY);
+      // A line per stage, on a terminal or in a CI log alike (stages take seconds to minutes).
+      const report = await timeBench(plan, flags.json !== true && flags.quiet !== true);
       if (flags.save !== undefined) await saveResult(flags.save, report);
       const comparison = saved && compareResults(saved, report, flags.threshold);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);

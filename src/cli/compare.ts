@@ -8,7 +8,7 @@ import { MAX_USERS } from "../config/schema.js";
 import { GateError, InputError } from "../errors.js";
 import { AtomicDir } from "../run/atomicDir.js";
 import { userDays, workerThreadsFor } from "../run/shardPlan.js";
-import { checkOutputDir } from "../run/outputDir.js";
+import { checkOutputDir, outputPath } from "../run/outputDir.js";
 import { TOOL, VERSION } from "../version.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
@@ -155,6 +155,6 @@ function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
     lines.push("", "thresholds:");
     for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (${v.reason ?? `actual ${num(v.actual)}`})`);
   }
-  lines.push("", `wrote ${outDir}/compare.json`);
+  lines.push("", `wrote ${join(outputPath(outDir), "compare.json")}`);
   return `${lines.join("\n")}\n`;
 }

@@ -9,6 +9,7 @@ import type { RunManifest } from "../report/manifest.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
+import { outputPath } from "../run/outputDir.js";
 import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface RunFlags {
@@ -83,7 +84,7 @@ function summary(m: RunManifest, outDir: string): string {
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),
     // The outputs listed in run.json, run.json itself and report.html.
-    `wrote       ${outDir}/ (${m.outputs.length + 2} files)`,
+    `wrote       ${outputPath(outDir)}/ (${m.outputs.length + 2} files)`,
   ];
   return `${lines.join("\n")}\n`;
 }
