@@ -30,6 +30,9 @@ describe("compare statistics", () => {
     expect(holds(parseThreshold("x<1"), 0.5)).toBe(true);
     expect(holds(parseThreshold("x<=1"), 1.5)).toBe(false);
     expect(() => parseThreshold("x ~ 3")).toThrow(/--threshold 'x ~ 3'/);
+    // Numbers as written elsewhere: a sign, a leading dot, a signed exponent; never Infinity.
+    expect(["x<+1", "x<.5", "x<1e+3", "x>-0"].map((t) => parseThreshold(t).value)).toEqual([1, 0.5, 1000, -0]);
+    expect(() => parseThreshold("x<1e400")).toThrow("--threshold 'x<1e400': 1e400 is beyond the largest number");
   });
 });
 
@@ -143,6 +146,17 @@ describe("zhongcao compare", () => {
     expect(existsSync(copy)).toBe(false);
     expect(edited).toEqual(untouched);
     expect(untouched.a.sha256).toBe(createHash("sha256").update(original).digest("hex"));
+  });
+
+  it("does not warn that common random numbers are inexact when only the shard size differs", async () => {
+    const resharded = join(dir.path, "redcat-sharded.yaml");
+    writeFileSync(resharded, readFileSync("scenarios/redcat-2025.yaml", "utf8").replace(/shardUsers: \d+/, "shardUsers: 150"));
+    const [a, b] = ["scenarios/redcat-2025.yaml", resharded].map((path) => loadScenario(path, { users: 300, days: 2 }));
+    expect(b!.scenario.simulation.shardUsers).toBe(150);
+    const result = await compareScenarios(a!, b!, { replications: 1, workers: 0, incrementality: false });
+    expect(result.warnings).toEqual([]);
+    // And indeed nothing differs.
+    expect(result.metrics.filter((m) => m.diff.mean !== 0 && !m.metric.startsWith("accuracy.")).map((m) => m.metric)).toEqual([]);
   });
 
   it("warns that B's own seed is not used when it differs from A's", async () => {

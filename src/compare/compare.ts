@@ -38,11 +38,15 @@ export interface CompareResult {
   readonly warnings: string[];
 }
 
-/** What the twins may differ in; everything else must match for exact common random numbers. */
+/**
+ * What the twins may differ in; everything else must match for exact common random numbers.
+ * The shard size is how the work is split, not what is drawn (no count depends on it).
+ */
 function differencesBeyondPolicy(a: LoadedScenario, b: LoadedScenario): string[] {
   const strip = (s: LoadedScenario["scenario"]) => {
-    const { name: _n, description: _d, policy: _p, seed: _s, ...rest } = s;
-    return rest as Record<string, unknown>;
+    const { name: _n, description: _d, policy: _p, seed: _s, simulation, ...rest } = s;
+    const { shardUsers: _u, ...drawn } = simulation;
+    return { ...rest, simulation: drawn } as Record<string, unknown>;
   };
   const ra = strip(a.scenario);
   const rb = strip(b.scenario);
