@@ -71,6 +71,11 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(`${join(dir.path, "real")}/..`)).rejects.toThrow(/ends in "\.\."; name the directory itself/);
   });
 
+  // /proc is a mount point on Linux; only root may create beside it in /, which the check tries first.
+  it.skipIf(process.getuid?.() !== 0 || process.platform !== "linux")("refuses a mount point, which the finished run could not be renamed over", async () => {
+    await expect(checkOutputDir("/proc")).rejects.toThrow("output directory /proc: is a mount point, which a run cannot replace; name a directory inside it (e.g. /proc/run)");
+  });
+
   it("refuses names too long for the file system, counting the run's temp directory beside it", async () => {
     await expect(checkOutputDir(join(dir.path, "a".repeat(240)))).rejects.toThrow(/its name is 240 bytes long; at most 239 leave room/);
     await expect(checkOutputDir(join(dir.path, "a".repeat(239)))).resolves.toBeUndefined();

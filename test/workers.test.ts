@@ -177,6 +177,15 @@ describe("worker threads", () => {
     expect(run.leftovers()).toEqual([]);
   });
 
+  it.each(["SIGTERM", "SIGHUP"] as const)("%s stops at once, by the signal, and leaves nothing half-written", async (signal) => {
+    const run = await startLongRun(`killed-${signal.toLowerCase()}`, 2000, 1);
+    run.child.kill(signal);
+    expect((await run.exited).signal).toBe(signal);
+    expect(run.output.stderr).toContain("stopped at once and nothing was written");
+    expect(existsSync(run.out)).toBe(false);
+    expect(run.leftovers()).toEqual([]);
+  });
+
   it("Ctrl-C stops an inline run (--workers 0) between days, not after its last shard", async () => {
     // Without --events nothing in a shard waits on I/O, so only the pipeline's own turn between days lets the signal in.
     const run = await startLongRun("inline", 2000, 0, false);

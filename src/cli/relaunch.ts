@@ -101,6 +101,11 @@ async function relaunch(entry: string, argv: readonly string[]): Promise<number>
  */
 export function watchLauncher(): void {
   if (process.env[RELAUNCHED_ENV] !== "1" || !process.channel) return;
+  // A launcher killed before this listener existed has disconnected already.
+  if (!process.connected) {
+    process.kill(process.pid, "SIGINT");
+    return;
+  }
   process.once("disconnect", () => process.kill(process.pid, "SIGINT"));
   // The channel must not keep the run alive once its work is done.
   process.channel.unref();

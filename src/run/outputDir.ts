@@ -40,6 +40,12 @@ export async function checkOutputDir(given: string): Promise<void> {
   if (refused !== null) throw new InputError(`output directory ${target}: cannot create files in ${host} (${refused})`);
   if (info === null) return;
   if (!info.isDirectory()) throw new InputError(`output directory ${target}: a file of that name exists`);
+  // The finished run is renamed over the directory, which a mount point (a container's
+  // volume, say) refuses: only found out after the whole run otherwise.
+  const parent = await stat(dirname(resolve(target))).catch(() => null);
+  if (parent !== null && parent.dev !== info.dev) {
+    throw new InputError(`output directory ${target}: is a mount point, which a run cannot replace; name a directory inside it (e.g. ${join(target, "run")})`);
+  }
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     throw cannotUse(target, target, error);
   });

@@ -14,8 +14,13 @@ export class PeakRss {
     this.sample();
   }
 
+  /** Never throws: it runs in timers and message listeners. Reading RSS opens a file, which fails when descriptors run out; that sample is skipped. */
   sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    try {
+      this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    } catch {
+      // EMFILE and the like: the next sample will do.
+    }
   }
 
   get bytes(): number {
