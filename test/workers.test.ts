@@ -156,13 +156,18 @@ describe("worker threads", () => {
     child.stderr.on("data", (c: Buffer) => (output.stderr += c.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
     const leftovers = () => readdirSync(dir.path).filter((f) => f.startsWith(`.${name}`));
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
         if (leftovers().length > 0) {
           clearInterval(poll);
           resolve();
         }
       }, 20);
+      // A run that ends before its temp directory exists (bad input, say) fails the test at once.
+      void exited.then(({ code, signal }) => {
+        clearInterval(poll);
+        reject(new Error(`the run ended before it started writing (code ${code}, signal ${signal}): ${output.stderr}`));
+      });
     });
     return { child, out, output, exited, leftovers };
   }
