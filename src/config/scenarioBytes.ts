@@ -1,0 +1,68 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { InputError } from "../errors.js";
+
+// A scenario file's bytes and text: bounded reading and encoding checks, before any parsing.
+
+/** Far above any real scenario; a bound so that `/dev/zero` or a wrong file fails at once. */
+export const MAX_SCENARIO_BYTES = 16 * 2 ** 20;
+
+/** Up to `limit` + 1 bytes of the file, so a caller can tell it was longer; never more. */
+export function readAtMost(path: string, limit: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file as UTF-8 text; other encodings are named rather than read as garbage. */
+export function utf8Text(bytes: Buffer, path: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(`${path}: UTF-16 text; save the scenario as UTF-8`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new InputError(`${path}: not UTF-8 text (line ${lineAt(bytes, at)}, near byte offset ${at}); save the scenario as UTF-8`);
+  }
+}
+
+/** Offset where UTF-8 decoding first fails: the bad byte, or the one after a cut-short sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decodes = (length: number) => {
+    try {
+      // `stream` holds back a sequence the prefix cuts, so only real damage throws.
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // The longest prefix that decodes, by halving; an incomplete sequence at the very end
+  // decodes as a prefix but not as the whole file.
+  let low = 0;
+  let high = bytes.length;
+  while (high - low > 1) {
+    const mid = (low + high) >>> 1;
+    if (decodes(mid)) low = mid;
+    else high = mid;
+  }
+  return Math.min(low, bytes.length - 1);
+}
+
+function lineAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
