@@ -97,7 +97,7 @@ describe("zhongcao bench (CLI)", () => {
   const quick = ["bench", "--quick", "--suite", "markov-solve"];
   let badFiles = 0;
 
-  it("saves a quick result, passes against itself, and exits 3 against a copy doctored to be 2× faster", async () => {
+  it("saves a quick result, passes against itself, exits 3 against a copy doctored to be 2× faster, and says when a saved result comes from another machine", async () => {
     const first = await runCli([...quick, "--save", saved]);
     // A line per stage on stderr, also when it is not a terminal (a CI log).
     expect(first.stderr).toBe("bench: fixture…\nbench: calibration…\nbench: naive-baseline…\nbench: calibration…\nbench: markov-solve…\nbench: calibration…\n");
@@ -119,6 +119,14 @@ describe("zhongcao bench (CLI)", () => {
     expect(gated.code).toBe(3);
     expect(gated.stdout).toMatch(/markov-solve .* regressed\n/);
     expect(gated.stderr).toMatch(/markov-solve regressed/);
+
+    // A file saved where the calibration loop ran a third as fast: another machine, said on stderr.
+    const elsewhere = join(dir.path, "elsewhere.json");
+    const original = JSON.parse(readFileSync(saved, "utf8")) as { calibration: { perSecond: number } };
+    original.calibration.perSecond /= 3;
+    writeFileSync(elsewhere, JSON.stringify(original));
+    const moved = await runCli([...quick, "--compare", elsewhere, "--quiet"]);
+    expect(moved.stderr).toMatch(/the calibration loop ran [23]\.\d\d× as fast as when .*elsewhere\.json was saved: probably another machine/);
   });
 
   it.each([

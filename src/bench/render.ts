@@ -1,4 +1,4 @@
-import type { Comparison } from "./compare.js";
+import type { Comparable, Comparison } from "./compare.js";
 import type { Measurement } from "./measure.js";
 import type { BenchReport, ScalingReport } from "./report.js";
 
@@ -84,4 +84,17 @@ export function renderComparison(c: Comparison, against: string): string {
   ];
   if (c.unmatched.length > 0) lines.push(`not compared (in one result only): ${c.unmatched.join(", ")}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Each run's calibrated ratio per suite, for both builds, in the order they ran. */
+export function renderAlternation(runs: { current: readonly Comparable[]; reference: readonly Comparable[]; order: readonly string[] }, dir: string): string {
+  const names = runs.current[0]?.suites.map((s) => s.name) ?? [];
+  const cells = (side: readonly Comparable[], name: string) => side.map((r) => r.suites.find((s) => s.name === name)).map((s) => (s ? `${ratio(s.vsCalibration)} ±${s.rme.toFixed(1)} %` : "–"));
+  const rows = names.map((name) => [name, ...cells(runs.current, name), ...cells(runs.reference, name)]);
+  const header = ["suite", ...runs.current.map((_, i) => `this, run ${i + 1}`), ...runs.reference.map((_, i) => `reference, run ${i + 1}`)];
+  return [
+    `zhongcao bench against the build in ${dir}: ${runs.current.length} runs each, one process per run, in the order ${runs.order.map((s) => (s === "current" ? "this" : "reference")).join(", ")}`,
+    "calibrated ratios (suite per second ÷ the calibration loop measured around it in the same run):",
+    table(header, rows),
+  ].join("\n") + "\n";
 }

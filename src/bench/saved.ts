@@ -58,8 +58,13 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
   } catch (error) {
     throw new InputError(`--compare ${path}: not JSON (${(error as Error).message})`);
   }
+  return parseBenchResult(raw, `--compare ${path}`);
+}
+
+/** A bench result (saved, or printed by another build's `bench --json`), checked as the gate needs it; `label` names where it came from. */
+export function parseBenchResult(raw: unknown, label: string): SavedResult {
   const parsed = savedSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`--compare ${path}: not a zhongcao bench result`, formatIssues(parsed.error.issues));
+  if (!parsed.success) throw new InputError(`${label}: not a zhongcao bench result`, formatIssues(parsed.error.issues));
   return parsed.data;
 }
 

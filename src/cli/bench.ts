@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import { compareResults } from "../bench/compare.js";
 import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
-import { renderComparison, renderReport } from "../bench/render.js";
+import { renderAlternation, renderComparison, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
 import { GateError, InputError } from "../errors.js";
@@ -21,6 +21,8 @@ interface BenchFlags {
   threshold: number;
   quick?: boolean;
   quiet?: boolean;
+  against?: string;
+  rounds: number;
 }
 
 export function registerBench(program: Command): void {
@@ -34,13 +36,23 @@ export function registerBench(program: Command): void {
     // Noise widens the allowed drop by up to half the threshold: past 66 % a drop could
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
     .option("--threshold <pct>", "allowed drop of a calibrated ratio, percent, before noise (at most 66: with noise the failing drop stays under 100 %)", integer("--threshold", 1, 66), DEFAULT_THRESHOLD_PCT)
+    .option("--against <dir>", "gate on another zhongcao build (a built checkout): both run alternately on this machine, so another CPU model or a slow spell moves both sides; exit 3 on a regression")
+    .option("--rounds <n>", "with --against: runs of each build, taken in the order this, reference, reference, this, …", integer("--rounds", 1, 10), 2)
     .option("--quick", "small sizes and fewer samples (CI)")
     .option("--quiet", "no progress lines on stderr")
     .action(async (flags: BenchFlags, command: Command) => {
       // Bad input is rejected before any timing starts.
-      if (command.getOptionValueSource("threshold") === "cli" && flags.compare === undefined) {
-        throw new InputError("--threshold applies only with --compare FILE (it is the gate's allowed drop)");
+      const given = (name: string) => command.getOptionValueSource(name) === "cli";
+      if (given("threshold") && flags.compare === undefined && flags.against === undefined) {
+        throw new InputError("--threshold applies only with --compare FILE or --against DIR (it is the gate's allowed drop)");
       }
+      if (flags.against !== undefined) {
+        if (flags.compare !== undefined) throw new InputError("--against and --compare are two gates; choose one");
+        if (flags.save !== undefined) throw new InputError("--save records one run; it does not apply with --against, which runs two builds");
+        await gateAgainst(flags.against, flags);
+        return;
+      }
+      if (given("rounds")) throw new InputError("--rounds applies only with --against DIR");
       const saved = flags.compare === undefined ? null : await loadSavedResult(flags.compare);
       if (flags.save !== undefined) await checkSavePath(flags.save);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
@@ -49,6 +61,7 @@ export function registerBench(program: Command): void {
       const report = await timeBench(plan, flags.json !== true && flags.quiet !== true);
       if (flags.save !== undefined) await saveResult(flags.save, report);
       const comparison = saved && compareResults(saved, report, flags.threshold);
+      if (saved && flags.compare !== undefined) warnIfOtherMachine(saved.calibration.perSecond, report.calibration.perSecond, flags.compare);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);
       else process.stdout.write(renderReport(report) + (comparison && flags.compare ? `\n${renderComparison(comparison, flags.compare)}` : ""));
       if (comparison?.failed) {
@@ -56,6 +69,53 @@ export function registerBench(program: Command): void {
         throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${flags.threshold} % + noise against ${flags.compare}`);
       }
     });
+}
+
+/**
+ * Calibrated ratios do not carry across CPU models: between two of this project's machines
+ * the calibration loop ran 2.3× as fast while end-to-end ran 1.6× as fast, so the same code
+ * lost a third of its calibrated ratio. A calibration this far from the saved one's says the
+ * comparison measures the machine as much as the code.
+ */
+function warnIfOtherMachine(savedPerSecond: number, nowPerSecond: number, path: string): void {
+  const speed = nowPerSecond / savedPerSecond;
+  if (speed > 0.8 && speed < 1.25) return;
+  process.stderr.write(
+    `zhongcao: the calibration loop ran ${speed.toFixed(2)}× as fast as when ${path} was saved: probably another machine, ` +
+      "on which calibrated ratios shift by up to a third with no change in the code; compare builds on one machine with --against DIR\n",
+  );
+}
+
+/**
+ * The same-machine gate: this build and the one in `dir`, each `bench` run a child process,
+ * alternated; each side's runs are pooled and compared as `--compare` compares a saved file.
+ */
+async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
+  const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
+  if (plan.suites.every((s) => s === "scaling")) throw new InputError("--against: the gate does not compare scaling; add a suite it compares (--suite)");
+  const { benchAlternately, pooledRuns, referenceBin } = await import("../bench/against.js");
+  const reference = await referenceBin(dir);
+  const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
+  const status = flags.json !== true && flags.quiet !== true;
+  const interrupt = interruptible("stopping the bench");
+  let runs;
+  try {
+    runs = await benchAlternately(reference, args, flags.rounds, {
+      signal: interrupt.signal,
+      onRun: (side, run, total) => status && process.stderr.write(`bench: ${side === "current" ? "this build" : "reference build"}, run ${run} of ${total}…\n`),
+    });
+  } finally {
+    interrupt.dispose();
+  }
+  const threshold = flags.threshold;
+  const comparison = compareResults(pooledRuns(runs.reference), pooledRuns(runs.current), threshold);
+  const label = `build ${dir}`;
+  if (flags.json === true) process.stdout.write(`${JSON.stringify({ runs, comparison })}\n`);
+  else process.stdout.write(`${renderAlternation(runs, dir)}\n${renderComparison(comparison, `${label}, measured alternately in this run`)}`);
+  if (comparison.failed) {
+    const regressed = comparison.rows.filter((r) => r.verdict === "regressed").map((r) => r.suite);
+    throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${threshold} % + noise against ${label}`);
+  }
 }
 
 /**

@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { pooledRuns } from "../src/bench/against.js";
+import { runCli, tempDir } from "./helpers.js";
+
+const suite = (name: string, vsCalibration: number, rme: number, calibrationRme = 0) => ({ name, vsCalibration, rme, calibration: { rme: calibrationRme } });
+
+describe("pooling one build's runs (pooledRuns)", () => {
+  it("takes the geometric mean of the runs' calibrated ratios", () => {
+    const pooled = pooledRuns([{ suites: [suite("generate", 0.01, 1)] }, { suites: [suite("generate", 0.04, 1)] }]);
+    expect(pooled.suites[0]!.vsCalibration).toBeCloseTo(0.02, 12);
+  });
+
+  it("takes as margin the runs' own margins pooled, or half the spread between runs when that is larger", () => {
+    // Equal ratios: the margins of suite (3 %) and calibration (4 %) in quadrature, 5 % a run, pooled over two runs.
+    const steady = pooledRuns([{ suites: [suite("engines", 0.02, 3, 4)] }, { suites: [suite("engines", 0.02, 3, 4)] }]);
+    expect(steady.suites[0]!.rme).toBeCloseTo(Math.sqrt(50) / 2, 12);
+    // Runs 0.018 and 0.022 apart: ±10 % around their mean beats the 0.5 % of their own margins.
+    const moved = pooledRuns([{ suites: [suite("engines", 0.018, 0.5)] }, { suites: [suite("engines", 0.022, 0.5)] }]);
+    expect(moved.suites[0]!.rme).toBeCloseTo((100 * 0.002) / Math.sqrt(0.018 * 0.022), 12);
+    expect(moved.suites[0]!.calibration.rme).toBe(0);
+  });
+
+  it("leaves out a suite that some run lacks", () => {
+    const pooled = pooledRuns([{ suites: [suite("generate", 0.01, 1), suite("engines", 0.01, 1)] }, { suites: [suite("generate", 0.01, 1)] }]);
+    expect(pooled.suites.map((s) => s.name)).toEqual(["generate"]);
+  });
+});
+
+/**
+ * A stand-in for another zhongcao build: it runs this build's bench and edits what it
+ * prints (a build whose markov-solve is 2× faster, or one measuring other sizes).
+ */
+function fakeBuild(root: string, name: string, edit: string): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  mkdirSync(join(dir, "dist"));
+  const real = resolve("bin/zhongcao.js");
+  writeFileSync(
+    join(dir, "bin", "zhongcao.js"),
+    `import { execFileSync } from "node:child_process";
+const printed = JSON.parse(execFileSync(process.execPath, [${JSON.stringify(real)}, ...process.argv.slice(2)], { encoding: "utf8" }));
+const report = printed.report;
+${edit}
+process.stdout.write(JSON.stringify(printed) + "\\n");
+`,
+  );
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  return dir;
+}
+
+describe("zhongcao bench --against (CLI)", () => {
+  const dir = tempDir("zhongcao-bench-against-");
+  afterAll(() => dir.cleanup());
+  const quick = ["bench", "--quick", "--suite", "markov-solve", "--rounds", "1"];
+
+  it("passes against this very build, timed alternately, and prints every run", async () => {
+    const r = await runCli([...quick, "--against", "."]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("bench: this build, run 1 of 2…\nbench: reference build, run 2 of 2…\n");
+    expect(r.stdout).toMatch(/in the order this, reference\n/);
+    expect(r.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
+  }, 120_000);
+
+  it("exits 3 against a build twice as fast, naming the suite", async () => {
+    const faster = fakeBuild(dir.path, "faster", "for (const s of report.suites) { s.vsCalibration *= 2; s.perSecond *= 2; }");
+    const r = await runCli([...quick, "--against", faster, "--json"]);
+    expect(r.code).toBe(3);
+    const printed = JSON.parse(r.stdout) as { runs: { order: string[] }; comparison: { rows: { suite: string; verdict: string; change: number }[] } };
+    expect(printed.runs.order).toEqual(["current", "reference"]);
+    expect(printed.comparison.rows).toEqual([expect.objectContaining({ suite: "markov-solve", verdict: "regressed" })]);
+    expect(printed.comparison.rows[0]!.change).toBeCloseTo(-0.5, 1);
+    expect(r.stderr).toMatch(/markov-solve regressed beyond 25 % \+ noise against build /);
+  }, 120_000);
+
+  it("refuses a reference that measures other sizes after the first pair, with exit 2", async () => {
+    const other = fakeBuild(dir.path, "other-sizes", "report.sizes.markov.paths = 5;");
+    const r = await runCli([...quick.slice(0, -2), "--rounds", "3", "--against", other, "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the reference build measures other sizes \(.*"paths":5/);
+  }, 120_000);
+
+  it.each([
+    ["a directory with no build", ["--against", "nowhere"], /--against nowhere: no zhongcao build there/],
+    ["--against with --compare", ["--against", ".", "--compare", "x.json"], /choose one/],
+    ["--against with --save", ["--against", ".", "--save", "x.json"], /does not apply with --against/],
+    ["--rounds without --against", ["--rounds", "2"], /--rounds applies only with --against/],
+    ["--rounds 0", ["--against", ".", "--rounds", "0"], /--rounds/],
+    ["scaling alone", ["--against", ".", "--suite", "scaling"], /does not compare scaling/],
+  ])("refuses %s with exit 2 before timing anything", async (_, flags, message) => {
+    const r = await runCli(["bench", "--quick", ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/bench: (this|reference) build/);
+  });
+});
