@@ -126,7 +126,7 @@ describe("zhongcao bench (CLI)", () => {
     original.calibration.perSecond /= 3;
     writeFileSync(elsewhere, JSON.stringify(original));
     const moved = await runCli([...quick, "--compare", elsewhere, "--quiet"]);
-    expect(moved.stderr).toMatch(/the calibration loop ran [23]\.\d\d× as fast as when .*elsewhere\.json was saved: probably another machine/);
+    expect(moved.stderr).toMatch(/the calibration loop ran [2-4]\.\d\d× as fast as when .*elsewhere\.json was saved: another machine/);
   });
 
   it.each([

@@ -52,6 +52,11 @@ describe("zhongcao compare", () => {
     const link = metric("purchases.trueCause.link").diff;
     expect(link.mean).toBeGreaterThan(0);
     expect(metric("purchases.observed").diff.mean).toBeGreaterThan(0);
+    // A closed run credits no link, so it lists no link share; compared with Red Cat's, that share is 0.
+    for (const name of ["accuracy.attribution.trueChannelShares.link", "accuracy.attribution.models.last_touch.channelShares.link"]) {
+      expect(metric(name).a).toEqual({ mean: 0, low: 0, high: 0, n: 5 });
+      expect(metric(name).b.mean).toBeGreaterThan(0);
+    }
     expect(existsSync(join(out, "compare.json"))).toBe(true);
     const written = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult & { tool: string };
     expect(written.metrics).toHaveLength(result.metrics.length);

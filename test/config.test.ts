@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO_PATH, loadScenario, validateScenario, type ScenarioOverrides } from "../src/config/load.js";
+import { DEFAULT_SCENARIO_PATH, loadScenario, MAX_PROBLEMS_LISTED, validateScenario, type ScenarioOverrides } from "../src/config/load.js";
 import { InputError } from "../src/errors.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -37,6 +37,20 @@ describe("scenario validation", () => {
       ]),
     );
     expect(problems).toHaveLength(4);
+  });
+
+  it("lists at most 50 problems and cuts long keys, counting the rest", () => {
+    const stray = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`stray${i}`, 1]));
+    const long = "k".repeat(10_000);
+    let problems: readonly string[] = [];
+    try {
+      validateScenario({ [long]: 1, ...stray }, "generated.yaml");
+    } catch (e) {
+      problems = (e as InputError).problems;
+    }
+    expect(problems).toHaveLength(MAX_PROBLEMS_LISTED + 1);
+    expect(problems[0]).toBe(`${"k".repeat(80)}… (10000 characters): unknown key`);
+    expect(problems.at(-1)).toBe(`… and ${3001 - MAX_PROBLEMS_LISTED} more`);
   });
 
   it("checks relations between fields", () => {

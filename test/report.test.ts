@@ -7,6 +7,7 @@ import { CHANNELS } from "../src/events/enums.js";
 import type { RunManifest } from "../src/report/manifest.js";
 import { readColumns } from "../src/report/html/arrowColumns.js";
 import { compareReport } from "../src/report/html/compareReport.js";
+import { compareDifferences } from "../src/report/html/charts/compareDifferences.js";
 import { compareDocument } from "../src/report/html/compareDocument.js";
 import { runReport } from "../src/report/html/runReport.js";
 import { runScenario } from "../src/run/runScenario.js";
@@ -100,5 +101,13 @@ describe("compare report", () => {
     expect(html).toContain("n/a (one replication)");
     expect(html).toContain('data-chart="compare-differences"');
     expect(html).not.toContain('class="chart-warning"');
+  });
+
+  it("names the metrics that are zero under A, which a relative axis cannot show", () => {
+    const row = (metric: string, a: number, b: number) => ({ metric, a: { mean: a, low: a, high: a, n: 3 }, b: { mean: b, low: b, high: b, n: 3 }, diff: { mean: b - a, low: b - a - 1, high: b - a + 1, n: 3 } });
+    const chart = compareDifferences([row("purchases.observed", 10, 15), row("purchases.true.link", 0, 61.8)], 3);
+    expect("caption" in chart && chart.caption).toMatch(/Zero under A, so not on this axis: purchases\.true\.link \(B 61\.8\)\.$/);
+    const only = compareDifferences([row("purchases.true.link", 0, 61.8)], 3);
+    expect("missing" in only && only.missing).toMatch(/no metric that is non-zero under A differs .* purchases\.true\.link \(B 61\.8\)/);
   });
 });

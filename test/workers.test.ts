@@ -244,6 +244,26 @@ describe("a run whose workers fill every core", () => {
     expect(digest(full)).toEqual(digest(inline));
   });
 
+  it.skipIf(process.platform === "win32")("runs a scenario read from a pipe: the run started again gets the bytes its launcher read", async () => {
+    const out = join(dir.path, "many-stdin");
+    // A shell pipe, as a user writes it (Node's own stdio pipes are sockets, which /dev/stdin cannot open).
+    const child = spawn("/bin/sh", ["-c", 'cat "$0" | "$1" bin/zhongcao.js run /dev/stdin --out "$2" --json --workers "$3"', many, process.execPath, out, String(CORES)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ZHONGCAO_RELAUNCH: "always" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { timing: { v8HelperThreads: boolean }; scenario: { sha256: string }; events: { total: number } };
+    expect(printed.timing.v8HelperThreads).toBe(false);
+    expect(printed.scenario.sha256).toBe(createHash("sha256").update(readFileSync(many)).digest("hex"));
+    expect(printed.events.total).toBeGreaterThan(0);
+  });
+
   it.skipIf(CORES < 2)("a run with a core to spare keeps V8's helper threads", async () => {
     const run = spawnCli(["run", many, "--out", join(dir.path, "many-spare"), "--json", "--workers", String(CORES - 1)]);
     expect((await run.exited).code).toBe(0);

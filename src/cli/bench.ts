@@ -74,15 +74,17 @@ export function registerBench(program: Command): void {
 /**
  * Calibrated ratios do not carry across CPU models: between two of this project's machines
  * the calibration loop ran 2.3× as fast while end-to-end ran 1.6× as fast, so the same code
- * lost a third of its calibrated ratio. A calibration this far from the saved one's says the
+ * lost a third of its calibrated ratio. A calibration far from the saved one's says the
  * comparison measures the machine as much as the code.
  */
 function warnIfOtherMachine(savedPerSecond: number, nowPerSecond: number, path: string): void {
   const speed = nowPerSecond / savedPerSecond;
-  if (speed > 0.8 && speed < 1.25) return;
+  // One machine's calibration moves by 1.25× between back-to-back runs while tests run
+  // beside it, and by up to 2.7× on a busy shared runner: only a large gap says much.
+  if (speed > 1 / 1.6 && speed < 1.6) return;
   process.stderr.write(
-    `zhongcao: the calibration loop ran ${speed.toFixed(2)}× as fast as when ${path} was saved: probably another machine, ` +
-      "on which calibrated ratios shift by up to a third with no change in the code; compare builds on one machine with --against DIR\n",
+    `zhongcao: the calibration loop ran ${speed.toFixed(2)}× as fast as when ${path} was saved: another machine, or this one far busier or idler; ` +
+      "across CPU models calibrated ratios shift by up to a third with no change in the code; compare builds on one machine with --against DIR\n",
   );
 }
 

@@ -59,7 +59,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
       await checkOutputDir(outDir);
       // Every replication of both scenarios runs in the one process.
       const totalUserDays = (userDays(first) + userDays(second)) * flags.replications;
-      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)), totalUserDays);
+      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)), totalUserDays, [loadedA, loadedB]);
       const incrementality = flags.incrementality === true;
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
       let result: CompareResult;

@@ -12,7 +12,7 @@ import { RelaunchedExit, watchLauncher, type LaunchContext } from "./relaunch.js
  */
 export async function main(argv: readonly string[], launch: LaunchContext = {}): Promise<number> {
   if (launch.entry !== undefined) {
-    watchLauncher();
+    await watchLauncher();
     ignoreClosedPipes();
   }
   const program = new Command("zhongcao")

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import type { ScenarioFile } from "../config/load.js";
+import { handOverBytes } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
 import { fillsEveryCore, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mode.js";
 
@@ -48,12 +50,18 @@ export class RelaunchedExit extends Error {
  * RelaunchedExit with its exit code (a child ended by a signal ends this process by the
  * same signal). Otherwise returns at once, and the command runs here.
  */
-export async function relaunchIfSaturated(context: LaunchContext, argv: readonly string[], threads: number, userDays: number): Promise<void> {
+export async function relaunchIfSaturated(
+  context: LaunchContext,
+  argv: readonly string[],
+  threads: number,
+  userDays: number,
+  scenarios: readonly Pick<ScenarioFile, "path" | "bytes">[],
+): Promise<void> {
   const mode = process.env[RELAUNCH_ENV] ?? "auto";
   if (mode !== "auto" && mode !== "never" && mode !== "always") throw new InputError(`${RELAUNCH_ENV} must be auto, never or always, got '${mode}'`);
   if (context.entry === undefined || mode === "never" || !fillsEveryCore(threads) || !v8HelperThreads() || !mayRelaunch()) return;
   if (mode === "auto" && userDays < MIN_RELAUNCH_USER_DAYS) return;
-  throw new RelaunchedExit(await relaunch(context.entry, argv));
+  throw new RelaunchedExit(await relaunch(context.entry, argv, scenarios));
 }
 
 /**
@@ -65,7 +73,13 @@ function mayRelaunch(): boolean {
   return !WATCHED.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
 }
 
-async function relaunch(entry: string, argv: readonly string[]): Promise<number> {
+/** The launcher's first and only message to the run: the scenario files it read, by path as given. */
+interface HandOver {
+  readonly zhongcao: "scenarios";
+  readonly files: readonly (readonly [path: string, base64: string])[];
+}
+
+async function relaunch(entry: string, argv: readonly string[], scenarios: readonly Pick<ScenarioFile, "path" | "bytes">[]): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...SATURATED_V8_FLAGS, entry, ...argv], {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     // A process group of its own, so a terminal's Ctrl-C reaches it once, passed on from
@@ -74,6 +88,10 @@ async function relaunch(entry: string, argv: readonly string[]): Promise<number>
     detached: true,
     env: { ...process.env, [RELAUNCHED_ENV]: "1" },
   });
+  // The run reads its scenarios from here, not from their paths: a pipe (`run /dev/stdin`)
+  // is empty by now, and a file may have changed since it was checked.
+  const handOver: HandOver = { zhongcao: "scenarios", files: scenarios.map((s) => [s.path, s.bytes.toString("base64")] as const) };
+  child.send(handOver);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, forward);
   try {
@@ -99,7 +117,7 @@ async function relaunch(entry: string, argv: readonly string[]): Promise<number>
  * SIGTERM and SIGHUP passed on end the run as they would end an unrelaunched one.
  * No-op in any other process.
  */
-export function watchLauncher(): void {
+export async function watchLauncher(): Promise<void> {
   if (process.env[RELAUNCHED_ENV] !== "1" || !process.channel) return;
   // A launcher killed before this listener existed has disconnected already.
   if (!process.connected) {
@@ -107,6 +125,23 @@ export function watchLauncher(): void {
     return;
   }
   process.once("disconnect", () => process.kill(process.pid, "SIGINT"));
+  await receiveScenarios();
   // The channel must not keep the run alive once its work is done.
   process.channel.unref();
+}
+
+/** Waits for the launcher's hand-over (sent right after the start) and keeps its files for loadScenario. */
+async function receiveScenarios(): Promise<void> {
+  const message = await new Promise<unknown>((resolve) => {
+    const done = (value: unknown) => {
+      process.off("disconnect", gone);
+      resolve(value);
+    };
+    const gone = () => done(null);
+    process.once("message", done);
+    process.once("disconnect", gone);
+  });
+  const handOver = message as HandOver | null;
+  if (handOver?.zhongcao !== "scenarios") return;
+  for (const [path, base64] of handOver.files) handOverBytes(path, Buffer.from(base64, "base64"));
 }

@@ -46,7 +46,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
       const loaded = loadScenario(scenarioPath, overrides);
-      await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers), userDays(loaded.scenario));
+      await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers), userDays(loaded.scenario), [loaded]);
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
       const outDir = flags.out ?? join("reports", `${loaded.scenario.name}-${loaded.scenario.seed}${suffix}`);
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "run");

@@ -8,7 +8,7 @@ import { workerThreadsFor } from "../run/shardPlan.js";
 import { TOUCH_CHANNELS } from "../sim/shard.js";
 import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
-import { runMetrics } from "./metrics.js";
+import { absentMeansZero, runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
 
 
@@ -93,12 +93,13 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     }
   });
   const [runsA, runsB] = sides as [Record<string, number>[], Record<string, number>[]];
-  // Metrics present in every run; those that are zero everywhere carry no information.
+  // Metrics present in every run, or zero where absent; those that are zero everywhere carry no information.
   const all = [...runsA, ...runsB];
-  const names = Object.keys(runsA[0]!).filter((k) => all.every((m) => k in m) && all.some((m) => m[k] !== 0));
+  const value = (m: Record<string, number>, k: string) => m[k] ?? (absentMeansZero(k) ? 0 : undefined);
+  const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((k) => all.every((m) => value(m, k) !== undefined) && all.some((m) => value(m, k) !== 0));
   const metrics = names.sort().map((metric) => {
-    const va = runsA.map((m) => m[metric]!);
-    const vb = runsB.map((m) => m[metric]!);
+    const va = runsA.map((m) => value(m, metric)!);
+    const vb = runsB.map((m) => value(m, metric)!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)) };
   });
   const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });

@@ -35,3 +35,13 @@ function flatten(value: unknown, prefix: string, out: Record<string, number>, ke
     for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}.${k}`, out, keepNonFinite);
   }
 }
+
+/**
+ * Metrics a run leaves out when they are zero: counts by channel, and a channel's share of
+ * credit, which a run lists only for channels that got any (a closed-loop run has no `link`
+ * share, where a Red Cat run has one). Compared with a run that has them, they are 0.
+ * Other metrics missing from a run were not measured there, and are not compared.
+ */
+export function absentMeansZero(metric: string): boolean {
+  return /^(purchases\.(true|observed|trueCause)\.|accuracy\.attribution\.(trueChannelShares|models\.[^.]+\.channelShares)\.)/.test(metric);
+}

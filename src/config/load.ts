@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
-import { MAX_SCENARIO_BYTES, readAtMost, utf8Text } from "./scenarioBytes.js";
+import { handedOverBytes, MAX_SCENARIO_BYTES, readAtMost, utf8Text } from "./scenarioBytes.js";
 import { CATEGORY_NAMES, scenarioSchema, type Scenario } from "./schema.js";
 
 /** The scenario `run` uses when none is given; shipped with the package. */
@@ -22,6 +22,8 @@ export interface ScenarioFile extends LoadedScenario {
   readonly document: unknown;
   /** The overrides `scenario` was validated with. */
   readonly overrides: ScenarioOverrides;
+  /** The file's bytes as read: a run started again gets these, not a second read (cli/relaunch.ts). */
+  readonly bytes: Buffer;
 }
 
 /** Overrides from CLI flags, applied after parsing and validated with the same schema. */
@@ -32,13 +34,24 @@ export interface ScenarioOverrides {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => {
-    const at = issue.path.map(String).join(".");
+  const lines = issues.flatMap((issue) => {
+    const at = issue.path.map(String).map(clip).join(".");
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => `${at ? `${at}.` : ""}${key}: unknown key`);
+      return issue.keys.map((key) => `${at ? `${at}.` : ""}${clip(key)}: unknown key`);
     }
     return [`${at || "(root)"}: ${issue.message}`];
   });
+  // A generated file with thousands of stray keys should not bury the terminal.
+  return lines.length <= MAX_PROBLEMS_LISTED ? lines : [...lines.slice(0, MAX_PROBLEMS_LISTED), `… and ${lines.length - MAX_PROBLEMS_LISTED} more`];
+}
+
+/** Problems listed one per line, at most; the rest are counted. */
+export const MAX_PROBLEMS_LISTED = 50;
+const MAX_KEY_SHOWN = 80;
+
+/** A key as it is shown in a problem: long ones cut, with their length. */
+function clip(key: string): string {
+  return key.length <= MAX_KEY_SHOWN ? key : `${key.slice(0, MAX_KEY_SHOWN)}… (${key.length} characters)`;
 }
 
 /** Reads YAML or JSON (JSON is YAML), reporting every syntax error with its line. */
@@ -179,14 +192,14 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): ScenarioFile {
   let bytes: Buffer;
   try {
-    bytes = readAtMost(path, MAX_SCENARIO_BYTES);
+    bytes = handedOverBytes(path) ?? readAtMost(path, MAX_SCENARIO_BYTES);
   } catch (error) {
     throw new InputError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${path}: more than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB; a scenario is a few kilobytes of YAML or JSON`);
   const document = parseText(utf8Text(bytes, path), path);
   const scenario = validateScenario(document, path, overrides);
-  return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides };
+  return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides, bytes };
 }
 
 /**

@@ -6,6 +6,21 @@ import { InputError } from "../errors.js";
 /** Far above any real scenario; a bound so that `/dev/zero` or a wrong file fails at once. */
 export const MAX_SCENARIO_BYTES = 16 * 2 ** 20;
 
+/**
+ * Scenario files a launcher read before starting the run again (cli/relaunch.ts), by path
+ * as given: the run uses exactly those bytes, so `run /dev/stdin` works, and a file edited
+ * in between cannot make the run differ from what the launcher checked.
+ */
+const handedOver = new Map<string, Buffer>();
+
+export function handOverBytes(path: string, bytes: Buffer): void {
+  handedOver.set(path, bytes);
+}
+
+export function handedOverBytes(path: string): Buffer | undefined {
+  return handedOver.get(path);
+}
+
 /** Up to `limit` + 1 bytes of the file, so a caller can tell it was longer; never more. */
 export function readAtMost(path: string, limit: number): Buffer {
   const fd = openSync(path, "r");

@@ -1,9 +1,12 @@
 import type { ReportChart } from "../chart.js";
 import type { MetricRow } from "../compareDocument.js";
+import { formatNumber } from "../page.js";
 
 const NAME = "compare-differences";
 const TITLE = "Largest differences B − A";
 const SHOWN = 16;
+/** Metrics zero under A named in the caption, at most. */
+const FROM_ZERO_NAMED = 8;
 
 /**
  * The metrics that differ most between the scenarios, as B − A relative to A with the
@@ -19,7 +22,17 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
     })
     .sort((x, y) => Math.abs(y.mean) - Math.abs(x.mean) || x.metric.localeCompare(y.metric))
     .slice(0, SHOWN);
-  if (relative.length === 0) return { name: NAME, title: TITLE, missing: "no metric differs between A and B" };
+  // Metrics zero under A have no relative change; the policy making something exist at all
+  // (link purchases under Red Cat against a closed loop) is news, so they are named instead.
+  const fromZero = metrics.filter((m) => m.a.mean === 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0);
+  const fromZeroNote =
+    fromZero.length === 0
+      ? ""
+      : ` Zero under A, so not on this axis: ${fromZero
+          .slice(0, FROM_ZERO_NAMED)
+          .map((m) => `${m.metric} (B ${formatNumber(m.b.mean)})`)
+          .join(", ")}${fromZero.length > FROM_ZERO_NAMED ? ` and ${fromZero.length - FROM_ZERO_NAMED} more (compare.json)` : ""}.`;
+  if (relative.length === 0) return { name: NAME, title: TITLE, missing: `no metric that is non-zero under A differs between A and B.${fromZeroNote}` };
   const bars = relative.filter((r) => Number.isFinite(r.low) && Number.isFinite(r.high));
   const order = relative.map((r) => r.metric);
   const y = { field: "metric", type: "nominal" as const, sort: order, title: null };
@@ -27,7 +40,7 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
     name: NAME,
     caption: `Source: compare.json metrics (diff.mean, diff.low, diff.high divided by |a.mean|). ${
       bars.length < relative.length ? "Metrics without an interval (one replication) show the mean only." : ""
-    }`.trim(),
+    }${fromZeroNote}`.replace(/\s+/g, " ").trim(),
     spec: {
       title: { text: `${TITLE}, relative to A`, subtitle: `the ${relative.length} metrics with the largest |B − A| / |A|; bars: 95 % confidence interval over ${replications} paired replications` },
       width: 680,

@@ -20,7 +20,7 @@ export function throughput(m: RunManifest): ReportChart {
   const t = m.timing;
   return {
     name: NAME,
-    caption: "Source: run.json events.byKind, events.observedByKind (observed counts include re-delivered duplicates) and timing.",
+    caption: `Source: run.json events.byKind, events.observedByKind and timing. Both series count the ${formatNumber(m.events.duplicates)} re-delivered duplicate rows (events.duplicates) with the events they repeat.`,
     spec: {
       title: {
         text: `Throughput: ${formatNumber(t.eventsPerSecond)} events/s`,
