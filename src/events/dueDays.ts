@@ -1,3 +1,5 @@
+import { filled } from "./zeroed.js";
+
 /** An item with no due day. */
 export const NOT_DUE = -1;
 /** Items per block of the index (2^5 = 32). */
@@ -17,8 +19,8 @@ export class DueDays {
   private readonly blockFirst: Int32Array;
 
   constructor(items: number) {
-    this.due = new Int32Array(items).fill(NOT_DUE);
-    this.blockFirst = new Int32Array((items >>> BLOCK_BITS) + 1).fill(NO_DAY);
+    this.due = filled(Int32Array, items, NOT_DUE);
+    this.blockFirst = filled(Int32Array, (items >>> BLOCK_BITS) + 1, NO_DAY);
   }
 
   /** The item's due day, or NOT_DUE. */

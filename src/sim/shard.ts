@@ -1,5 +1,6 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
+import { filled, zeroed } from "../events/zeroed.js";
 import { AipsState, Channel, Kind, Platform, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
@@ -99,10 +100,10 @@ export class ShardSimulator {
     const pairs = shard.userCount * this.brandCount;
     this.latent = new LatentAips(pairs, s, this.brandCount);
     this.touches = new TouchHistory(pairs);
-    this.lastPurchase = new Float64Array(pairs).fill(-Infinity);
-    this.lastLinkClick = new Float64Array(pairs);
-    this.lastLinkClickTime = new Float64Array(pairs);
-    this.lastLinkStore = new Uint8Array(pairs);
+    this.lastPurchase = filled(Float64Array, pairs, -Infinity);
+    this.lastLinkClick = zeroed(Float64Array, pairs);
+    this.lastLinkClickTime = zeroed(Float64Array, pairs);
+    this.lastLinkStore = zeroed(Uint8Array, pairs);
     this.behaviour = new KeyedRandom(streamSeed(s.seed, "behaviour"));
     // Draws that depend on the policy or plant purchases use streams keyed by the event
     // (user, time, kind), so twin runs under another policy or without a channel keep every

@@ -6,6 +6,7 @@ import { resolveLinkPolicy } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
 import { injectedExit, INJECTED_EXIT_CODE, ShardCancelled, type ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
+import { recycleArraysBetweenShards, shardArraysDone } from "../events/zeroed.js";
 
 // Moving a result detaches its buffers, and the first detach in an isolate invalidates
 // V8's "no buffer was ever detached" assumption, throwing away every optimised function
@@ -13,6 +14,7 @@ import { packNumberArrays, transferList } from "./transfer.js";
 // makes that happen while there is nothing to throw away.
 const detachOnce = new ArrayBuffer(8);
 structuredClone(detachOnce, { transfer: [detachOnce] });
+recycleArraysBetweenShards();
 
 /** The world is a pure function of the scenario, so a worker builds it once per scenario. */
 let cached: { sha: string; seed: number; world: World } | null = null;
@@ -50,6 +52,7 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
       },
     );
     const packed: ShardResult = { ...result, purchases: packNumberArrays(result.purchases), credits: packNumberArrays(result.credits) };
+    shardArraysDone();
     return move({
       get [transferableSymbol]() {
         return transferList(packed);
