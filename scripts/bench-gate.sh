@@ -12,22 +12,37 @@ cd "$(dirname "$0")/.."
 suites=(generate engines end-to-end markov-solve)
 
 if [ "${1:-}" = "--record" ]; then
-  if ! git diff --quiet HEAD --; then
-    echo "bench gate: commit your changes first: the reference is a commit, and the baseline must measure it" >&2
+  if [ -n "$(git status --porcelain)" ]; then
+    echo "bench gate: commit your changes first (untracked files too): the reference is a commit, and the baseline must measure it" >&2
     exit 2
   fi
+  npm run --silent build
   node bin/zhongcao.js bench --quick --suite "${suites[@]}" --save bench/baseline.json
   head="$(git rev-parse HEAD)"
   { grep '^#' bench/reference-commit 2>/dev/null || true; echo "$head"; } > bench/reference-commit.new
   mv bench/reference-commit.new bench/reference-commit
-  echo "bench gate: reference is now $head; commit bench/reference-commit and bench/baseline.json" >&2
+  echo "bench gate: reference is now $head; commit bench/reference-commit and bench/baseline.json on top of it, in a commit of their own (amending $head would lose it)" >&2
   exit 0
 fi
 
-ref="$(grep -v '^#' bench/reference-commit | head -n 1 | tr -d '[:space:]')"
+ref="$(grep -Ev '^[[:space:]]*(#|$)' bench/reference-commit 2>/dev/null | head -n 1 | tr -d '[:space:]' || true)"
+if ! [[ "$ref" =~ ^[0-9a-f]{40}$ ]]; then
+  echo "bench gate: bench/reference-commit must name a commit (40 hex digits) on its first line that is not a comment; found '${ref}'" >&2
+  exit 2
+fi
 if ! git cat-file -e "${ref}^{commit}" 2>/dev/null; then
-  echo "bench gate: reference commit '${ref}' is not in this clone; comparing with bench/baseline.json instead, which was measured on another machine" >&2
-  exec node bin/zhongcao.js bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
+  # A shallow clone lacks history: fetch the one commit, or fall back to the saved result.
+  if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
+    git fetch --quiet --depth=1 origin "$ref" 2>/dev/null || true
+  fi
+  if ! git cat-file -e "${ref}^{commit}" 2>/dev/null; then
+    if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
+      echo "bench gate: reference commit $ref is not in this shallow clone and could not be fetched; comparing with bench/baseline.json instead, which was measured on another machine (a weaker gate: bench/README.md)" >&2
+      exec node bin/zhongcao.js bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
+    fi
+    echo "bench gate: reference commit $ref is in no branch of this clone (was it amended or rebased away?); record a reference again: scripts/bench-gate.sh --record" >&2
+    exit 2
+  fi
 fi
 dir="$(mktemp -d "${TMPDIR:-/tmp}/zhongcao-reference.XXXXXX")"
 trap 'rm -rf "$dir"' EXIT
@@ -38,6 +53,6 @@ if git show "$ref:package-lock.json" | cmp -s - package-lock.json; then
 else
   (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts > /dev/null)
 fi
-(cd "$dir" && node node_modules/typescript/bin/tsc -p tsconfig.build.json)
+(cd "$dir" && npm run --silent build)
 echo "bench gate: this checkout against the reference commit ${ref:0:12}, both built and timed here" >&2
 node bin/zhongcao.js bench --quick --suite "${suites[@]}" --against "$dir"

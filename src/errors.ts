@@ -7,15 +7,22 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Bad input: a scenario, a flag or a file. `problems` lists every issue found, each with its path. */
+/** Problems an InputError lists one per line, at most; the rest are counted. */
+export const MAX_PROBLEMS_LISTED = 50;
+
+/**
+ * Bad input: a scenario, a flag or a file. `problems` lists the issues found, each with its
+ * path: every one up to MAX_PROBLEMS_LISTED, then how many more (a generated file with
+ * thousands of stray keys should not bury the terminal).
+ */
 export class InputError extends Error {
   readonly exitCode = ExitCode.badInput;
-  constructor(
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(problems.length > 0 ? `${message}\n${problems.map((p) => `  - ${p}`).join("\n")}` : message);
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[] = []) {
+    const listed = problems.length <= MAX_PROBLEMS_LISTED ? problems : [...problems.slice(0, MAX_PROBLEMS_LISTED), `… and ${problems.length - MAX_PROBLEMS_LISTED} more`];
+    super(listed.length > 0 ? `${message}\n${listed.map((p) => `  - ${p}`).join("\n")}` : message);
     this.name = "InputError";
+    this.problems = listed;
   }
 }
 

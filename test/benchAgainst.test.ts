@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pooledRuns } from "../src/bench/against.js";
@@ -35,7 +36,8 @@ describe("pooling one build's runs (pooledRuns)", () => {
 function fakeBuild(root: string, name: string, edit: string): string {
   const dir = join(root, name);
   mkdirSync(join(dir, "bin"), { recursive: true });
-  mkdirSync(join(dir, "dist"));
+  mkdirSync(join(dir, "dist", "cli"), { recursive: true });
+  writeFileSync(join(dir, "dist", "cli", "main.js"), "");
   const real = resolve("bin/zhongcao.js");
   writeFileSync(
     join(dir, "bin", "zhongcao.js"),
@@ -58,8 +60,8 @@ describe("zhongcao bench --against (CLI)", () => {
   it("passes against this very build, timed alternately, and prints every run", async () => {
     const r = await runCli([...quick, "--against", "."]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("bench: this build, run 1 of 2…\nbench: reference build, run 2 of 2…\n");
-    expect(r.stdout).toMatch(/in the order this, reference\n/);
+    expect(r.stderr).toBe("bench: reference build, run 1 of 2…\nbench: this build, run 2 of 2…\n");
+    expect(r.stdout).toMatch(/in the order reference, this\n/);
     expect(r.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
   }, 120_000);
 
@@ -68,7 +70,7 @@ describe("zhongcao bench --against (CLI)", () => {
     const r = await runCli([...quick, "--against", faster, "--json"]);
     expect(r.code).toBe(3);
     const printed = JSON.parse(r.stdout) as { runs: { order: string[] }; comparison: { rows: { suite: string; verdict: string; change: number }[] } };
-    expect(printed.runs.order).toEqual(["current", "reference"]);
+    expect(printed.runs.order).toEqual(["reference", "current"]);
     expect(printed.comparison.rows).toEqual([expect.objectContaining({ suite: "markov-solve", verdict: "regressed" })]);
     expect(printed.comparison.rows[0]!.change).toBeCloseTo(-0.5, 1);
     expect(r.stderr).toMatch(/markov-solve regressed beyond 25 % \+ noise against build /);
@@ -79,6 +81,34 @@ describe("zhongcao bench --against (CLI)", () => {
     const r = await runCli([...quick.slice(0, -2), "--rounds", "3", "--against", other, "--quiet"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the reference build measures other sizes \(.*"paths":5/);
+  }, 120_000);
+
+  it("fails with exit 1, before timing this build, when the reference prints more than its JSON", async () => {
+    const chatty = fakeBuild(dir.path, "chatty", 'process.stdout.write("warming up\\n");');
+    const r = await runCli([...quick, "--against", chatty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bench --json printed something other than one JSON document[\s\S]*warming up/);
+    expect(r.stderr).not.toMatch(/this build, run/);
+  }, 120_000);
+
+  it.skipIf(process.platform !== "linux")("SIGTERM to the gate alone also ends the bench it started", async () => {
+    // Every process of this gate carries the mark in its environment, children included.
+    const mark = `against-${process.pid}-${Date.now()}`;
+    const gate = spawn(process.execPath, ["bin/zhongcao.js", ...quick, "--against", "."], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ZHONGCAO_TEST_MARK: mark } });
+    let stderr = "";
+    const started = new Promise<void>((resolve) =>
+      gate.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes("run 1 of 2")) resolve();
+      }),
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => gate.on("exit", (_, signal) => resolve(signal)));
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    gate.kill("SIGTERM");
+    expect(await exited).toBe("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(processesMarked(mark)).toEqual([]);
   }, 120_000);
 
   it.each([
@@ -95,3 +125,17 @@ describe("zhongcao bench --against (CLI)", () => {
     expect(r.stderr).not.toMatch(/bench: (this|reference) build/);
   });
 });
+
+/** Pids of live processes whose environment holds ZHONGCAO_TEST_MARK=mark. */
+function processesMarked(mark: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(`ZHONGCAO_TEST_MARK=${mark}`)) pids.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}

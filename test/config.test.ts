@@ -1,8 +1,9 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO_PATH, loadScenario, MAX_PROBLEMS_LISTED, validateScenario, type ScenarioOverrides } from "../src/config/load.js";
-import { InputError } from "../src/errors.js";
+import { DEFAULT_SCENARIO_PATH, loadScenario, validateScenario, type ScenarioOverrides } from "../src/config/load.js";
+import { handOverBytes } from "../src/config/scenarioBytes.js";
+import { InputError, MAX_PROBLEMS_LISTED } from "../src/errors.js";
 import { runCli, tempDir } from "./helpers.js";
 
 describe("scenario validation", () => {
@@ -51,6 +52,34 @@ describe("scenario validation", () => {
     expect(problems).toHaveLength(MAX_PROBLEMS_LISTED + 1);
     expect(problems[0]).toBe(`${"k".repeat(80)}… (10000 characters): unknown key`);
     expect(problems.at(-1)).toBe(`… and ${3001 - MAX_PROBLEMS_LISTED} more`);
+    // Checks across fields join the same list, under the same cap.
+    try {
+      validateScenario({ ...stray, notes: { count: 5 }, brands: { count: 50 } }, "generated.yaml");
+    } catch (e) {
+      problems = (e as InputError).problems;
+    }
+    expect(problems).toHaveLength(MAX_PROBLEMS_LISTED + 1);
+    expect(problems.at(-1)).toBe(`… and ${3001 - MAX_PROBLEMS_LISTED} more`);
+  });
+
+  it("reads handed-over bytes of a path in the order they were read (compare f f of a FIFO fed twice)", () => {
+    const path = "/nonexistent/fed-twice.yaml";
+    handOverBytes(path, Buffer.from("name: first\n"));
+    handOverBytes(path, Buffer.from("name: second\n"));
+    expect([loadScenario(path), loadScenario(path)].map((l) => l.scenario.name)).toEqual(["first", "second"]);
+    // Both used up: the path itself is read next, which here fails.
+    expect(() => loadScenario(path)).toThrow(/cannot read scenario/);
+  });
+
+  it("caps YAML syntax errors the same way", () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "dupes.yaml");
+      writeFileSync(file, Array.from({ length: 80 }, () => "a: 1").join("\n"));
+      expect(() => loadScenario(file)).toThrow(/not valid YAML[\s\S]*… and 29 more$/);
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it("checks relations between fields", () => {

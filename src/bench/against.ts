@@ -22,17 +22,17 @@ export interface AlternateRuns {
 /** The CLI entry of the zhongcao build in `dir` (a checkout with `npm ci && npm run build` done); bad input if there is none. */
 export async function referenceBin(dir: string): Promise<string> {
   const bin = resolve(dir, "bin", "zhongcao.js");
-  const dist = await stat(join(dir, "dist")).catch(() => null);
+  const built = await stat(join(dir, "dist", "cli", "main.js")).catch(() => null);
   const entry = await stat(bin).catch(() => null);
-  if (!entry?.isFile() || !dist?.isDirectory()) {
-    throw new InputError(`--against ${dir}: no zhongcao build there (it needs bin/zhongcao.js and dist/; run npm ci && npm run build in it)`);
+  if (!entry?.isFile() || !built?.isFile()) {
+    throw new InputError(`--against ${dir}: no zhongcao build there (it needs bin/zhongcao.js and dist/cli/main.js; run npm ci && npm run build in it)`);
   }
   return bin;
 }
 
 /**
  * Runs `zhongcao bench ARGS --json` of this build and of the reference build alternately,
- * `rounds` runs each, in the order current, reference, reference, current, … (ABBA), each
+ * `rounds` runs each, in the order reference, current, current, reference, … (ABBA), each
  * run a fresh process: both builds see the same machine at nearly the same moments, so a
  * slow spell or another CPU model moves both sides, not the comparison.
  */
@@ -44,7 +44,8 @@ export async function benchAlternately(
 ): Promise<AlternateRuns> {
   const runs: AlternateRuns = { current: [], reference: [], order: [] };
   for (let round = 0; round < rounds; round++) {
-    const pair: Side[] = round % 2 === 0 ? ["current", "reference"] : ["reference", "current"];
+    // The reference first: a reference that cannot run fails before this build is timed.
+    const pair: Side[] = round % 2 === 0 ? ["reference", "current"] : ["current", "reference"];
     for (const side of pair) {
       o.onRun?.(side, runs.order.length + 1, 2 * rounds);
       const bin = side === "current" ? OWN_BIN : reference;
@@ -74,7 +75,8 @@ async function childBench(bin: string, args: readonly string[], label: string, s
     if (signal?.aborted) throw signal.reason;
     const e = error as { code?: number | string; stderr?: string };
     const said = (e.stderr ?? "").trim().split("\n").slice(-5).join("\n");
-    const message = `${label}: bench ${args.join(" ")} failed (exit ${e.code ?? "?"})${said ? `:\n${said}` : ""}`;
+    const how = typeof e.code === "number" ? `exit ${e.code}` : (e as { signal?: string }).signal ? `killed by ${(e as { signal?: string }).signal}` : String(e.code ?? "did not start");
+    const message = `${label}: bench ${args.join(" ")} failed (${how})${said ? `:\n${said}` : ""}`;
     // Arguments one build refuses (a suite it does not have) are bad input, as they would be here.
     throw e.code === 2 ? new InputError(message) : new Error(message);
   }
@@ -82,7 +84,8 @@ async function childBench(bin: string, args: readonly string[], label: string, s
   try {
     printed = JSON.parse(stdout);
   } catch (error) {
-    throw new InputError(`${label}: bench --json printed no JSON (${(error as Error).message})`);
+    // `bench --json` prints one JSON document and nothing else: this is not a working build.
+    throw new Error(`${label}: bench --json printed something other than one JSON document (${(error as Error).message}): ${stdout.slice(0, 200)}`);
   }
   return parseBenchResult((printed as { report?: unknown } | null)?.report, label);
 }

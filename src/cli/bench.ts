@@ -37,7 +37,7 @@ export function registerBench(program: Command): void {
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
     .option("--threshold <pct>", "allowed drop of a calibrated ratio, percent, before noise (at most 66: with noise the failing drop stays under 100 %)", integer("--threshold", 1, 66), DEFAULT_THRESHOLD_PCT)
     .option("--against <dir>", "gate on another zhongcao build (a built checkout): both run alternately on this machine, so another CPU model or a slow spell moves both sides; exit 3 on a regression")
-    .option("--rounds <n>", "with --against: runs of each build, taken in the order this, reference, reference, this, …", integer("--rounds", 1, 10), 2)
+    .option("--rounds <n>", "with --against: runs of each build, taken in the order reference, this, this, reference, …", integer("--rounds", 1, 10), 2)
     .option("--quick", "small sizes and fewer samples (CI)")
     .option("--quiet", "no progress lines on stderr")
     .action(async (flags: BenchFlags, command: Command) => {
@@ -99,7 +99,7 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   const reference = await referenceBin(dir);
   const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
   const status = flags.json !== true && flags.quiet !== true;
-  const interrupt = interruptible("stopping the bench");
+  const interrupt = interruptible("stopping the bench runs");
   let runs;
   try {
     runs = await benchAlternately(reference, args, flags.rounds, {

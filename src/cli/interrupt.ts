@@ -28,6 +28,9 @@ export function interruptible(stopping = "stopping at the next day end"): { read
     process.off("SIGHUP", onHup);
   };
   const stopAtOnce = (signal: NodeJS.Signals, what: string) => {
+    // Listeners of the signal that must act before this process goes (a bench's child
+    // process to kill) run now, synchronously; the rest of the stop does not wait for them.
+    if (!controller.signal.aborted) controller.abort(new Error(`${what}: stopped at once`));
     removeTempDirsSync();
     restoreTerminal();
     process.stderr.write(`zhongcao: ${what}: stopped at once and nothing was written\n`);

@@ -91,7 +91,8 @@ async function relaunch(entry: string, argv: readonly string[], scenarios: reado
   // The run reads its scenarios from here, not from their paths: a pipe (`run /dev/stdin`)
   // is empty by now, and a file may have changed since it was checked.
   const handOver: HandOver = { zhongcao: "scenarios", files: scenarios.map((s) => [s.path, s.bytes.toString("base64")] as const) };
-  child.send(handOver);
+  // A run that dies before reading it is reported by its exit below, not by a send error.
+  child.send(handOver, () => undefined);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, forward);
   try {

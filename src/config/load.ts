@@ -41,12 +41,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     }
     return [`${at || "(root)"}: ${issue.message}`];
   });
-  // A generated file with thousands of stray keys should not bury the terminal.
-  return lines.length <= MAX_PROBLEMS_LISTED ? lines : [...lines.slice(0, MAX_PROBLEMS_LISTED), `… and ${lines.length - MAX_PROBLEMS_LISTED} more`];
+  return lines;
 }
 
-/** Problems listed one per line, at most; the rest are counted. */
-export const MAX_PROBLEMS_LISTED = 50;
 const MAX_KEY_SHOWN = 80;
 
 /** A key as it is shown in a problem: long ones cut, with their length. */

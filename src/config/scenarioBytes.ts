@@ -8,17 +8,20 @@ export const MAX_SCENARIO_BYTES = 16 * 2 ** 20;
 
 /**
  * Scenario files a launcher read before starting the run again (cli/relaunch.ts), by path
- * as given: the run uses exactly those bytes, so `run /dev/stdin` works, and a file edited
- * in between cannot make the run differ from what the launcher checked.
+ * as given, in the order it read them: the run uses exactly those bytes, so `run /dev/stdin`
+ * works, and a file edited in between cannot make the run differ from what the launcher
+ * checked. A path read twice (`compare f f`, a FIFO fed twice) gives its reads in order.
  */
-const handedOver = new Map<string, Buffer>();
+const handedOver = new Map<string, Buffer[]>();
 
 export function handOverBytes(path: string, bytes: Buffer): void {
-  handedOver.set(path, bytes);
+  const reads = handedOver.get(path);
+  if (reads) reads.push(bytes);
+  else handedOver.set(path, [bytes]);
 }
 
 export function handedOverBytes(path: string): Buffer | undefined {
-  return handedOver.get(path);
+  return handedOver.get(path)?.shift();
 }
 
 /** Up to `limit` + 1 bytes of the file, so a caller can tell it was longer; never more. */

@@ -24,7 +24,10 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
     .slice(0, SHOWN);
   // Metrics zero under A have no relative change; the policy making something exist at all
   // (link purchases under Red Cat against a closed loop) is news, so they are named instead.
-  const fromZero = metrics.filter((m) => m.a.mean === 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0);
+  // Purchases, economics and events first: the engines' accuracy figures would fill the list alphabetically.
+  const fromZero = metrics
+    .filter((m) => m.a.mean === 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0)
+    .sort((x, y) => Number(x.metric.startsWith("accuracy.")) - Number(y.metric.startsWith("accuracy.")));
   const fromZeroNote =
     fromZero.length === 0
       ? ""
