@@ -117,7 +117,7 @@ describe("parsePathCsv", () => {
     const problems = problemsOf(text);
     expect(problems).toHaveLength(51);
     expect(problems[0]).toBe("line 2: total_conversions -1 is negative");
-    expect(problems[50]).toBe("... and 10 more");
+    expect(problems[50]).toBe("… and 10 more");
   });
 
   it("rejects a separator that is not one usable character", () => {

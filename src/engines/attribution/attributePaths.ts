@@ -2,7 +2,7 @@ import { InputError } from "../../errors.js";
 import { markov, type MarkovResult } from "./markov.js";
 import { resolveOptions } from "./options.js";
 import { builtInModel, builtInModelNames, DEFAULT_MODEL_NAMES } from "./registry.js";
-import { assertValidTable, capProblems, totalsOf, type Totals } from "./table.js";
+import { assertValidTable, totalsOf, type Totals } from "./table.js";
 import type { AttributionModel, AttributionOptions, FilledAttributionOptions, ModelResult, PathTable, Unattributed } from "./types.js";
 
 export interface AttributePathsOptions extends AttributionOptions {
@@ -134,7 +134,7 @@ function checkedResult(model: AttributionModel, result: ModelResult, channelCoun
       if (!sumsTo(credited, totals[key])) problems.push(`${key}: credits${result.unattributed ? " and unattributed" : ""} add up to ${credited}, not the total ${totals[key]}`);
     }
   }
-  if (problems.length > 0) throw new InputError(`model "${model.name}" returned an invalid result`, capProblems(problems));
+  if (problems.length > 0) throw new InputError(`model "${model.name}" returned an invalid result`, problems);
   return result;
 }
 

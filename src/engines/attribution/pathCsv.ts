@@ -1,5 +1,4 @@
 import { InputError } from "../../errors.js";
-import { capProblems } from "./table.js";
 import type { PathTable } from "./types.js";
 
 /** ChannelAttribution's column names, required in this order. */
@@ -97,7 +96,7 @@ export function parsePathCsv(text: string, options: PathCsvOptions = {}): PathTa
     value.push(rowValue);
     nulls.push(rowNulls);
   }
-  if (problems.length > 0) throw new InputError(`${source}: invalid path CSV`, capProblems(problems));
+  if (problems.length > 0) throw new InputError(`${source}: invalid path CSV`, problems);
   return {
     channels,
     paths,

@@ -1,9 +1,6 @@
 import { InputError } from "../../errors.js";
 import type { ModelResult, PathTable } from "./types.js";
 
-/** At most this many problems are listed; the rest are counted. */
-export const MAX_LISTED_PROBLEMS = 50;
-
 export interface Totals {
   readonly conversions: number;
   readonly value: number;
@@ -22,11 +19,6 @@ export function totalsOf(table: PathTable): Totals {
   return { conversions, value, nulls };
 }
 
-/** Caps a problem list for display, saying how many were left out. */
-export function capProblems(problems: readonly string[]): string[] {
-  if (problems.length <= MAX_LISTED_PROBLEMS) return [...problems];
-  return [...problems.slice(0, MAX_LISTED_PROBLEMS), `... and ${problems.length - MAX_LISTED_PROBLEMS} more`];
-}
 
 /**
  * Every problem of a table, each with its path (`paths[3][1]`), so that a
@@ -80,7 +72,7 @@ export function tableProblems(table: PathTable): string[] {
 
 export function assertValidTable(table: PathTable): void {
   const problems = tableProblems(table);
-  if (problems.length > 0) throw new InputError("invalid path table", capProblems(problems));
+  if (problems.length > 0) throw new InputError("invalid path table", problems);
 }
 
 /** Accumulates credit per channel; models hand out shares of each row's totals. */
