@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { checkOutputDir, missingParents, outputPath } from "./outputDir.js";
 import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
@@ -28,22 +28,55 @@ export class AtomicDir {
     return new AtomicDir(target, path, madeParents);
   }
 
+  /**
+   * Renames the finished run into place. Another run may commit to the same target at the
+   * same moment, so the target can appear or vanish between any two steps: the rename is
+   * retried until it lands, each time first moving whatever holds the target aside (and
+   * back, failing, if that is not a zhongcao output). The last run to commit wins; every run
+   * removes what it moved aside, and tracks it meanwhile, so a second Ctrl-C removes it too.
+   */
   async commit(): Promise<void> {
     // mkdtemp creates 0700; a finished run is as readable as any other output.
     await chmod(this.path, 0o755);
-    const exists = await stat(this.target).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
-      const old = `${this.path}.old`;
-      await rename(this.target, old);
-      await rename(this.path, this.target);
+    const movedAside: string[] = [];
+    try {
+      for (;;) {
+        try {
+          await rename(this.path, this.target);
+          break;
+        } catch (error) {
+          // Linux: ENOTEMPTY; other systems: EEXIST or EPERM for a directory in the way.
+          if (!isOccupied(error)) throw error;
+        }
+        const aside = `${this.path}.old${movedAside.length === 0 ? "" : `-${movedAside.length}`}`;
+        const moved = await rename(this.target, aside).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => {
+            // Another run moved it first: try again.
+            if (error.code !== "ENOENT") throw error;
+            return false;
+          },
+        );
+        if (!moved) continue;
+        // Checked where it now lies, which no other run touches: it was checked at the
+        // start, but something else may have taken the name since.
+        const foreign = await checkOutputDir(aside).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        if (foreign !== null) {
+          await rename(aside, this.target).catch(() => undefined);
+          throw foreign;
+        }
+        trackTempDir(aside, []);
+        movedAside.push(aside);
+      }
       untrackTempDir(this.path);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(this.path, this.target);
-      untrackTempDir(this.path);
+    } finally {
+      for (const aside of movedAside) {
+        await rm(aside, { recursive: true, force: true });
+        untrackTempDir(aside);
+      }
     }
   }
 
@@ -52,4 +85,9 @@ export class AtomicDir {
     untrackTempDir(this.path);
     removeEmptyDirsSync(this.madeParents);
   }
+}
+
+function isOccupied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM";
 }

@@ -1,0 +1,41 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { AtomicDir } from "../src/run/atomicDir.js";
+import { tempDir } from "./helpers.js";
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+
+/** A finished run directory's content, as zhongcao would have written it. */
+function fill(path: string, who: string): void {
+  writeFileSync(join(path, "run.json"), JSON.stringify({ tool: "zhongcao", who }));
+}
+
+describe("AtomicDir.commit", () => {
+  it("runs committing to one --out at the same moment: the last one wins, none fails, nothing hidden is left", async () => {
+    const target = join(dir.path, "shared");
+    mkdirSync(target);
+    fill(target, "earlier");
+    for (let round = 0; round < 40; round++) {
+      const runs = await Promise.all(Array.from({ length: 4 }, () => AtomicDir.create(target)));
+      runs.forEach((run, i) => fill(run.path, `run ${round}.${i}`));
+      const results = await Promise.allSettled(runs.map((run) => run.commit()));
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+      expect(readdirSync(dir.path)).toEqual(["shared"]);
+      expect((JSON.parse(readFileSync(join(target, "run.json"), "utf8")) as { who: string }).who).toMatch(new RegExp(`^run ${round}\\.[0-3]$`));
+    }
+  });
+
+  it("refuses, and leaves alone, a directory that took the name during the run and is not a zhongcao output", async () => {
+    const target = join(dir.path, "taken");
+    const run = await AtomicDir.create(target);
+    fill(run.path, "mine");
+    mkdirSync(target);
+    writeFileSync(join(target, "notes.txt"), "someone else's");
+    await expect(run.commit()).rejects.toThrow(/not an earlier zhongcao output/);
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("someone else's");
+    await run.discard();
+    expect(readdirSync(dir.path).filter((f) => f.includes("taken"))).toEqual(["taken"]);
+  });
+});
