@@ -62,7 +62,7 @@ export class AtomicDir {
         // start, but something else may have taken the name since.
         const foreign = await checkOutputDir(aside).then(
           () => null,
-          (error: unknown) => error,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         );
         if (foreign !== null) {
           await rename(aside, this.target).catch(() => undefined);
