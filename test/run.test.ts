@@ -211,6 +211,20 @@ describe("zhongcao run", () => {
     expect(snapshot(dir.path)).toEqual(before);
   });
 
+  it("records --users/--days in run.json and says in report.html's subtitle what size the run was", async () => {
+    const described = join(dir.path, "described.yaml");
+    writeFileSync(described, stringify({ ...SMALL, name: "described", description: "the file's own size: 1,000 users" }));
+    const out = join(dir.path, "resized");
+    expect((await runCli(["run", described, "--users", "600", "--days", "3", "--out", out, "--quiet", "--workers", "0"])).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest;
+    expect(manifest.scenario.overrides).toEqual({ users: 600, days: 3 });
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("the file&#39;s own size: 1,000 users; this run: 600 users over 3 days (--users/--days)");
+    // Without the flags there is nothing to record.
+    const plain = join(dir.path, "plain");
+    expect((await runCli(["run", described, "--days", "2", "--seed", "8", "--out", plain, "--quiet", "--workers", "0"])).code).toBe(0);
+    expect((JSON.parse(readFileSync(join(plain, "run.json"), "utf8")) as RunManifest).scenario.overrides).toEqual({ seed: 8, days: 2 });
+  });
+
   it("rejects bad flags with exit 2", async () => {
     expect((await runCli(["run", scenarioFile, "--users", "-3"])).code).toBe(2);
     expect((await runCli(["run", scenarioFile, "--days", "abc"])).code).toBe(2);

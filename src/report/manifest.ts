@@ -1,4 +1,4 @@
-import type { LoadedScenario } from "../config/load.js";
+import type { LoadedScenario, ScenarioFile, ScenarioOverrides } from "../config/load.js";
 import type { Scenario } from "../config/schema.js";
 import { CHANNELS, KINDS } from "../events/enums.js";
 import type { Combined } from "../run/combine.js";
@@ -18,7 +18,8 @@ export interface OutputEntry {
 export interface RunManifest {
   tool: string;
   version: string;
-  scenario: { name: string; sha256: string; resolved: Scenario };
+  /** `overrides`: what --seed, --users and --days changed from the file (absent when nothing did). */
+  scenario: { name: string; sha256: string; overrides?: ScenarioOverrides; resolved: Scenario };
   seed: number;
   /** Twin-run setting: the channel whose touches planted no purchases, if any. */
   counterfactual: { removedChannel: string | null };
@@ -60,6 +61,12 @@ function byName(names: readonly string[], counts: ArrayLike<number>): Record<str
   return Object.fromEntries(names.map((n, i) => [n, counts[i] ?? 0]));
 }
 
+/** The flags' overrides of a scenario read from its file, when there are any. */
+function overridesOf(loaded: LoadedScenario): { overrides?: ScenarioOverrides } {
+  const overrides = "overrides" in loaded ? (loaded as ScenarioFile).overrides : {};
+  return Object.keys(overrides).length > 0 ? { overrides } : {};
+}
+
 export function buildManifest(input: {
   loaded: LoadedScenario;
   shards: readonly ShardSpec[];
@@ -88,7 +95,7 @@ export function buildManifest(input: {
   return {
     tool: TOOL,
     version: VERSION,
-    scenario: { name: s.name, sha256: loaded.sha256, resolved: s },
+    scenario: { name: s.name, sha256: loaded.sha256, ...overridesOf(loaded), resolved: s },
     seed: s.seed,
     counterfactual: { removedChannel: input.removedChannel ?? null },
     workers: input.workers,

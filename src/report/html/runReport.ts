@@ -49,11 +49,24 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
   return htmlDocument(`zhongcao run: ${m.scenario.name} (seed ${m.seed})`, body.filter((s) => s !== "").join("\n"));
 }
 
+/**
+ * The scenario's description, which speaks of the size written in the file: when --users or
+ * --days changed it, the subtitle says what this run was.
+ */
+function subtitle(m: RunManifest): string {
+  const s = m.scenario.resolved;
+  const o = m.scenario.overrides ?? {};
+  const description = s.description ?? "";
+  if (o.users === undefined && o.days === undefined) return description;
+  const size = `this run: ${formatNumber(s.population.users)} users over ${formatNumber(s.simulation.days)} days (--users/--days)`;
+  return description === "" ? size : `${description}; ${size}`;
+}
+
 function header(m: RunManifest): string {
   const s = m.scenario.resolved;
   const removed = m.counterfactual.removedChannel;
   return `<h1>zhongcao run: ${escapeHtml(m.scenario.name)}</h1>
-<p class="sub">${escapeHtml(s.description ?? "")}</p>
+<p class="sub">${escapeHtml(subtitle(m))}</p>
 ${facts([
   ["seed", String(m.seed)],
   ["policy", s.policy.type],
