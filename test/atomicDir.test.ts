@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AtomicDir } from "../src/run/atomicDir.js";
@@ -33,9 +34,29 @@ describe("AtomicDir.commit", () => {
     fill(run.path, "mine");
     mkdirSync(target);
     writeFileSync(join(target, "notes.txt"), "someone else's");
-    await expect(run.commit()).rejects.toThrow(/not an earlier zhongcao output/);
+    await expect(run.commit()).rejects.toThrow(new RegExp(`output directory ${target}: taken during the run by a directory that is not an earlier zhongcao output`));
     expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("someone else's");
     await run.discard();
     expect(readdirSync(dir.path).filter((f) => f.includes("taken"))).toEqual(["taken"]);
+  });
+
+  it("throws, rather than retrying, when the parent refuses the rename (EPERM is not a race)", async (ctx) => {
+    if (process.platform !== "linux" || process.getuid?.() !== 0) ctx.skip();
+    const parent = join(dir.path, "append-only");
+    mkdirSync(parent);
+    const run = await AtomicDir.create(join(parent, "run"));
+    fill(run.path, "mine");
+    // An append-only directory (chattr +a) refuses renames out of it, even to root.
+    const marked = spawnSync("chattr", ["+a", parent]);
+    if (marked.status !== 0) {
+      await run.discard();
+      ctx.skip();
+    }
+    try {
+      await expect(run.commit()).rejects.toMatchObject({ code: "EPERM" });
+    } finally {
+      spawnSync("chattr", ["-a", parent]);
+      await run.discard();
+    }
   });
 });

@@ -219,10 +219,15 @@ describe("zhongcao run", () => {
     const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest;
     expect(manifest.scenario.overrides).toEqual({ users: 600, days: 3 });
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("the file&#39;s own size: 1,000 users; this run: 600 users over 3 days (--users/--days)");
-    // Without the flags there is nothing to record.
-    const plain = join(dir.path, "plain");
-    expect((await runCli(["run", described, "--days", "2", "--seed", "8", "--out", plain, "--quiet", "--workers", "0"])).code).toBe(0);
-    expect((JSON.parse(readFileSync(join(plain, "run.json"), "utf8")) as RunManifest).scenario.overrides).toEqual({ seed: 8, days: 2 });
+    const overridesOf = async (name: string, flags: string[]) => {
+      const at = join(dir.path, name);
+      expect((await runCli(["run", described, ...flags, "--out", at, "--quiet", "--workers", "0"])).code).toBe(0);
+      return (JSON.parse(readFileSync(join(at, "run.json"), "utf8")) as RunManifest).scenario.overrides;
+    };
+    expect(await overridesOf("reseeded", ["--days", "2", "--seed", "8"])).toEqual({ seed: 8, days: 2 });
+    // A flag repeating the file's own value (seed 7, 1,000 users) changes nothing, and is not recorded.
+    expect(await overridesOf("repeated", ["--days", "2", "--seed", "7", "--users", "1000"])).toEqual({ days: 2 });
+    expect(await overridesOf("unflagged", [])).toBeUndefined();
   });
 
   it("rejects bad flags with exit 2", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recycleArraysBetweenShards, shardArraysDone, zeroed } from "../src/events/zeroed.js";
+import { recycleArraysBetweenShards, shardArraysDone, shardArraysStart, zeroed } from "../src/events/zeroed.js";
 
 // Each vitest file runs in a fresh module graph, so turning recycling on here stays here.
 describe("zeroed arrays", () => {
@@ -50,5 +50,18 @@ describe("zeroed arrays", () => {
     shardArraysDone();
     shardArraysDone();
     expect(zeroed(Uint32Array, 4) === unused).toBe(false);
+  });
+
+  it("let go of free arrays when a shard of another size starts", () => {
+    recycleArraysBetweenShards();
+    shardArraysStart(8);
+    const full = zeroed(Float64Array, 8);
+    shardArraysDone();
+    shardArraysStart(8);
+    expect(zeroed(Float64Array, 8)).toBe(full);
+    shardArraysDone();
+    // The short last shard: the full-size arrays are let go as it starts, not held beside its new ones.
+    shardArraysStart(3);
+    expect(zeroed(Float64Array, 8) === full).toBe(false);
   });
 });

@@ -200,6 +200,21 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
 }
 
 /**
+ * The overrides that changed something: a flag that repeats the file's own value (or the
+ * default it leaves in place) is left out, so `run s.yaml --seed 42` of a file with seed 42
+ * records what `run s.yaml` does.
+ */
+export function changedOverrides(file: ScenarioFile): ScenarioOverrides {
+  const paths: Record<keyof ScenarioOverrides, string> = { seed: "seed", users: "population.users", days: "simulation.days" };
+  const changed: ScenarioOverrides = {};
+  for (const key of Object.keys(paths) as (keyof ScenarioOverrides)[]) {
+    const value = file.overrides[key];
+    if (value !== undefined && value !== (at(file.document, paths[key]) ?? at(DEFAULTS, paths[key]))) changed[key] = value;
+  }
+  return changed;
+}
+
+/**
  * The same file with more overrides on top of its own, validated again. Commands that run
  * a scenario several times (compare's replications and probes) make their variants here,
  * so a file edited while they run cannot mix two versions under one sha256.

@@ -41,7 +41,19 @@ export function filled<T extends ZeroFillable>(Column: new (length: number) => T
   return array;
 }
 
-/** The shard is over: its arrays may serve the next shard. Arrays it did not ask for again are let go. */
+let lastShardPairs = -1;
+
+/**
+ * A shard of `pairs` (user, brand) pairs starts. Free arrays sized for a shard of another
+ * size (the short last shard, another scenario in compare's shared pool) would only be held
+ * beside this shard's new ones, so they are let go.
+ */
+export function shardArraysStart(pairs: number): void {
+  if (pairs !== lastShardPairs) free = new Map();
+  lastShardPairs = pairs;
+}
+
+/** The shard is over (or failed): its arrays may serve the next shard. Arrays it did not ask for again are let go. */
 export function shardArraysDone(): void {
   if (!recycling) return;
   const next = new Map<string, ZeroFillable[]>();

@@ -1,4 +1,4 @@
-import type { LoadedScenario, ScenarioFile, ScenarioOverrides } from "../config/load.js";
+import { changedOverrides, type LoadedScenario, type ScenarioFile, type ScenarioOverrides } from "../config/load.js";
 import type { Scenario } from "../config/schema.js";
 import { CHANNELS, KINDS } from "../events/enums.js";
 import type { Combined } from "../run/combine.js";
@@ -18,7 +18,7 @@ export interface OutputEntry {
 export interface RunManifest {
   tool: string;
   version: string;
-  /** `overrides`: what --seed, --users and --days changed from the file (absent when nothing did). */
+  /** `overrides`: what --seed, --users and --days changed from the file (absent when they changed nothing). */
   scenario: { name: string; sha256: string; overrides?: ScenarioOverrides; resolved: Scenario };
   seed: number;
   /** Twin-run setting: the channel whose touches planted no purchases, if any. */
@@ -61,9 +61,9 @@ function byName(names: readonly string[], counts: ArrayLike<number>): Record<str
   return Object.fromEntries(names.map((n, i) => [n, counts[i] ?? 0]));
 }
 
-/** The flags' overrides of a scenario read from its file, when there are any. */
+/** What the flags changed in a scenario read from its file, when they changed anything. */
 function overridesOf(loaded: LoadedScenario): { overrides?: ScenarioOverrides } {
-  const overrides = "overrides" in loaded ? (loaded as ScenarioFile).overrides : {};
+  const overrides = "overrides" in loaded && "document" in loaded ? changedOverrides(loaded as ScenarioFile) : {};
   return Object.keys(overrides).length > 0 ? { overrides } : {};
 }
 

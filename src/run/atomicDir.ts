@@ -1,5 +1,6 @@
 import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { InputError } from "../errors.js";
 import { checkOutputDir, missingParents, outputPath } from "./outputDir.js";
 import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
@@ -40,13 +41,16 @@ export class AtomicDir {
     await chmod(this.path, 0o755);
     const movedAside: string[] = [];
     try {
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         try {
           await rename(this.path, this.target);
           break;
         } catch (error) {
-          // Linux: ENOTEMPTY; other systems: EEXIST or EPERM for a directory in the way.
+          // A directory in the way: ENOTEMPTY on Linux, EEXIST elsewhere. Anything else
+          // (EPERM from a parent that refuses removals, say) is not a race and is thrown.
           if (!isOccupied(error)) throw error;
+          // Each attempt follows another run's commit; this many mean something else is going on.
+          if (attempt > MAX_COMMIT_ATTEMPTS) throw new Error(`output directory ${this.target}: still taken after ${MAX_COMMIT_ATTEMPTS} attempts to move it aside`, { cause: error });
         }
         const aside = `${this.path}.old${movedAside.length === 0 ? "" : `-${movedAside.length}`}`;
         const moved = await rename(this.target, aside).then(
@@ -61,12 +65,14 @@ export class AtomicDir {
         // Checked where it now lies, which no other run touches: it was checked at the
         // start, but something else may have taken the name since.
         const foreign = await checkOutputDir(aside).then(
-          () => null,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          () => false,
+          () => true,
         );
-        if (foreign !== null) {
+        if (foreign) {
           await rename(aside, this.target).catch(() => undefined);
-          throw foreign;
+          throw new InputError(
+            `output directory ${this.target}: taken during the run by a directory that is not an earlier zhongcao output; it was left as it was, and this run was not written`,
+          );
         }
         trackTempDir(aside, []);
         movedAside.push(aside);
@@ -89,5 +95,7 @@ export class AtomicDir {
 
 function isOccupied(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM";
+  return code === "ENOTEMPTY" || code === "EEXIST";
 }
+
+const MAX_COMMIT_ATTEMPTS = 100;

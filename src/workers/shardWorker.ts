@@ -6,7 +6,7 @@ import { resolveLinkPolicy } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
 import { injectedExit, INJECTED_EXIT_CODE, ShardCancelled, type ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
-import { recycleArraysBetweenShards, shardArraysDone } from "../events/zeroed.js";
+import { recycleArraysBetweenShards, shardArraysDone, shardArraysStart } from "../events/zeroed.js";
 
 // Moving a result detaches its buffers, and the first detach in an isolate invalidates
 // V8's "no buffer was ever detached" assumption, throwing away every optimised function
@@ -33,6 +33,7 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
   if (injectedExit(spec.index)) process.exit(INJECTED_EXIT_CODE);
   try {
     const world = worldFor(task);
+    shardArraysStart(spec.userCount * world.brands.count);
     const policy = resolveLinkPolicy(scenario, world);
     const result = await executeShard(
       {
@@ -52,7 +53,6 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
       },
     );
     const packed: ShardResult = { ...result, purchases: packNumberArrays(result.purchases), credits: packNumberArrays(result.credits) };
-    shardArraysDone();
     return move({
       get [transferableSymbol]() {
         return transferList(packed);
@@ -62,6 +62,8 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
       },
     });
   } finally {
+    // The shard's state is dead whether it finished or failed; nothing in its result is one of these arrays.
+    shardArraysDone();
     task.progress.close();
   }
 }
