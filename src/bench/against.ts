@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, promisify } from "node:util";
+import { geometricMean } from "simple-statistics";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
 import { parseBenchResult, type SavedResult } from "./saved.js";
@@ -73,9 +74,9 @@ async function childBench(bin: string, args: readonly string[], label: string, s
     ({ stdout } = await promisify(execFile)(process.execPath, [bin, "bench", ...args, "--json"], { maxBuffer: 64 * 2 ** 20, ...(signal ? { signal } : {}) }));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const e = error as { code?: number | string; stderr?: string };
+    const e = error as { code?: number | string; signal?: string; stderr?: string };
     const said = (e.stderr ?? "").trim().split("\n").slice(-5).join("\n");
-    const how = typeof e.code === "number" ? `exit ${e.code}` : (e as { signal?: string }).signal ? `killed by ${(e as { signal?: string }).signal}` : String(e.code ?? "did not start");
+    const how = typeof e.code === "number" ? `exit ${e.code}` : e.signal ? `killed by ${e.signal}` : String(e.code ?? "did not start");
     const message = `${label}: bench ${args.join(" ")} failed (${how})${said ? `:\n${said}` : ""}`;
     // Arguments one build refuses (a suite it does not have) are bad input, as they would be here.
     throw e.code === 2 ? new InputError(message) : new Error(message);
@@ -103,7 +104,7 @@ export function pooledRuns(runs: readonly Comparable[]): Comparable {
     if (of.some((s) => s === undefined)) return [];
     const found = of as NonNullable<(typeof of)[number]>[];
     const ratios = found.map((s) => s.vsCalibration);
-    const mean = Math.exp(ratios.reduce((sum, v) => sum + Math.log(v), 0) / ratios.length);
+    const mean = geometricMean(ratios);
     const own = Math.sqrt(found.reduce((sum, s) => sum + s.rme ** 2 + s.calibration.rme ** 2, 0)) / found.length;
     const spread = (100 * (Math.max(...ratios) - Math.min(...ratios))) / 2 / mean;
     return [{ name, vsCalibration: mean, rme: Math.max(own, spread), calibration: { rme: 0 } }];

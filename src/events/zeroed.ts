@@ -1,9 +1,10 @@
 type ZeroFillable = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 /**
- * Arrays handed out since the last `recycleShardArrays()`, and arrays free for reuse, by
- * type and length. Only a worker thread turns recycling on: it runs one shard at a time, so
- * every array zeroed during a shard is dead once the shard's result has been built.
+ * Arrays handed out since the last `shardArraysDone()`, and arrays free for reuse, by type
+ * and length. Only a worker thread turns recycling on: it runs one shard at a time, and no
+ * shard result holds one of these arrays (engines' `finish()` copies what it returns), so
+ * every array handed out during a shard is dead once the shard's result has been built.
  */
 let recycling = false;
 let handedOut: ZeroFillable[] = [];
