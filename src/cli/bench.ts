@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
-import { compareResults } from "../bench/compare.js";
+import { compareResults, type Comparison } from "../bench/compare.js";
 import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
 import { renderAlternation, renderComparison, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
@@ -64,10 +64,7 @@ export function registerBench(program: Command): void {
       if (saved && flags.compare !== undefined) warnIfOtherMachine(saved.calibration.perSecond, report.calibration.perSecond, flags.compare);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);
       else process.stdout.write(renderReport(report) + (comparison && flags.compare ? `\n${renderComparison(comparison, flags.compare)}` : ""));
-      if (comparison?.failed) {
-        const regressed = comparison.rows.filter((r) => r.verdict === "regressed").map((r) => r.suite);
-        throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${flags.threshold} % + noise against ${flags.compare}`);
-      }
+      if (comparison && flags.compare !== undefined) failIfRegressed(comparison, flags.compare);
     });
 }
 
@@ -109,15 +106,18 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   } finally {
     interrupt.dispose();
   }
-  const threshold = flags.threshold;
-  const comparison = compareResults(pooledRuns(runs.reference), pooledRuns(runs.current), threshold);
+  const comparison = compareResults(pooledRuns(runs.reference), pooledRuns(runs.current), flags.threshold);
   const label = `build ${dir}`;
   if (flags.json === true) process.stdout.write(`${JSON.stringify({ runs, comparison })}\n`);
   else process.stdout.write(`${renderAlternation(runs, dir)}\n${renderComparison(comparison, `${label}, measured alternately in this run`)}`);
-  if (comparison.failed) {
-    const regressed = comparison.rows.filter((r) => r.verdict === "regressed").map((r) => r.suite);
-    throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${threshold} % + noise against ${label}`);
-  }
+  failIfRegressed(comparison, label);
+}
+
+/** The gate's verdict as the exit code: 3, naming the suites, when any regressed. */
+function failIfRegressed(comparison: Comparison, against: string): void {
+  if (!comparison.failed) return;
+  const regressed = comparison.rows.filter((r) => r.verdict === "regressed").map((r) => r.suite);
+  throw new GateError(`bench: ${regressed.join(", ")} regressed beyond ${comparison.thresholdPct} % + noise against ${against}`);
 }
 
 /**

@@ -34,14 +34,13 @@ export interface ScenarioOverrides {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  const lines = issues.flatMap((issue) => {
+  return issues.flatMap((issue) => {
     const at = issue.path.map(String).map(clip).join(".");
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => `${at ? `${at}.` : ""}${clip(key)}: unknown key`);
     }
     return [`${at || "(root)"}: ${issue.message}`];
   });
-  return lines;
 }
 
 const MAX_KEY_SHOWN = 80;
