@@ -43,10 +43,12 @@ export class PairSignals {
   private readonly mem: Uint32Array;
   private readonly stride: number;
   private readonly slots: number;
-  /** Pairs applied to since the last `drainChanged`, each listed once. */
-  private readonly isChanged: Uint8Array;
-  private changed: Uint32Array;
-  private changedCount = 0;
+  /**
+   * Pairs applied to since the last `drainChanged`, one bit each. A day touches a few
+   * thousand scattered pairs; scanning the set's words visits them in pair order without
+   * sorting a list of them (the sort was most of a drain).
+   */
+  private readonly changedBits: Uint32Array;
 
   constructor(
     readonly pairCount: number,
@@ -55,8 +57,7 @@ export class PairSignals {
     this.slots = o.distinctReadsForTI;
     this.stride = READS + 2 * this.slots;
     this.mem = zeroed(Uint32Array, pairCount * this.stride);
-    this.isChanged = zeroed(Uint8Array, pairCount);
-    this.changed = new Uint32Array(1024);
+    this.changedBits = zeroed(Uint32Array, (pairCount + 31) >>> 5);
   }
 
   apply(pair: number, tick: number, flags: number, note: number): void {
@@ -68,19 +69,23 @@ export class PairSignals {
     if (flags & Signal.read) this.read(at, note, tick);
     if (flags & Signal.purchase && (m[at + PURCHASE] === 0 || tick < m[at + PURCHASE]!)) m[at + PURCHASE] = tick;
     if (flags & Signal.share && (m[at + SHARE] === 0 || tick < m[at + SHARE]!)) m[at + SHARE] = tick;
-    if (this.isChanged[pair] === 0) this.markChanged(pair);
+    this.changedBits[pair >>> 5]! |= 1 << (pair & 31);
   }
 
   /** Calls `visit` for every pair applied to since the last call, in pair order, then forgets them. */
   drainChanged(visit: (pair: number) => void): void {
     // Pair order walks the records forwards instead of jumping about.
-    this.changed.subarray(0, this.changedCount).sort();
-    for (let i = 0; i < this.changedCount; i++) {
-      const pair = this.changed[i]!;
-      this.isChanged[pair] = 0;
-      visit(pair);
+    const bits = this.changedBits;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      if (word === 0) continue;
+      bits[w] = 0;
+      while (word !== 0) {
+        const lowest = word & -word;
+        visit((w << 5) + 31 - Math.clz32(lowest));
+        word ^= lowest;
+      }
     }
-    this.changedCount = 0;
   }
 
   /**
@@ -137,15 +142,5 @@ export class PairSignals {
     let oldest = m[first + 1]!;
     for (let i = first + 2; i < first + 2 * this.slots; i += 2) oldest = Math.min(oldest, m[i + 1]!);
     return oldest;
-  }
-
-  private markChanged(pair: number): void {
-    this.isChanged[pair] = 1;
-    if (this.changedCount === this.changed.length) {
-      const grown = new Uint32Array(Math.min(this.pairCount, this.changed.length * 2));
-      grown.set(this.changed);
-      this.changed = grown;
-    }
-    this.changed[this.changedCount++] = pair;
   }
 }
