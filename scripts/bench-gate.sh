@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The CI bench gate (npm run bench:ci): this checkout against the build of the commit named in
-# bench/reference-commit, both timed alternately on this machine (`zhongcao bench --against`).
+# bench/reference-commit, both timed on this machine, call by call in one process (`zhongcao bench --against`).
 # Calibrated ratios move between CPU models by more than the gate's threshold (bench/README.md),
 # so bench/baseline.json, measured on another machine, gates only when the reference commit is
 # not in this clone (a shallow clone), and says so.

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { pooledRuns } from "../src/bench/against.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -52,10 +53,10 @@ process.stdout.write(JSON.stringify(printed) + "\\n");
   return dir;
 }
 
-describe("zhongcao bench --against (CLI)", () => {
+describe("zhongcao bench --against --processes (CLI)", () => {
   const dir = tempDir("zhongcao-bench-against-");
   afterAll(() => dir.cleanup());
-  const quick = ["bench", "--quick", "--suite", "markov-solve", "--rounds", "1"];
+  const quick = ["bench", "--quick", "--suite", "markov-solve", "--processes", "--rounds", "1"];
 
   it("passes against this very build, timed alternately, and prints every run", async () => {
     const r = await runCli([...quick, "--against", "."]);
@@ -117,8 +118,10 @@ describe("zhongcao bench --against (CLI)", () => {
     ["a directory with no build", ["--against", "nowhere"], /--against nowhere: no zhongcao build there/],
     ["--against with --compare", ["--against", ".", "--compare", "x.json"], /choose one/],
     ["--against with --save", ["--against", ".", "--save", "x.json"], /does not apply with --against/],
-    ["--rounds without --against", ["--rounds", "2"], /--rounds applies only with --against/],
-    ["--rounds 0", ["--against", ".", "--rounds", "0"], /--rounds/],
+    ["--rounds without --against", ["--rounds", "2"], /--rounds applies only with --against DIR --processes/],
+    ["--rounds without --processes", ["--against", ".", "--rounds", "2"], /--rounds applies only with --against DIR --processes/],
+    ["--processes without --against", ["--processes"], /--processes applies only with --against DIR/],
+    ["--rounds 0", ["--against", ".", "--processes", "--rounds", "0"], /--rounds/],
     ["scaling alone", ["--against", ".", "--suite", "scaling"], /does not compare scaling/],
   ])("refuses %s with exit 2 before timing anything", async (_, flags, message) => {
     const r = await runCli(["bench", "--quick", ...flags]);
@@ -126,6 +129,77 @@ describe("zhongcao bench --against (CLI)", () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/bench: (this|reference) build/);
   });
+});
+
+/**
+ * A stand-in for another zhongcao build timed in this process: its dist/bench/paired.js
+ * wraps this build's (`real`) with `body`. Its bench CLI prints no JSON, so a gate that
+ * fell back to processes would fail on it.
+ */
+function pairedFake(root: string, name: string, body: string): string {
+  const dir = join(root, name);
+  for (const sub of ["bin", "dist/cli", "dist/bench"]) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, "dist", "cli", "main.js"), "");
+  writeFileSync(join(dir, "bin", "zhongcao.js"), 'process.stdout.write("not a bench\\n");\n');
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  const real = pathToFileURL(resolve("dist/bench/paired.js")).href;
+  writeFileSync(join(dir, "dist", "bench", "paired.js"), `import * as real from ${JSON.stringify(real)};\n${body}\n`);
+  return dir;
+}
+
+/** A paired.js whose `pairedOps` edits what the real one returns (`build`). */
+const editedOps = (edit: string) => `export const PAIRED_OPS_VERSION = real.PAIRED_OPS_VERSION;
+export async function pairedOps(...args) {
+  const build = await real.pairedOps(...args);
+  ${edit}
+}`;
+
+describe("zhongcao bench --against, timed in this process (CLI)", () => {
+  const dir = tempDir("zhongcao-bench-paired-");
+  afterAll(() => dir.cleanup());
+  const quick = ["bench", "--quick", "--suite", "markov-solve"];
+
+  it("passes against this very build, in two halves, and prints each suite's speed with its interval", async () => {
+    const r = await runCli([...quick, "--against", "."]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("bench: markov-solve (1 of 2), both builds in turn…\nbench: markov-solve (2 of 2), both builds in turn…\n");
+    expect(r.stdout).toMatch(/both in this process, a call of each per round/);
+    expect(r.stdout).toMatch(/markov-solve +\d+ +[\d.]+ +[\d.]+ +[-+][\d.]+ % +[-+][\d.]+ % … [-+][\d.]+ % +\d+ %\n/);
+    expect(r.stdout).toMatch(/speed relative to the reference; fails below −\(15 % \+ noise\)/);
+    expect(r.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
+  }, 120_000);
+
+  it("exits 3 against a build twice as fast, naming the suite", async () => {
+    const faster = pairedFake(dir.path, "faster", editedOps("return { ...build, ops: build.ops.map((op) => ({ ...op, units: () => 2 * op.units() })) };"));
+    const r = await runCli([...quick, "--against", faster, "--json"]);
+    expect(r.code).toBe(3);
+    const printed = JSON.parse(r.stdout) as { interleaved: { suite: string; rounds: number; speed: number }[]; comparison: { rows: { suite: string; verdict: string; change: number }[] } };
+    expect(printed.interleaved).toEqual([expect.objectContaining({ suite: "markov-solve" })]);
+    expect(printed.interleaved[0]!.rounds).toBeGreaterThanOrEqual(12);
+    expect(printed.comparison.rows).toEqual([expect.objectContaining({ suite: "markov-solve", verdict: "regressed" })]);
+    expect(printed.comparison.rows[0]!.change).toBeLessThan(-0.3);
+    expect(r.stderr).toMatch(/markov-solve regressed beyond 15 % \+ noise against build /);
+  }, 120_000);
+
+  it.each([
+    ["measures other sizes", "return { ...build, sizes: { ...build.sizes, markov: { ...build.sizes.markov, paths: 5 } } };", /the reference build measures other sizes \(.*"paths":5/],
+    ["lacks a suite", "return { ...build, ops: [] };", /the reference build has no markov-solve suite; leave it out/],
+  ])("refuses a reference that %s with exit 2, before timing anything", async (name, edit, message) => {
+    const other = pairedFake(dir.path, name.replace(/ /g, "-"), editedOps(edit));
+    const r = await runCli([...quick, "--against", other]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/both builds in turn/);
+  }, 60_000);
+
+  it("times a reference with another version of the interface in processes, and says so", async () => {
+    const older = pairedFake(dir.path, "older", "export const PAIRED_OPS_VERSION = -1;\nexport const pairedOps = real.pairedOps;");
+    const r = await runCli([...quick, "--against", older]);
+    expect(r.stderr).toMatch(/cannot be timed in this process .* timing each build in processes of its own/);
+    // Its CLI prints no bench JSON: the process gate ran it, and failed on it.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bench --json printed something other than one JSON document[\s\S]*not a bench/);
+  }, 60_000);
 });
 
 /** Pids of live processes whose environment holds ZHONGCAO_TEST_MARK=mark. */

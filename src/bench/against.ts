@@ -1,11 +1,14 @@
 import { execFile } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual, promisify } from "node:util";
 import { geometricMean } from "simple-statistics";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
+import { summarize, timeRounds, type InterleavedSuite, type Round } from "./interleave.js";
+import { PAIRED_OPS_VERSION, pairedOps, type PairedBuild } from "./paired.js";
+import type { BenchPlan, Interleaving } from "./plan.js";
 import { parseBenchResult, type SavedResult } from "./saved.js";
 
 /** This build's CLI entry; the same two levels up from src/bench and dist/bench. */
@@ -53,17 +56,21 @@ export async function benchAlternately(
       runs[side].push(await childBench(bin, args, side === "current" ? "this build" : `--against build ${reference}`, o.signal));
       runs.order.push(side);
       // Known after the first pair: stop there rather than time the rest for nothing.
-      checkSameSizes(runs);
+      checkFirstPairSizes(runs);
     }
   }
   return runs;
 }
 
-function checkSameSizes(runs: AlternateRuns): void {
+function checkFirstPairSizes(runs: AlternateRuns): void {
   const [current, reference] = [runs.current[0], runs.reference[0]];
-  if (!current || !reference || isDeepStrictEqual(current.sizes, reference.sizes)) return;
+  if (current && reference) checkSameSizes(reference.sizes, current.sizes);
+}
+
+function checkSameSizes(reference: unknown, current: unknown): void {
+  if (isDeepStrictEqual(reference, current)) return;
   throw new InputError(
-    `--against: the reference build measures other sizes (${JSON.stringify(reference.sizes)}) than this one (${JSON.stringify(current.sizes)}); ` +
+    `--against: the reference build measures other sizes (${JSON.stringify(reference)}) than this one (${JSON.stringify(current)}); ` +
       "its figures do not compare: choose a reference whose bench has this one's sizes",
   );
 }
@@ -110,4 +117,75 @@ export function pooledRuns(runs: readonly Comparable[]): Comparable {
     return [{ name, vsCalibration: mean, rme: Math.max(own, spread), calibration: { rme: 0 } }];
   });
   return { suites };
+}
+
+/** What `bench --against` needs of another build's `dist/bench/paired.js`. */
+interface PairedModule {
+  readonly PAIRED_OPS_VERSION: number;
+  readonly pairedOps: (quick: boolean, suites: readonly string[], scratch: string, signal?: AbortSignal) => Promise<PairedBuild>;
+}
+
+/**
+ * The reference build's paired-timing interface, or null when it has none of this version
+ * (a build from before it, or one it has since changed): that build is timed in processes.
+ */
+export async function pairedReference(dir: string): Promise<PairedModule | null> {
+  const path = resolve(dir, "dist", "bench", "paired.js");
+  if (!(await stat(path).catch(() => null))?.isFile()) return null;
+  const loaded = (await import(pathToFileURL(path).href)) as Partial<PairedModule>;
+  return loaded.PAIRED_OPS_VERSION === PAIRED_OPS_VERSION && typeof loaded.pairedOps === "function" ? (loaded as PairedModule) : null;
+}
+
+/**
+ * Both builds' ops for `suites`, set up in one process and timed suite by suite with
+ * `timeRounds`, in two halves. What is set up second runs differently from what is set up
+ * first, by about 5 % either way (markov-solve faster, generate slower; seen with two copies
+ * of one build, and the sign follows the order): so the first half sets up the reference
+ * first and the second half this build first, and each suite's rounds from both halves are
+ * summed up together. The reference is set up first of all, so a reference that cannot run
+ * fails before anything is timed; a suite it lacks, or other sizes, are bad input.
+ */
+export async function benchInterleaved(
+  reference: PairedModule,
+  plan: BenchPlan,
+  scratch: string,
+  o: { signal?: AbortSignal; onSuite?: (suite: string, step: number, total: number) => void } = {},
+): Promise<InterleavedSuite[]> {
+  const suites = plan.suites.filter((s) => s !== "scaling");
+  const half: Interleaving = {
+    warmups: Math.ceil(plan.interleaving.warmups / 2),
+    minRounds: Math.ceil(plan.interleaving.minRounds / 2),
+    maxRounds: Math.ceil(plan.interleaving.maxRounds / 2),
+    timeMs: plan.interleaving.timeMs / 2,
+  };
+  const rounds = new Map<string, Round[]>(suites.map((s) => [s, []]));
+  let step = 0;
+  for (const referenceFirst of [true, false]) {
+    let theirs: PairedBuild | undefined;
+    let ours: PairedBuild | undefined;
+    const setUpTheirs = async () =>
+      (theirs = await reference.pairedOps(plan.quick, suites, scratch, o.signal).catch((error: unknown) => {
+        throw new Error(`--against build: setting up its bench failed: ${(error as Error).message}`);
+      }));
+    const setUpOurs = async () => (ours = await pairedOps(plan.quick, suites, scratch, o.signal));
+    try {
+      if (referenceFirst) await setUpTheirs().then(setUpOurs);
+      else await setUpOurs().then(setUpTheirs);
+      const [t, c] = [theirs!, ours!];
+      checkComparable(suites, t, c);
+      for (const op of c.ops) {
+        o.onSuite?.(op.name, ++step, 2 * c.ops.length);
+        rounds.get(op.name)!.push(...(await timeRounds(t.ops.find((other) => other.name === op.name)!, op, half, o.signal)));
+      }
+    } finally {
+      for (const op of [...(theirs?.ops ?? []), ...(ours?.ops ?? [])]) await op.dispose?.();
+    }
+  }
+  return suites.map((s) => summarize(s, rounds.get(s)!));
+}
+
+function checkComparable(suites: readonly string[], theirs: PairedBuild, ours: PairedBuild): void {
+  checkSameSizes(theirs.sizes, ours.sizes);
+  const missing = suites.filter((s) => !theirs.ops.some((op) => op.name === s));
+  if (missing.length > 0) throw new InputError(`--against: the reference build has no ${missing.join(", ")} suite; leave ${missing.length === 1 ? "it" : "them"} out (--suite)`);
 }

@@ -21,6 +21,23 @@ export interface Measurement extends Timing {
 export type TaskFn = () => unknown;
 
 /**
+ * One suite's unit of work, defined once and timed two ways: by tinybench (`measureOp`) and,
+ * in `bench --against`, call by call beside another build's same op (bench/paired.ts).
+ */
+export interface BenchOp {
+  readonly name: string;
+  readonly run: TaskFn;
+  /** Events, rows or paths the last call handled. */
+  readonly units: () => number;
+  /** Untimed, before each call (a fresh simulator). */
+  readonly beforeEach?: () => void;
+  /** Untimed, after each call (the call's output removed). */
+  readonly afterEach?: () => unknown;
+  /** Lets go of what the op holds (its scratch directory). */
+  readonly dispose?: () => Promise<void>;
+}
+
+/**
  * Times `fn` with tinybench. Errors in the task propagate (`throws`), so a broken suite
  * fails the bench instead of reporting nonsense.
  */
@@ -44,4 +61,16 @@ export async function measure(name: string, fn: TaskFn, sampling: Sampling, hook
 
 export function withUnits(timing: Timing, unitsPerOp: number): Measurement {
   return { ...timing, unitsPerOp, perSecond: unitsPerOp / (timing.meanMs / 1000) };
+}
+
+/** Times an op with tinybench, then disposes of it. */
+export async function measureOp(op: BenchOp, sampling: Sampling): Promise<Measurement> {
+  try {
+    const hooks: FnOptions = {};
+    if (op.beforeEach) hooks.beforeEach = op.beforeEach;
+    if (op.afterEach) hooks.afterEach = async () => void (await op.afterEach?.());
+    return withUnits(await measure(op.name, op.run, sampling, hooks), op.units());
+  } finally {
+    await op.dispose?.();
+  }
 }

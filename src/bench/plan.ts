@@ -9,6 +9,18 @@ export interface Sampling {
   readonly timeMs: number;
 }
 
+/**
+ * How `bench --against` times a suite call by call beside the reference build's: `warmups`
+ * untimed rounds, then rounds (a call of each build, in alternating order) until there are
+ * at least `minRounds` and `timeMs` has passed, or `maxRounds`.
+ */
+export interface Interleaving {
+  readonly warmups: number;
+  readonly minRounds: number;
+  readonly maxRounds: number;
+  readonly timeMs: number;
+}
+
 /** A scaled-down default scenario: users and days override the shipped scenario. */
 export interface RunSize {
   readonly users: number;
@@ -22,6 +34,7 @@ export interface BenchPlan {
   /** One shard simulated in memory: the rows generate, engines, arrow-write, calibration and baseline share. */
   readonly fixture: RunSize;
   readonly sampling: Sampling;
+  readonly interleaving: Interleaving;
   /** The calibration, measured before the first suite and after every suite. */
   readonly calibration: Sampling;
   readonly endToEnd: RunSize & { readonly sampling: Sampling };
@@ -51,6 +64,7 @@ const FULL: Omit<BenchPlan, "suites"> = {
   quick: false,
   fixture: { users: 5_000, days: 20 },
   sampling: { warmups: 2, iterations: 10, timeMs: 3_000 },
+  interleaving: { warmups: 2, minRounds: 16, maxRounds: 1_000, timeMs: 20_000 },
   calibration: { warmups: 2, iterations: 10, timeMs: 1_000 },
   endToEnd: { users: 20_000, days: 30, sampling: { warmups: 1, iterations: 5, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
@@ -65,6 +79,8 @@ const QUICK: Omit<BenchPlan, "suites"> = {
   quick: true,
   fixture: { users: 1_000, days: 10 },
   sampling: { warmups: 2, iterations: 8, timeMs: 2_000 },
+  // Twelve rounds give a 96 % interval for the median between the 3rd and 10th ratios.
+  interleaving: { warmups: 2, minRounds: 12, maxRounds: 400, timeMs: 8_000 },
   calibration: { warmups: 2, iterations: 8, timeMs: 400 },
   // One 10k-user shard: big enough that the rows, not worker start-up, take most of a run.
   endToEnd: { users: 10_000, days: 10, sampling: { warmups: 1, iterations: 8, timeMs: 0 } },

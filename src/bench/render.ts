@@ -1,3 +1,4 @@
+import type { InterleavedSuite } from "./interleave.js";
 import type { Comparable, Comparison } from "./compare.js";
 import type { Measurement } from "./measure.js";
 import type { BenchReport, ScalingReport } from "./report.js";
@@ -68,7 +69,8 @@ export function renderReport(r: BenchReport): string {
   return `${parts.join("\n\n")}\n`;
 }
 
-export function renderComparison(c: Comparison, against: string): string {
+/** `measure`: what old and new are (calibrated ratios, or speed relative to the reference). */
+export function renderComparison(c: Comparison, against: string, measure = "calibrated ratios"): string {
   const rows = c.rows.map((r) => [
     r.suite,
     ratio(r.old),
@@ -79,7 +81,7 @@ export function renderComparison(c: Comparison, against: string): string {
     r.verdict,
   ]);
   const lines = [
-    `compared with ${against} (calibrated ratios; fails below −(${c.thresholdPct} % + noise), noise counted up to ${c.thresholdPct / 2} %)`,
+    `compared with ${against} (${measure}; fails below −(${c.thresholdPct} % + noise), noise counted up to ${c.thresholdPct / 2} %)`,
     table(["suite", "old", "new", "change", "noise", "fails below", "verdict"], rows),
   ];
   if (c.unmatched.length > 0) lines.push(`not compared (in one result only): ${c.unmatched.join(", ")}`);
@@ -96,5 +98,16 @@ export function renderAlternation(runs: { current: readonly Comparable[]; refere
     `zhongcao bench against the build in ${dir}: ${runs.current.length} runs each, one process per run, in the order ${runs.order.map((s) => (s === "current" ? "this" : "reference")).join(", ")}`,
     "calibrated ratios (suite per second ÷ the calibration loop measured around it in the same run):",
     table(header, rows),
+  ].join("\n") + "\n";
+}
+
+/** Each suite timed in turn with the reference build: calls, median times, and this build's speed ratio with its interval. */
+export function renderInterleaved(suites: readonly InterleavedSuite[], dir: string): string {
+  const pct = (x: number) => `${x >= 1 ? "+" : ""}${(100 * (x - 1)).toFixed(1)} %`;
+  const rows = suites.map((s) => [s.suite, String(s.rounds), s.referenceMs.toFixed(2), s.currentMs.toFixed(2), pct(s.speed), `${pct(s.low)} … ${pct(s.high)}`, `${Math.round(100 * s.confidence)} %`]);
+  return [
+    `zhongcao bench against the build in ${dir}: both in this process, a call of each per round, in the order reference, this, this, reference, …`,
+    "speed = the reference's time per unit ÷ this build's, per round; the median over rounds, with an interval from the rounds' order statistics:",
+    table(["suite", "rounds", "reference ms", "this ms", "speed", "interval", "confidence"], rows),
   ].join("\n") + "\n";
 }

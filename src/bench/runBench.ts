@@ -1,15 +1,10 @@
 import { bracket, pooled, type Normaliser } from "./brackets.js";
 import { buildFixture } from "./fixture.js";
-import type { Measurement } from "./measure.js";
-import type { BenchPlan, SuiteName } from "./plan.js";
-import { baselineResult, benchReport, scalingReport, suiteResult, type BenchReport, type ScalingReport, type SuiteResult, type Unit } from "./report.js";
-import { arrowWriteSuite } from "./suites/arrowWrite.js";
-import { attributionSuite } from "./suites/attribution.js";
+import { measureOp, type Measurement } from "./measure.js";
+import { rowSuiteOp, SUITE_UNITS } from "./ops.js";
+import type { BenchPlan } from "./plan.js";
+import { baselineResult, benchReport, scalingReport, suiteResult, type BenchReport, type ScalingReport, type SuiteResult } from "./report.js";
 import { calibrationSuite } from "./suites/calibration.js";
-import { endToEndSuite } from "./suites/endToEnd.js";
-import { enginesSuite } from "./suites/engines.js";
-import { generateSuite } from "./suites/generate.js";
-import { markovSolveSuite } from "./suites/markovSolve.js";
 import { naiveBaselineSuite } from "./suites/naiveBaseline.js";
 import { scalingSuite } from "./suites/scaling.js";
 
@@ -52,14 +47,6 @@ export async function runBench(plan: BenchPlan, { scratch, onStage: announce, si
   };
 
   const baseline = baselineResult(...(await bracketed("naive-baseline", () => naiveBaselineSuite(f, plan.sampling))));
-  const rowSuites: Record<Exclude<SuiteName, "scaling">, [Unit, () => Promise<Measurement>]> = {
-    generate: ["events", () => generateSuite(f, plan.sampling)],
-    engines: ["events", () => enginesSuite(f, plan.sampling)],
-    attribution: ["events", () => attributionSuite(f, plan.sampling)],
-    "end-to-end": ["events", () => endToEndSuite(plan.endToEnd, scratch, signal)],
-    "arrow-write": ["rows", () => arrowWriteSuite(f, plan.sampling, scratch)],
-    "markov-solve": ["paths", () => markovSolveSuite(plan.markov, plan.sampling)],
-  };
   const suites: SuiteResult[] = [];
   let scaling: ScalingReport | undefined;
   for (const name of plan.suites) {
@@ -68,9 +55,9 @@ export async function runBench(plan: BenchPlan, { scratch, onStage: announce, si
       scaling = scalingReport(result, around, baseline);
       continue;
     }
-    const [unit, run] = rowSuites[name];
-    const [m, around] = await bracketed(name, run);
-    suites.push(suiteResult(name, unit, m, around, baseline));
+    const sampling = name === "end-to-end" ? plan.endToEnd.sampling : plan.sampling;
+    const [m, around] = await bracketed(name, async () => measureOp(await rowSuiteOp(name, { plan, fixture: () => f, scratch, signal }), sampling));
+    suites.push(suiteResult(name, SUITE_UNITS[name], m, around, baseline));
   }
   return benchReport(plan, pooled(calibrations), baseline, suites, scaling);
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import { compareResults, type Comparison } from "../bench/compare.js";
 import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
-import { renderAlternation, renderComparison, renderReport } from "../bench/render.js";
+import { renderAlternation, renderComparison, renderInterleaved, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
 import { GateError, InputError } from "../errors.js";
@@ -12,16 +12,22 @@ import { integer } from "./options.js";
 
 /** A drop of the calibrated ratio beyond this (plus measured noise, counted up to half of it) fails the gate. */
 export const DEFAULT_THRESHOLD_PCT = 25;
+/**
+ * The same for `--against` timed in one process. Two copies of one build differed there by
+ * at most 6.5 % (twelve runs of the quick gate), against up to 17 % between processes.
+ */
+export const INTERLEAVED_THRESHOLD_PCT = 15;
 
 interface BenchFlags {
   suite?: SuiteName[];
   json?: boolean;
   save?: string;
   compare?: string;
-  threshold: number;
+  threshold?: number;
   quick?: boolean;
   quiet?: boolean;
   against?: string;
+  processes?: boolean;
   rounds: number;
 }
 
@@ -35,24 +41,33 @@ export function registerBench(program: Command): void {
     .option("--compare <file>", "compare calibrated ratios with a saved result; exit 3 on a regression")
     // Noise widens the allowed drop by up to half the threshold: past 66 % a drop could
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
-    .option("--threshold <pct>", "allowed drop of a calibrated ratio, percent, before noise (at most 66: with noise the failing drop stays under 100 %)", integer("--threshold", 1, 66), DEFAULT_THRESHOLD_PCT)
-    .option("--against <dir>", "gate on another zhongcao build (a built checkout): both run alternately on this machine, so another CPU model or a slow spell moves both sides; exit 3 on a regression")
-    .option("--rounds <n>", "with --against: runs of each build, taken in the order reference, this, this, reference, …", integer("--rounds", 1, 10), 2)
+    .option(
+      "--threshold <pct>",
+      `allowed drop, percent, before noise (default ${DEFAULT_THRESHOLD_PCT}; ${INTERLEAVED_THRESHOLD_PCT} with --against timed in this process; at most 66: with noise the failing drop stays under 100 %)`,
+      integer("--threshold", 1, 66),
+    )
+    .option(
+      "--against <dir>",
+      "gate on another zhongcao build (a built checkout): both are timed in this process, a call of each in turn, so a slow spell or another CPU model moves both sides; exit 3 on a regression",
+    )
+    .option("--processes", "with --against: time each build in processes of its own, alternately (what a reference build without the in-process interface gets)")
+    .option("--rounds <n>", "with --against --processes: runs of each build, taken in the order reference, this, this, reference, …", integer("--rounds", 1, 10), 2)
     .option("--quick", "small sizes and fewer samples (CI)")
     .option("--quiet", "no progress lines on stderr")
     .action(async (flags: BenchFlags, command: Command) => {
       // Bad input is rejected before any timing starts.
       const given = (name: string) => command.getOptionValueSource(name) === "cli";
-      if (given("threshold") && flags.compare === undefined && flags.against === undefined) {
+      if (flags.threshold !== undefined && flags.compare === undefined && flags.against === undefined) {
         throw new InputError("--threshold applies only with --compare FILE or --against DIR (it is the gate's allowed drop)");
       }
+      if (flags.processes === true && flags.against === undefined) throw new InputError("--processes applies only with --against DIR");
+      if (given("rounds") && flags.processes !== true) throw new InputError("--rounds applies only with --against DIR --processes (in-process timing takes rounds until its time is up)");
       if (flags.against !== undefined) {
         if (flags.compare !== undefined) throw new InputError("--against and --compare are two gates; choose one");
         if (flags.save !== undefined) throw new InputError("--save records one run; it does not apply with --against, which runs two builds");
         await gateAgainst(flags.against, flags);
         return;
       }
-      if (given("rounds")) throw new InputError("--rounds applies only with --against DIR");
       const saved = flags.compare === undefined ? null : await loadSavedResult(flags.compare);
       if (flags.save !== undefined) await checkSavePath(flags.save);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
@@ -60,7 +75,7 @@ export function registerBench(program: Command): void {
       // A line per stage, on a terminal or in a CI log alike (stages take seconds to minutes).
       const report = await timeBench(plan, flags.json !== true && flags.quiet !== true);
       if (flags.save !== undefined) await saveResult(flags.save, report);
-      const comparison = saved && compareResults(saved, report, flags.threshold);
+      const comparison = saved && compareResults(saved, report, flags.threshold ?? DEFAULT_THRESHOLD_PCT);
       if (saved && flags.compare !== undefined) warnIfOtherMachine(saved.calibration.perSecond, report.calibration.perSecond, flags.compare);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);
       else process.stdout.write(renderReport(report) + (comparison && flags.compare ? `\n${renderComparison(comparison, flags.compare)}` : ""));
@@ -86,30 +101,52 @@ function warnIfOtherMachine(savedPerSecond: number, nowPerSecond: number, path: 
 }
 
 /**
- * The same-machine gate: this build and the one in `dir`, each `bench` run a child process,
- * alternated; each side's runs are pooled and compared as `--compare` compares a saved file.
+ * The same-machine gate against the build in `dir`. A build with the in-process interface
+ * (bench/paired.ts) is timed call by call beside this one; an older one, or any with
+ * `--processes`, runs `bench` in child processes, alternately, each side's runs pooled.
+ * Either way the sides are judged as `--compare` judges a saved file.
  */
 async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
   if (plan.suites.every((s) => s === "scaling")) throw new InputError("--against: the gate does not compare scaling; add a suite it compares (--suite)");
-  const { benchAlternately, pooledRuns, referenceBin } = await import("../bench/against.js");
-  const reference = await referenceBin(dir);
-  const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
+  const against = await import("../bench/against.js");
+  const reference = await against.referenceBin(dir);
+  const paired = flags.processes === true ? null : await against.pairedReference(dir);
   const status = flags.json !== true && flags.quiet !== true;
+  if (!paired && flags.processes !== true && status) {
+    process.stderr.write("bench: the reference build cannot be timed in this process (it predates that, or has another version of it); timing each build in processes of its own\n");
+  }
   const interrupt = interruptible("stopping the bench runs");
-  let runs;
+  let comparison: Comparison;
+  let printed: { json: unknown; text: string };
+  const label = `build ${dir}`;
   try {
-    runs = await benchAlternately(reference, args, flags.rounds, {
-      signal: interrupt.signal,
-      onRun: (side, run, total) => status && process.stderr.write(`bench: ${side === "current" ? "this build" : "reference build"}, run ${run} of ${total}…\n`),
-    });
+    if (paired) {
+      const { interleavedComparables } = await import("../bench/interleave.js");
+      const suites = await inScratchDir("bench", (scratch) =>
+        against.benchInterleaved(paired, plan, scratch, {
+          signal: interrupt.signal,
+          onSuite: (suite, index, total) => status && process.stderr.write(`bench: ${suite} (${index} of ${total}), both builds in turn…\n`),
+        }),
+      );
+      const sides = interleavedComparables(suites);
+      comparison = compareResults(sides.reference, sides.current, flags.threshold ?? INTERLEAVED_THRESHOLD_PCT);
+      printed = { json: { interleaved: suites, comparison }, text: `${renderInterleaved(suites, dir)}\n${renderComparison(comparison, `${label}, timed in turn in this process`, "speed relative to the reference")}` };
+    } else {
+      const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
+      const runs = await against.benchAlternately(reference, args, flags.rounds, {
+        signal: interrupt.signal,
+        onRun: (side, run, total) => status && process.stderr.write(`bench: ${side === "current" ? "this build" : "reference build"}, run ${run} of ${total}…\n`),
+      });
+      comparison = compareResults(against.pooledRuns(runs.reference), against.pooledRuns(runs.current), flags.threshold ?? DEFAULT_THRESHOLD_PCT);
+      printed = { json: { runs, comparison }, text: `${renderAlternation(runs, dir)}\n${renderComparison(comparison, `${label}, measured alternately in this run`)}` };
+    }
+  } catch (error) {
+    throw interrupt.signal.aborted ? interrupt.signal.reason : error;
   } finally {
     interrupt.dispose();
   }
-  const comparison = compareResults(pooledRuns(runs.reference), pooledRuns(runs.current), flags.threshold);
-  const label = `build ${dir}`;
-  if (flags.json === true) process.stdout.write(`${JSON.stringify({ runs, comparison })}\n`);
-  else process.stdout.write(`${renderAlternation(runs, dir)}\n${renderComparison(comparison, `${label}, measured alternately in this run`)}`);
+  process.stdout.write(flags.json === true ? `${JSON.stringify(printed.json)}\n` : printed.text);
   failIfRegressed(comparison, label);
 }
 

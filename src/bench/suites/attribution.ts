@@ -1,7 +1,6 @@
 import { streamSettingsFor } from "../../engines/attribution/stream/settings.js";
 import { deliveredBatches, type Fixture } from "../fixture.js";
-import { measure, withUnits, type Measurement } from "../measure.js";
-import type { Sampling } from "../plan.js";
+import type { BenchOp } from "../measure.js";
 import { columnarReport } from "./naiveBaseline.js";
 
 /**
@@ -9,9 +8,8 @@ import { columnarReport } from "./naiveBaseline.js";
  * journey builder, the merge and every built-in model. It is the naive baseline's work
  * exactly (the two reports are checked equal), so its × baseline is like for like.
  */
-export async function attributionSuite(f: Fixture, sampling: Sampling): Promise<Measurement> {
+export function attributionOp(f: Fixture): BenchOp {
   const batches = deliveredBatches(f);
   const settings = streamSettingsFor(f.policy);
-  const timing = await measure("attribution", () => columnarReport(batches, settings), sampling);
-  return withUnits(timing, f.deliveredRows);
+  return { name: "attribution", run: () => columnarReport(batches, settings), units: () => f.deliveredRows };
 }

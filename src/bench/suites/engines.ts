@@ -3,21 +3,20 @@ import type { ShardEngineContext } from "../../engines/engine.js";
 import { LatentAips } from "../../sim/aipsTruth.js";
 import { DAY_MS } from "../../sim/kernel.js";
 import type { Fixture } from "../fixture.js";
-import { measure, withUnits, type Measurement } from "../measure.js";
-import type { Sampling } from "../plan.js";
+import type { BenchOp } from "../measure.js";
 
 /**
  * Every engine of a run (attribution, AIPS) over the fixture's delivered batches: fresh
  * shard engines, each batch consumed, day ends with the recorded latent state, the final
  * flush, finish — the calls the shard pipeline makes, without generation or delivery.
  */
-export async function enginesSuite(f: Fixture, sampling: Sampling): Promise<Measurement> {
+export function enginesOp(f: Fixture): BenchOp {
   const { scenario } = f.loaded;
   const ctx: ShardEngineContext = { scenario, world: f.world, policy: f.policy, shard: f.shard, startMs: f.startMs };
   const latent = new LatentAips(f.shard.userCount * f.world.brands.count, scenario, f.world.brands.count);
-  const timing = await measure(
-    "engines",
-    () => {
+  return {
+    name: "engines",
+    run: () => {
       const engines = ENGINES.map((e) => e.createShardEngine(ctx));
       f.days.forEach((day, d) => {
         for (const batch of day.delivered) for (const engine of engines) engine.consume(batch);
@@ -27,7 +26,6 @@ export async function enginesSuite(f: Fixture, sampling: Sampling): Promise<Meas
       for (const batch of f.rest) for (const engine of engines) engine.consume(batch);
       return engines.map((e) => e.finish());
     },
-    sampling,
-  );
-  return withUnits(timing, f.deliveredRows);
+    units: () => f.deliveredRows,
+  };
 }
