@@ -94,15 +94,18 @@ describe("zhongcao bench --against --processes (CLI)", () => {
     expect(r.stderr).not.toMatch(/this build, run/);
   }, 120_000);
 
-  it.skipIf(process.platform !== "linux")("SIGTERM to the gate alone also ends the bench it started", async () => {
+  it.skipIf(process.platform !== "linux").each([
+    ["in processes", quick, "run 1 of 2"],
+    ["in one process, in halves", quick.filter((a) => a !== "--processes" && a !== "--rounds" && a !== "1"), "half 1 of 2"],
+  ])("SIGTERM to the gate alone also ends the bench it started (%s)", async (_, flags, startedLine) => {
     // Every process of this gate carries the mark in its environment, children included.
     const mark = `against-${process.pid}-${Date.now()}`;
-    const gate = spawn(process.execPath, ["bin/zhongcao.js", ...quick, "--against", "."], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ZHONGCAO_TEST_MARK: mark } });
+    const gate = spawn(process.execPath, ["bin/zhongcao.js", ...flags, "--against", "."], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ZHONGCAO_TEST_MARK: mark } });
     let stderr = "";
     const started = new Promise<void>((resolve) =>
       gate.stderr.on("data", (c: Buffer) => {
         stderr += c.toString();
-        if (stderr.includes("run 1 of 2")) resolve();
+        if (stderr.includes(startedLine)) resolve();
       }),
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => gate.on("exit", (_, signal) => resolve(signal)));
@@ -121,6 +124,7 @@ describe("zhongcao bench --against --processes (CLI)", () => {
     ["--rounds without --against", ["--rounds", "2"], /--rounds applies only with --against DIR --processes/],
     ["--rounds without --processes", ["--against", ".", "--rounds", "2"], /--rounds applies only with --against DIR --processes/],
     ["--processes without --against", ["--processes"], /--processes applies only with --against DIR/],
+    ["--half without --against", ["--half", "this"], /--half applies only with --against DIR/],
     ["--rounds 0", ["--against", ".", "--processes", "--rounds", "0"], /--rounds/],
     ["scaling alone", ["--against", ".", "--suite", "scaling"], /does not compare scaling/],
   ])("refuses %s with exit 2 before timing anything", async (_, flags, message) => {
@@ -159,12 +163,15 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
   afterAll(() => dir.cleanup());
   const quick = ["bench", "--quick", "--suite", "markov-solve"];
 
-  it("passes against this very build, in two halves, and prints each suite's speed with its interval", async () => {
+  it("passes against this very build, in two halves, and prints each suite's speed with its interval and each half's", async () => {
     const r = await runCli([...quick, "--against", "."]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("bench: markov-solve (1 of 2), both builds in turn…\nbench: markov-solve (2 of 2), both builds in turn…\n");
-    expect(r.stdout).toMatch(/both in this process, a call of each per round/);
-    expect(r.stdout).toMatch(/markov-solve +\d+ +[\d.]+ +[\d.]+ +[-+][\d.]+ % +[-+][\d.]+ % … [-+][\d.]+ % +\d+ %\n/);
+    expect(r.stderr).toBe(
+      "bench: half 1 of 2, the reference set up first; both builds in turn, a process of their own…\n" +
+        "bench: half 2 of 2, this build set up first; both builds in turn, a process of their own…\n",
+    );
+    expect(r.stdout).toMatch(/two halves, each a process of its own timing a call of each build per round/);
+    expect(r.stdout).toMatch(/markov-solve +\d+ +[\d.]+ +[\d.]+ +[-+][\d.]+ % +[-+][\d.]+ % … [-+][\d.]+ % +\d+ % +[-+][\d.]+ % \/ [-+][\d.]+ %\n/);
     expect(r.stdout).toMatch(/speed relative to the reference; fails below −\(15 % \+ noise\)/);
     expect(r.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
   }, 120_000);
@@ -173,9 +180,10 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
     const faster = pairedFake(dir.path, "faster", editedOps("return { ...build, ops: build.ops.map((op) => ({ ...op, units: () => 2 * op.units() })) };"));
     const r = await runCli([...quick, "--against", faster, "--json"]);
     expect(r.code).toBe(3);
-    const printed = JSON.parse(r.stdout) as { interleaved: { suite: string; rounds: number; speed: number }[]; comparison: { rows: { suite: string; verdict: string; change: number }[] } };
+    const printed = JSON.parse(r.stdout) as { interleaved: { suite: string; rounds: number; speed: number; halves: number[] }[]; comparison: { rows: { suite: string; verdict: string; change: number }[] } };
     expect(printed.interleaved).toEqual([expect.objectContaining({ suite: "markov-solve" })]);
     expect(printed.interleaved[0]!.rounds).toBeGreaterThanOrEqual(12);
+    expect(printed.interleaved[0]!.halves).toHaveLength(2);
     expect(printed.comparison.rows).toEqual([expect.objectContaining({ suite: "markov-solve", verdict: "regressed" })]);
     expect(printed.comparison.rows[0]!.change).toBeLessThan(-0.3);
     expect(r.stderr).toMatch(/markov-solve regressed beyond 15 % \+ noise against build /);
@@ -184,18 +192,18 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
   it.each([
     ["measures other sizes", "return { ...build, sizes: { ...build.sizes, markov: { ...build.sizes.markov, paths: 5 } } };", /the reference build measures other sizes \(.*"paths":5/],
     ["lacks a suite", "return { ...build, ops: [] };", /the reference build has no markov-solve suite; leave it out/],
-  ])("refuses a reference that %s with exit 2, before timing anything", async (name, edit, message) => {
+  ])("refuses a reference that %s with exit 2, in the first half's set-up", async (name, edit, message) => {
     const other = pairedFake(dir.path, name.replace(/ /g, "-"), editedOps(edit));
     const r = await runCli([...quick, "--against", other]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/both builds in turn/);
+    expect(r.stderr).not.toMatch(/half 2 of 2/);
   }, 60_000);
 
   it("times a reference with another version of the interface in processes, and says so", async () => {
     const older = pairedFake(dir.path, "older", "export const PAIRED_OPS_VERSION = -1;\nexport const pairedOps = real.pairedOps;");
     const r = await runCli([...quick, "--against", older]);
-    expect(r.stderr).toMatch(/cannot be timed in this process .* timing each build in processes of its own/);
+    expect(r.stderr).toMatch(/cannot be timed in one process with this one .* timing each build in processes of its own/);
     // Its CLI prints no bench JSON: the process gate ran it, and failed on it.
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bench --json printed something other than one JSON document[\s\S]*not a bench/);

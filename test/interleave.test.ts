@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareResults } from "../src/bench/compare.js";
-import { interleavedComparables, medianInterval, summarize, timeRounds } from "../src/bench/interleave.js";
+import { interleavedComparables, medianInterval, summarizeHalves, timeRounds } from "../src/bench/interleave.js";
 import type { BenchOp } from "../src/bench/measure.js";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -51,18 +51,27 @@ describe("timeRounds", () => {
   });
 });
 
-describe("summarize and the gate on it", () => {
+describe("summarizeHalves and the gate on it", () => {
   const rounds = (ratios: number[]) => ratios.map((ratio) => ({ referenceMs: 10, currentMs: 10 / ratio, ratio }));
 
   it("reports the median ratio and median times", () => {
-    const s = summarize("engines", rounds([0.9, 1.1, 1.0, 1.2, 0.8]));
-    expect(s).toMatchObject({ suite: "engines", rounds: 5, speed: 1.0, low: 0.8, high: 1.2, referenceMs: 10 });
+    const s = summarizeHalves("engines", [rounds([0.9, 1.1, 1.0]), rounds([1.2, 0.8])]);
+    expect(s).toMatchObject({ suite: "engines", rounds: 5, speed: 1.0, low: 0.8, high: 1.2, referenceMs: 10, halves: [1.0, 1.0] });
     expect(s.currentMs).toBeCloseTo(10, 12);
+    expect(s.noise).toBeCloseTo(0.2, 12);
+  });
+
+  it("counts as noise half the spread between the halves' medians when it is wider than the interval", () => {
+    const tight = (at: number) => rounds(Array.from({ length: 30 }, (_, i) => at + i * 1e-4));
+    const s = summarizeHalves("generate", [tight(0.8), tight(1.0)]);
+    expect(s.halves[0]).toBeCloseTo(0.80145, 9);
+    expect(s.halves[1]).toBeCloseTo(1.00145, 9);
+    expect(s.noise).toBeCloseTo(0.1 / s.speed, 9);
   });
 
   it("fails a suite whose median speed fell by more than threshold + its interval, and passes one that did not", () => {
-    const slow = summarize("generate", rounds(Array.from({ length: 20 }, (_, i) => 0.5 + i * 0.001)));
-    const steady = summarize("engines", rounds(Array.from({ length: 20 }, (_, i) => 0.95 + i * 0.005)));
+    const slow = summarizeHalves("generate", [rounds(Array.from({ length: 20 }, (_, i) => 0.5 + i * 0.001))]);
+    const steady = summarizeHalves("engines", [rounds(Array.from({ length: 20 }, (_, i) => 0.95 + i * 0.005))]);
     const sides = interleavedComparables([slow, steady]);
     const verdict = compareResults(sides.reference, sides.current, 15);
     expect(verdict.rows.map((r) => [r.suite, r.verdict])).toEqual([

@@ -6,7 +6,7 @@ import { isDeepStrictEqual, promisify } from "node:util";
 import { geometricMean } from "simple-statistics";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
-import { summarize, timeRounds, type InterleavedSuite, type Round } from "./interleave.js";
+import { summarizeHalves, timeRounds, type InterleavedSuite, type Round } from "./interleave.js";
 import { PAIRED_OPS_VERSION, pairedOps, type PairedBuild } from "./paired.js";
 import type { BenchPlan, Interleaving } from "./plan.js";
 import { parseBenchResult, type SavedResult } from "./saved.js";
@@ -76,26 +76,30 @@ function checkSameSizes(reference: unknown, current: unknown): void {
 }
 
 async function childBench(bin: string, args: readonly string[], label: string, signal?: AbortSignal): Promise<SavedResult> {
+  const printed = await childJson(bin, ["bench", ...args, "--json"], label, signal);
+  return parseBenchResult((printed as { report?: unknown } | null)?.report, label);
+}
+
+/** Runs `node bin ARGS` and parses the one JSON document it prints; its exit 2 stays bad input. */
+async function childJson(bin: string, args: readonly string[], label: string, signal?: AbortSignal): Promise<unknown> {
   let stdout: string;
   try {
-    ({ stdout } = await promisify(execFile)(process.execPath, [bin, "bench", ...args, "--json"], { maxBuffer: 64 * 2 ** 20, ...(signal ? { signal } : {}) }));
+    ({ stdout } = await promisify(execFile)(process.execPath, [bin, ...args], { maxBuffer: 64 * 2 ** 20, ...(signal ? { signal } : {}) }));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const e = error as { code?: number | string; signal?: string; stderr?: string };
     const said = (e.stderr ?? "").trim().split("\n").slice(-5).join("\n");
     const how = typeof e.code === "number" ? `exit ${e.code}` : e.signal ? `killed by ${e.signal}` : String(e.code ?? "did not start");
-    const message = `${label}: bench ${args.join(" ")} failed (${how})${said ? `:\n${said}` : ""}`;
+    const message = `${label}: ${args.filter((a) => a !== "--json").join(" ")} failed (${how})${said ? `:\n${said}` : ""}`;
     // Arguments one build refuses (a suite it does not have) are bad input, as they would be here.
     throw e.code === 2 ? new InputError(message) : new Error(message);
   }
-  let printed: unknown;
   try {
-    printed = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch (error) {
     // `bench --json` prints one JSON document and nothing else: this is not a working build.
     throw new Error(`${label}: bench --json printed something other than one JSON document (${(error as Error).message}): ${stdout.slice(0, 200)}`);
   }
-  return parseBenchResult((printed as { report?: unknown } | null)?.report, label);
 }
 
 /**
@@ -120,7 +124,7 @@ export function pooledRuns(runs: readonly Comparable[]): Comparable {
 }
 
 /** What `bench --against` needs of another build's `dist/bench/paired.js`. */
-interface PairedModule {
+export interface PairedModule {
   readonly PAIRED_OPS_VERSION: number;
   readonly pairedOps: (quick: boolean, suites: readonly string[], scratch: string, signal?: AbortSignal) => Promise<PairedBuild>;
 }
@@ -136,21 +140,21 @@ export async function pairedReference(dir: string): Promise<PairedModule | null>
   return loaded.PAIRED_OPS_VERSION === PAIRED_OPS_VERSION && typeof loaded.pairedOps === "function" ? (loaded as PairedModule) : null;
 }
 
+/** Which build's ops a half sets up first. */
+export type SetUpFirst = "reference" | "this";
+
 /**
- * Both builds' ops for `suites`, set up in one process and timed suite by suite with
- * `timeRounds`, in two halves. What is set up second runs differently from what is set up
- * first, by about 5 % either way (markov-solve faster, generate slower; seen with two copies
- * of one build, and the sign follows the order): so the first half sets up the reference
- * first and the second half this build first, and each suite's rounds from both halves are
- * summed up together. The reference is set up first of all, so a reference that cannot run
- * fails before anything is timed; a suite it lacks, or other sizes, are bad input.
+ * One half of the in-process gate, run in this process: both builds' ops for the plan's
+ * suites, set up in the order given, then timed suite by suite with `timeRounds` at half
+ * the plan's interleaving budget. A suite the reference lacks, or other sizes, are bad input.
  */
-export async function benchInterleaved(
+export async function interleavedHalf(
   reference: PairedModule,
   plan: BenchPlan,
+  first: SetUpFirst,
   scratch: string,
-  o: { signal?: AbortSignal; onSuite?: (suite: string, step: number, total: number) => void } = {},
-): Promise<InterleavedSuite[]> {
+  signal?: AbortSignal,
+): Promise<Record<string, Round[]>> {
   const suites = plan.suites.filter((s) => s !== "scaling");
   const half: Interleaving = {
     warmups: Math.ceil(plan.interleaving.warmups / 2),
@@ -158,30 +162,52 @@ export async function benchInterleaved(
     maxRounds: Math.ceil(plan.interleaving.maxRounds / 2),
     timeMs: plan.interleaving.timeMs / 2,
   };
-  const rounds = new Map<string, Round[]>(suites.map((s) => [s, []]));
-  let step = 0;
-  for (const referenceFirst of [true, false]) {
-    let theirs: PairedBuild | undefined;
-    let ours: PairedBuild | undefined;
-    const setUpTheirs = async () =>
-      (theirs = await reference.pairedOps(plan.quick, suites, scratch, o.signal).catch((error: unknown) => {
-        throw new Error(`--against build: setting up its bench failed: ${(error as Error).message}`);
-      }));
-    const setUpOurs = async () => (ours = await pairedOps(plan.quick, suites, scratch, o.signal));
-    try {
-      if (referenceFirst) await setUpTheirs().then(setUpOurs);
-      else await setUpOurs().then(setUpTheirs);
-      const [t, c] = [theirs!, ours!];
-      checkComparable(suites, t, c);
-      for (const op of c.ops) {
-        o.onSuite?.(op.name, ++step, 2 * c.ops.length);
-        rounds.get(op.name)!.push(...(await timeRounds(t.ops.find((other) => other.name === op.name)!, op, half, o.signal)));
-      }
-    } finally {
-      for (const op of [...(theirs?.ops ?? []), ...(ours?.ops ?? [])]) await op.dispose?.();
-    }
+  let theirs: PairedBuild | undefined;
+  let ours: PairedBuild | undefined;
+  const setUpTheirs = async () =>
+    (theirs = await reference.pairedOps(plan.quick, suites, scratch, signal).catch((error: unknown) => {
+      throw new Error(`--against build: setting up its bench failed: ${(error as Error).message}`);
+    }));
+  const setUpOurs = async () => (ours = await pairedOps(plan.quick, suites, scratch, signal));
+  try {
+    if (first === "reference") await setUpTheirs().then(setUpOurs);
+    else await setUpOurs().then(setUpTheirs);
+    const [t, c] = [theirs!, ours!];
+    checkComparable(suites, t, c);
+    const rounds: Record<string, Round[]> = {};
+    for (const op of c.ops) rounds[op.name] = await timeRounds(t.ops.find((other) => other.name === op.name)!, op, half, signal);
+    return rounds;
+  } finally {
+    for (const op of [...(theirs?.ops ?? []), ...(ours?.ops ?? [])]) await op.dispose?.();
   }
-  return suites.map((s) => summarize(s, rounds.get(s)!));
+}
+
+/**
+ * The in-process gate: two halves, each in a fresh process of this build (`bench --against
+ * DIR --half FIRST`), the first setting the reference's ops up first and the second this
+ * build's. Both matter:
+ * - what is set up second runs differently from what is set up first, by about 5 % either
+ *   way (with two copies of one build, markov-solve faster and generate slower on the side
+ *   set up second; swapping the order swapped the sign);
+ * - a process's compiled code and memory layout are its own: in one process the same
+ *   generate code ran 23 % slower for one copy over a hundred rounds, and not in the next
+ *   process. Rounds within a process cannot show that; the two halves' medians can.
+ * `args` are the plan's flags (--quick, --suite …) for the children.
+ */
+export async function benchInterleaved(
+  dir: string,
+  plan: BenchPlan,
+  args: readonly string[],
+  o: { signal?: AbortSignal; onHalf?: (first: SetUpFirst, index: number) => void } = {},
+): Promise<InterleavedSuite[]> {
+  const suites = plan.suites.filter((s) => s !== "scaling");
+  const halves: Record<string, Round[]>[] = [];
+  for (const [index, first] of (["reference", "this"] as const).entries()) {
+    o.onHalf?.(first, index + 1);
+    const printed = await childJson(OWN_BIN, ["bench", ...args, "--against", dir, "--half", first, "--quiet", "--json"], `this build (half ${index + 1})`, o.signal);
+    halves.push((printed as { rounds: Record<string, Round[]> }).rounds);
+  }
+  return suites.map((s) => summarizeHalves(s, halves.map((h) => h[s] ?? [])));
 }
 
 function checkComparable(suites: readonly string[], theirs: PairedBuild, ours: PairedBuild): void {

@@ -19,6 +19,10 @@ export interface InterleavedSuite {
   readonly high: number;
   /** How likely the interval is to hold the true median (≥ 0.95 from six rounds on). */
   readonly confidence: number;
+  /** The median ratio of each half (each a process of its own), in the order run. */
+  readonly halves: readonly number[];
+  /** The relative margin the gate uses: half the interval's width, or half the spread between the halves' medians when larger. */
+  readonly noise: number;
 }
 
 /** One round: a call of each build. */
@@ -54,20 +58,29 @@ export async function timeRounds(reference: BenchOp, current: BenchOp, budget: I
   return rounds;
 }
 
-/** A suite's rounds summed up: median times and speed ratio, and the interval of that ratio. */
-export function summarize(suite: string, rounds: readonly Round[]): InterleavedSuite {
+/**
+ * A suite's rounds from every half summed up: median times and speed ratio over all rounds,
+ * the interval of that median, each half's median, and the noise the gate counts.
+ */
+export function summarizeHalves(suite: string, halves: readonly (readonly Round[])[]): InterleavedSuite {
+  const rounds = halves.flat();
   const ratios = rounds.map((r) => r.ratio);
   const { low, high, confidence } = medianInterval([...ratios].sort((a, b) => a - b));
+  const speed = middle(ratios);
+  const halfMedians = halves.filter((h) => h.length > 0).map((h) => middle(h.map((r) => r.ratio)));
+  const spread = (Math.max(...halfMedians) - Math.min(...halfMedians)) / 2;
   return {
     suite,
     rounds: rounds.length,
     referenceMs: middle(rounds.map((r) => r.referenceMs)),
     currentMs: middle(rounds.map((r) => r.currentMs)),
     ratios,
-    speed: middle(ratios),
+    speed,
     low,
     high,
     confidence,
+    halves: halfMedians,
+    noise: Math.max((high - low) / 2, spread) / speed,
   };
 }
 
@@ -111,13 +124,10 @@ export function medianInterval(sorted: readonly number[]): { low: number; high: 
   return { low: sorted[k - 1]!, high: sorted[n - k]!, confidence: Math.max(0, 1 - 2 * below) };
 }
 
-/**
- * Interleaved suites as the two sides `compareResults` judges: the reference as the unit,
- * this build at its median speed ratio, with half the interval's width as its margin.
- */
+/** Interleaved suites as the two sides `compareResults` judges: the reference as the unit, this build at its median speed ratio, with its noise as margin. */
 export function interleavedComparables(suites: readonly InterleavedSuite[]): { reference: Comparable; current: Comparable } {
   return {
     reference: { suites: suites.map((s) => ({ name: s.suite, vsCalibration: 1, rme: 0, calibration: { rme: 0 } })) },
-    current: { suites: suites.map((s) => ({ name: s.suite, vsCalibration: s.speed, rme: (100 * (s.high - s.low)) / 2 / s.speed, calibration: { rme: 0 } })) },
+    current: { suites: suites.map((s) => ({ name: s.suite, vsCalibration: s.speed, rme: 100 * s.noise, calibration: { rme: 0 } })) },
   };
 }

@@ -104,10 +104,19 @@ export function renderAlternation(runs: { current: readonly Comparable[]; refere
 /** Each suite timed in turn with the reference build: calls, median times, and this build's speed ratio with its interval. */
 export function renderInterleaved(suites: readonly InterleavedSuite[], dir: string): string {
   const pct = (x: number) => `${x >= 1 ? "+" : ""}${(100 * (x - 1)).toFixed(1)} %`;
-  const rows = suites.map((s) => [s.suite, String(s.rounds), s.referenceMs.toFixed(2), s.currentMs.toFixed(2), pct(s.speed), `${pct(s.low)} … ${pct(s.high)}`, `${Math.round(100 * s.confidence)} %`]);
+  const rows = suites.map((s) => [
+    s.suite,
+    String(s.rounds),
+    s.referenceMs.toFixed(2),
+    s.currentMs.toFixed(2),
+    pct(s.speed),
+    `${pct(s.low)} … ${pct(s.high)}`,
+    `${Math.round(100 * s.confidence)} %`,
+    s.halves.map(pct).join(" / "),
+  ]);
   return [
-    `zhongcao bench against the build in ${dir}: both in this process, a call of each per round, in the order reference, this, this, reference, …`,
-    "speed = the reference's time per unit ÷ this build's, per round; the median over rounds, with an interval from the rounds' order statistics:",
-    table(["suite", "rounds", "reference ms", "this ms", "speed", "interval", "confidence"], rows),
+    `zhongcao bench against the build in ${dir}: two halves, each a process of its own timing a call of each build per round, in the order reference, this, this, reference, …`,
+    "speed = the reference's time per unit ÷ this build's, per round; the median over all rounds, with an interval from their order statistics, and each half's median:",
+    table(["suite", "rounds", "reference ms", "this ms", "speed", "interval", "confidence", "halves"], rows),
   ].join("\n") + "\n";
 }

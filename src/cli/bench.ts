@@ -4,6 +4,7 @@ import { compareResults, type Comparison } from "../bench/compare.js";
 import { resolvePlan, SUITE_NAMES, type BenchPlan, type SuiteName } from "../bench/plan.js";
 import { renderAlternation, renderComparison, renderInterleaved, renderReport } from "../bench/render.js";
 import type { BenchReport } from "../bench/report.js";
+import type { PairedModule, SetUpFirst } from "../bench/against.js";
 import { checkBaseline, checkSavePath, loadSavedResult, saveResult } from "../bench/saved.js";
 import { GateError, InputError } from "../errors.js";
 import { inScratchDir } from "../run/scratchDir.js";
@@ -28,6 +29,7 @@ interface BenchFlags {
   quiet?: boolean;
   against?: string;
   processes?: boolean;
+  half?: SetUpFirst;
   rounds: number;
 }
 
@@ -43,13 +45,15 @@ export function registerBench(program: Command): void {
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
     .option(
       "--threshold <pct>",
-      `allowed drop, percent, before noise (default ${DEFAULT_THRESHOLD_PCT}; ${INTERLEAVED_THRESHOLD_PCT} with --against timed in this process; at most 66: with noise the failing drop stays under 100 %)`,
+      `allowed drop, percent, before noise (default ${DEFAULT_THRESHOLD_PCT}; ${INTERLEAVED_THRESHOLD_PCT} with --against timed call by call; at most 66: with noise the failing drop stays under 100 %)`,
       integer("--threshold", 1, 66),
     )
     .option(
       "--against <dir>",
-      "gate on another zhongcao build (a built checkout): both are timed in this process, a call of each in turn, so a slow spell or another CPU model moves both sides; exit 3 on a regression",
+      "gate on another zhongcao build (a built checkout): both are timed in one process, a call of each in turn (twice, each time a fresh process), so a slow spell or another CPU model moves both sides; exit 3 on a regression",
     )
+    // What the in-process gate runs in each of its two child processes (one half each).
+    .addOption(new Option("--half <first>", "run one half of the in-process gate: which build's ops to set up first").choices(["reference", "this"]).hideHelp())
     .option("--processes", "with --against: time each build in processes of its own, alternately (what a reference build without the in-process interface gets)")
     .option("--rounds <n>", "with --against --processes: runs of each build, taken in the order reference, this, this, reference, …", integer("--rounds", 1, 10), 2)
     .option("--quick", "small sizes and fewer samples (CI)")
@@ -60,6 +64,7 @@ export function registerBench(program: Command): void {
       if (flags.threshold !== undefined && flags.compare === undefined && flags.against === undefined) {
         throw new InputError("--threshold applies only with --compare FILE or --against DIR (it is the gate's allowed drop)");
       }
+      if (flags.half !== undefined && flags.against === undefined) throw new InputError("--half applies only with --against DIR");
       if (flags.processes === true && flags.against === undefined) throw new InputError("--processes applies only with --against DIR");
       if (given("rounds") && flags.processes !== true) throw new InputError("--rounds applies only with --against DIR --processes (in-process timing takes rounds until its time is up)");
       if (flags.against !== undefined) {
@@ -112,10 +117,16 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   const against = await import("../bench/against.js");
   const reference = await against.referenceBin(dir);
   const paired = flags.processes === true ? null : await against.pairedReference(dir);
+  if (flags.half !== undefined) {
+    if (!paired) throw new InputError(`--half: the build in ${dir} cannot be timed in one process with this one`);
+    await runHalf(paired, plan, flags.half);
+    return;
+  }
   const status = flags.json !== true && flags.quiet !== true;
   if (!paired && flags.processes !== true && status) {
-    process.stderr.write("bench: the reference build cannot be timed in this process (it predates that, or has another version of it); timing each build in processes of its own\n");
+    process.stderr.write("bench: the reference build cannot be timed in one process with this one (it predates that, or has another version of it); timing each build in processes of its own\n");
   }
+  const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
   const interrupt = interruptible("stopping the bench runs");
   let comparison: Comparison;
   let printed: { json: unknown; text: string };
@@ -123,17 +134,14 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   try {
     if (paired) {
       const { interleavedComparables } = await import("../bench/interleave.js");
-      const suites = await inScratchDir("bench", (scratch) =>
-        against.benchInterleaved(paired, plan, scratch, {
-          signal: interrupt.signal,
-          onSuite: (suite, index, total) => status && process.stderr.write(`bench: ${suite} (${index} of ${total}), both builds in turn…\n`),
-        }),
-      );
+      const suites = await against.benchInterleaved(dir, plan, args, {
+        signal: interrupt.signal,
+        onHalf: (first, index) => status && process.stderr.write(`bench: half ${index} of 2, ${first === "reference" ? "the reference" : "this build"} set up first; both builds in turn, a process of their own…\n`),
+      });
       const sides = interleavedComparables(suites);
       comparison = compareResults(sides.reference, sides.current, flags.threshold ?? INTERLEAVED_THRESHOLD_PCT);
-      printed = { json: { interleaved: suites, comparison }, text: `${renderInterleaved(suites, dir)}\n${renderComparison(comparison, `${label}, timed in turn in this process`, "speed relative to the reference")}` };
+      printed = { json: { interleaved: suites, comparison }, text: `${renderInterleaved(suites, dir)}\n${renderComparison(comparison, `${label}, a call of each in turn`, "speed relative to the reference")}` };
     } else {
-      const args = [...(flags.quick === true ? ["--quick"] : []), ...(flags.suite && flags.suite.length > 0 ? ["--suite", ...flags.suite] : [])];
       const runs = await against.benchAlternately(reference, args, flags.rounds, {
         signal: interrupt.signal,
         onRun: (side, run, total) => status && process.stderr.write(`bench: ${side === "current" ? "this build" : "reference build"}, run ${run} of ${total}…\n`),
@@ -148,6 +156,20 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   }
   process.stdout.write(flags.json === true ? `${JSON.stringify(printed.json)}\n` : printed.text);
   failIfRegressed(comparison, label);
+}
+
+/** One half of the in-process gate (`--half`), in this process: prints each suite's rounds as JSON. */
+async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFirst): Promise<void> {
+  const { interleavedHalf } = await import("../bench/against.js");
+  const interrupt = interruptible("stopping the bench half");
+  try {
+    const rounds = await inScratchDir("bench", (scratch) => interleavedHalf(reference, plan, first, scratch, interrupt.signal));
+    process.stdout.write(`${JSON.stringify({ rounds })}\n`);
+  } catch (error) {
+    throw interrupt.signal.aborted ? interrupt.signal.reason : error;
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /** The gate's verdict as the exit code: 3, naming the suites, when any regressed. */
