@@ -38,7 +38,7 @@ export function registerBench(program: Command): void {
     .command("bench")
     .description("Time the pipeline stages with tinybench against an in-run calibration loop and a naive RxJS baseline; optionally gate on a saved result")
     .addOption(new Option("--suite <names...>", "suites to run (default: all; --quick leaves out scaling)").choices(SUITE_NAMES))
-    .option("--json", "print one JSON document ({ report, comparison }) and nothing else on stdout")
+    .option("--json", "print one JSON document and nothing else on stdout: { report, comparison }; with --against { interleaved, comparison }, or { runs, comparison } in processes")
     .option("--save <file>", "write the results as JSON")
     .option("--compare <file>", "compare calibrated ratios with a saved result; exit 3 on a regression")
     // Noise widens the allowed drop by up to half the threshold: past 66 % a drop could
