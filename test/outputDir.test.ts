@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,6 +22,18 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(directoryWith("run", { "run.json": JSON.stringify({ tool: "zhongcao" }), "x.arrow": "" }))).resolves.toBeUndefined();
     const legacyCompare = { a: {}, b: {}, replications: 2, seeds: [1, 2], metrics: [], warnings: [] };
     await expect(checkOutputDir(directoryWith("compare", { "compare.json": JSON.stringify(legacyCompare) }))).resolves.toBeUndefined();
+  });
+
+  it("refuses an earlier output that cannot be replaced (immutable: chattr +i), before any work", async (ctx) => {
+    const locked = directoryWith("locked", { "run.json": JSON.stringify({ tool: "zhongcao" }) });
+    const emptyLocked = directoryWith("empty-locked", {});
+    if (spawnSync("chattr", ["+i", locked, emptyLocked]).status !== 0) ctx.skip();
+    try {
+      await expect(checkOutputDir(locked)).rejects.toThrow(/locked: cannot be replaced \(EPERM\)/);
+      await expect(checkOutputDir(emptyLocked)).rejects.toThrow(/empty-locked: cannot be replaced \(EPERM\)/);
+    } finally {
+      spawnSync("chattr", ["-i", locked, emptyLocked]);
+    }
   });
 
   it("refuses a file, a path under a file, and a directory that is not a zhongcao output", async () => {

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "./writable.js";
@@ -49,14 +50,28 @@ export async function checkOutputDir(given: string): Promise<void> {
   const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     throw cannotUse(target, target, error);
   });
-  if (entries.length === 0) return;
+  if (entries.length === 0) return checkReplaceable(target);
   for (const marker of MARKERS) {
-    if (entries.includes(marker) && (await writtenByZhongcao(join(target, marker)))) return;
+    if (entries.includes(marker) && (await writtenByZhongcao(join(target, marker)))) return checkReplaceable(target);
   }
   throw new InputError(
     `output directory ${target}: not empty and not an earlier zhongcao output (no run.json or compare.json written by zhongcao); ` +
       "a run replaces its directory whole, so choose another --out or remove it first",
   );
+}
+
+/**
+ * The finished run moves the existing directory aside and removes it, which its owner's
+ * write permission (or, for root, its not being immutable: chattr +i) must allow; without
+ * it the run would fail only after all its work. An append-only directory (chattr +a) is
+ * not caught here: only trying the rename would tell.
+ */
+async function checkReplaceable(target: string): Promise<void> {
+  const refused = await access(target, constants.W_OK).then(
+    () => null,
+    (error: NodeJS.ErrnoException) => error.code ?? error.message,
+  );
+  if (refused !== null) throw new InputError(`output directory ${target}: cannot be replaced (${refused}): a run moves it aside and removes it; choose another --out or make it writable`);
 }
 
 /**
