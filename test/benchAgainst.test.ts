@@ -125,6 +125,7 @@ describe("zhongcao bench --against --processes (CLI)", () => {
     ["--rounds without --processes", ["--against", ".", "--rounds", "2"], /--rounds applies only with --against DIR --processes/],
     ["--processes without --against", ["--processes"], /--processes applies only with --against DIR/],
     ["--half without --against", ["--half", "this"], /--half applies only with --against DIR/],
+    ["--half with --processes", ["--against", ".", "--processes", "--half", "this"], /--half does not apply with --processes/],
     ["--rounds 0", ["--against", ".", "--processes", "--rounds", "0"], /--rounds/],
     ["scaling alone", ["--against", ".", "--suite", "scaling"], /does not compare scaling/],
   ])("refuses %s with exit 2 before timing anything", async (_, flags, message) => {
@@ -198,6 +199,32 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/half 2 of 2/);
+  }, 60_000);
+
+  it("refuses a reference whose build cannot be loaded with exit 2, saying how to build it", async () => {
+    const broken = pairedFake(dir.path, "broken", 'throw new Error("no packages here");');
+    const r = await runCli([...quick, "--against", broken]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/its build cannot be loaded \(no packages here\); run npm ci && npm run build in it/);
+  }, 60_000);
+
+  it.skipIf(process.platform !== "linux")("a half stops by itself when its gate is killed outright (SIGKILL)", async () => {
+    const mark = `half-${process.pid}-${Date.now()}`;
+    const gate = spawn(process.execPath, ["bin/zhongcao.js", ...quick, "--against", "."], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ZHONGCAO_TEST_MARK: mark } });
+    let stderr = "";
+    await new Promise<void>((resolve) =>
+      gate.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes("half 1 of 2")) resolve();
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(processesMarked(mark).length).toBe(2);
+    gate.kill("SIGKILL");
+    // The half's timing loop gives the event loop a turn every round (a markov solve takes tens of ms);
+    // its 4 s of rounds must not all run first.
+    for (let waited = 0; waited < 2000 && processesMarked(mark).length > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(processesMarked(mark)).toEqual([]);
   }, 60_000);
 
   it("times a reference with another version of the interface in processes, and says so", async () => {

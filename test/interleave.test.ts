@@ -61,6 +61,16 @@ describe("summarizeHalves and the gate on it", () => {
     expect(s.noise).toBeCloseTo(0.2, 12);
   });
 
+  it("weighs both halves alike, however many rounds each got: the geometric mean of their medians", () => {
+    const s = summarizeHalves("markov-solve", [rounds([0.9, 0.9, 0.9]), rounds(Array.from({ length: 30 }, () => 1.1))]);
+    expect(s.speed).toBeCloseTo(Math.sqrt(0.9 * 1.1), 12);
+    expect(s.rounds).toBe(33);
+    // Each half moved onto the speed: no spread is left within them, only between them.
+    expect(s.low).toBeCloseTo(s.speed, 12);
+    expect(s.high).toBeCloseTo(s.speed, 12);
+    expect(s.noise).toBeCloseTo(0.1 / s.speed, 12);
+  });
+
   it("counts as noise half the spread between the halves' medians when it is wider than the interval", () => {
     const tight = (at: number) => rounds(Array.from({ length: 30 }, (_, i) => at + i * 1e-4));
     const s = summarizeHalves("generate", [tight(0.8), tight(1.0)]);

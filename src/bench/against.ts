@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isDeepStrictEqual, promisify } from "node:util";
+import { isDeepStrictEqual } from "node:util";
 import { geometricMean } from "simple-statistics";
 import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
@@ -80,19 +80,36 @@ async function childBench(bin: string, args: readonly string[], label: string, s
   return parseBenchResult((printed as { report?: unknown } | null)?.report, label);
 }
 
-/** Runs `node bin ARGS` and parses the one JSON document it prints; its exit 2 stays bad input. */
-async function childJson(bin: string, args: readonly string[], label: string, signal?: AbortSignal): Promise<unknown> {
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)(process.execPath, [bin, ...args], { maxBuffer: 64 * 2 ** 20, ...(signal ? { signal } : {}) }));
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    const e = error as { code?: number | string; signal?: string; stderr?: string };
-    const said = (e.stderr ?? "").trim().split("\n").slice(-5).join("\n");
-    const how = typeof e.code === "number" ? `exit ${e.code}` : e.signal ? `killed by ${e.signal}` : String(e.code ?? "did not start");
+/** Set in a half's environment: with the IPC channel, it stops the half when the gate is gone (see watchGate). */
+export const GATE_CHILD_ENV = "ZHONGCAO_GATE_CHILD";
+
+/**
+ * Runs `node bin ARGS` and parses the one JSON document it prints; its exit 2 stays bad
+ * input. A `gateChild` gets an IPC channel, whose closing tells it the gate is gone even
+ * when the gate could not say so (SIGKILL): it then stops rather than time on alone. Other
+ * builds' CLIs get none: an open channel would keep a process that ignores it alive.
+ */
+async function childJson(bin: string, args: readonly string[], label: string, signal?: AbortSignal, o: { gateChild?: boolean } = {}): Promise<unknown> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ["ignore", "pipe", "pipe", ...(o.gateChild ? (["ipc"] as const) : [])],
+    ...(o.gateChild ? { env: { ...process.env, [GATE_CHILD_ENV]: "1" } } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, killedBy) => resolve({ code, signal: killedBy }));
+  });
+  if (signal?.aborted) throw signal.reason;
+  if (ended.error || ended.code !== 0) {
+    const said = stderr.trim().split("\n").slice(-5).join("\n");
+    const how = ended.error ? `did not start: ${ended.error.message}` : ended.code !== null ? `exit ${ended.code}` : `killed by ${ended.signal}`;
     const message = `${label}: ${args.filter((a) => a !== "--json").join(" ")} failed (${how})${said ? `:\n${said}` : ""}`;
     // Arguments one build refuses (a suite it does not have) are bad input, as they would be here.
-    throw e.code === 2 ? new InputError(message) : new Error(message);
+    throw ended.code === 2 ? new InputError(message) : new Error(message);
   }
   try {
     return JSON.parse(stdout);
@@ -136,7 +153,12 @@ export interface PairedModule {
 export async function pairedReference(dir: string): Promise<PairedModule | null> {
   const path = resolve(dir, "dist", "bench", "paired.js");
   if (!(await stat(path).catch(() => null))?.isFile()) return null;
-  const loaded = (await import(pathToFileURL(path).href)) as Partial<PairedModule>;
+  let loaded: Partial<PairedModule>;
+  try {
+    loaded = (await import(pathToFileURL(path).href)) as Partial<PairedModule>;
+  } catch (error) {
+    throw new InputError(`--against ${dir}: its build cannot be loaded (${(error as Error).message}); run npm ci && npm run build in it`);
+  }
   return loaded.PAIRED_OPS_VERSION === PAIRED_OPS_VERSION && typeof loaded.pairedOps === "function" ? (loaded as PairedModule) : null;
 }
 
@@ -203,8 +225,11 @@ export async function benchInterleaved(
   const suites = plan.suites.filter((s) => s !== "scaling");
   const halves: Record<string, Round[]>[] = [];
   for (const [index, first] of (["reference", "this"] as const).entries()) {
+    o.signal?.throwIfAborted();
     o.onHalf?.(first, index + 1);
-    const printed = await childJson(OWN_BIN, ["bench", ...args, "--against", dir, "--half", first, "--quiet", "--json"], `this build (half ${index + 1})`, o.signal);
+    const printed = await childJson(OWN_BIN, ["bench", ...args, "--against", dir, "--half", first, "--quiet", "--json"], `the in-process gate (half ${index + 1})`, o.signal, {
+      gateChild: true,
+    });
     halves.push((printed as { rounds: Record<string, Round[]> }).rounds);
   }
   return suites.map((s) => summarizeHalves(s, halves.map((h) => h[s] ?? [])));

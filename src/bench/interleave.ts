@@ -1,4 +1,4 @@
-import { binomialDistribution } from "simple-statistics";
+import { binomialDistribution, geometricMean } from "simple-statistics";
 import type { Comparable } from "./compare.js";
 import type { BenchOp } from "./measure.js";
 import type { Interleaving } from "./plan.js";
@@ -12,9 +12,9 @@ export interface InterleavedSuite {
   readonly currentMs: number;
   /** Per round: the reference's time per unit ÷ this build's (above 1: this build is faster). */
   readonly ratios: readonly number[];
-  /** The median of `ratios`. */
+  /** The geometric mean of the halves' median ratios. */
   readonly speed: number;
-  /** A distribution-free interval for the median ratio, from the ratios' order statistics. */
+  /** A distribution-free interval around `speed`, from the order statistics of the ratios, each half's moved onto `speed`. */
   readonly low: number;
   readonly high: number;
   /** How likely the interval is to hold the true median (≥ 0.95 from six rounds on). */
@@ -42,16 +42,25 @@ export interface Round {
  * only the difference between the builds.
  */
 export async function timeRounds(reference: BenchOp, current: BenchOp, budget: Interleaving, signal?: AbortSignal): Promise<Round[]> {
+  // Outside the timed part: a failure says whose op it was.
+  const call = (op: BenchOp) =>
+    timeCall(op, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      throw new Error(`${op === reference ? "the --against build's" : "this build's"} ${op.name} failed: ${(error as Error).message}`, { cause: error });
+    });
   for (let w = 0; w < budget.warmups; w++) {
-    await timeCall(reference, signal);
-    await timeCall(current, signal);
+    await call(reference);
+    await call(current);
   }
   const rounds: Round[] = [];
   const started = performance.now();
   while (rounds.length < budget.maxRounds && (rounds.length < budget.minRounds || performance.now() - started < budget.timeMs)) {
+    // Synchronous ops never give the event loop a turn: without one, a stop (a signal, the
+    // gate's channel closing) would wait for the whole suite.
+    await new Promise(setImmediate);
     const referenceFirst = rounds.length % 2 === 0;
-    const first = await timeCall(referenceFirst ? reference : current, signal);
-    const second = await timeCall(referenceFirst ? current : reference, signal);
+    const first = await call(referenceFirst ? reference : current);
+    const second = await call(referenceFirst ? current : reference);
     const [r, c] = referenceFirst ? [first, second] : [second, first];
     rounds.push({ referenceMs: r.ms, currentMs: c.ms, ratio: r.ms / r.units / (c.ms / c.units) });
   }
@@ -59,22 +68,27 @@ export async function timeRounds(reference: BenchOp, current: BenchOp, budget: I
 }
 
 /**
- * A suite's rounds from every half summed up: median times and speed ratio over all rounds,
- * the interval of that median, each half's median, and the noise the gate counts.
+ * A suite's rounds from every half summed up. The speed is the geometric mean of the
+ * halves' median ratios, so each half (each set-up order) weighs the same whatever its
+ * number of rounds; the median of all rounds pooled would sit wherever the halves' tails
+ * happen to meet. The interval is taken over every round's ratio moved by its half's offset
+ * from that speed, so it measures the spread within halves, and the noise the gate counts is
+ * the larger of half its width and half the spread between the halves' medians.
  */
 export function summarizeHalves(suite: string, halves: readonly (readonly Round[])[]): InterleavedSuite {
-  const rounds = halves.flat();
-  const ratios = rounds.map((r) => r.ratio);
-  const { low, high, confidence } = medianInterval([...ratios].sort((a, b) => a - b));
-  const speed = middle(ratios);
-  const halfMedians = halves.filter((h) => h.length > 0).map((h) => middle(h.map((r) => r.ratio)));
+  const timed = halves.filter((h) => h.length > 0);
+  const rounds = timed.flat();
+  const halfMedians = timed.map((h) => middle(h.map((r) => r.ratio)));
+  const speed = geometricMean(halfMedians);
+  const centred = timed.flatMap((h, i) => h.map((r) => (r.ratio / halfMedians[i]!) * speed));
+  const { low, high, confidence } = medianInterval(centred.sort((a, b) => a - b));
   const spread = (Math.max(...halfMedians) - Math.min(...halfMedians)) / 2;
   return {
     suite,
     rounds: rounds.length,
     referenceMs: middle(rounds.map((r) => r.referenceMs)),
     currentMs: middle(rounds.map((r) => r.currentMs)),
-    ratios,
+    ratios: rounds.map((r) => r.ratio),
     speed,
     low,
     high,

@@ -14,8 +14,8 @@ import { integer } from "./options.js";
 /** A drop of the calibrated ratio beyond this (plus measured noise, counted up to half of it) fails the gate. */
 export const DEFAULT_THRESHOLD_PCT = 25;
 /**
- * The same for `--against` timed in one process. Two copies of one build differed there by
- * at most 6.5 % (twelve runs of the quick gate), against up to 17 % between processes.
+ * The same for `--against` timed call by call. Builds of the same code differed there by
+ * −7.5 … +4.3 % per suite (seven quick gates), against up to ±17 % between processes.
  */
 export const INTERLEAVED_THRESHOLD_PCT = 15;
 
@@ -65,6 +65,7 @@ export function registerBench(program: Command): void {
         throw new InputError("--threshold applies only with --compare FILE or --against DIR (it is the gate's allowed drop)");
       }
       if (flags.half !== undefined && flags.against === undefined) throw new InputError("--half applies only with --against DIR");
+      if (flags.half !== undefined && flags.processes === true) throw new InputError("--half does not apply with --processes");
       if (flags.processes === true && flags.against === undefined) throw new InputError("--processes applies only with --against DIR");
       if (given("rounds") && flags.processes !== true) throw new InputError("--rounds applies only with --against DIR --processes (in-process timing takes rounds until its time is up)");
       if (flags.against !== undefined) {
@@ -160,8 +161,9 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
 
 /** One half of the in-process gate (`--half`), in this process: prints each suite's rounds as JSON. */
 async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFirst): Promise<void> {
-  const { interleavedHalf } = await import("../bench/against.js");
+  const { interleavedHalf, GATE_CHILD_ENV } = await import("../bench/against.js");
   const interrupt = interruptible("stopping the bench half");
+  if (process.env[GATE_CHILD_ENV] === "1") watchGate();
   try {
     const rounds = await inScratchDir("bench", (scratch) => interleavedHalf(reference, plan, first, scratch, interrupt.signal));
     process.stdout.write(`${JSON.stringify({ rounds })}\n`);
@@ -170,6 +172,21 @@ async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFir
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * A half started by the gate has an IPC channel to it. The channel closes when the gate
+ * ends, however it ends (SIGKILL included), and the half then stops at once, as on SIGTERM,
+ * instead of timing on alone beside whatever the machine does next.
+ */
+function watchGate(): void {
+  const channel = process.channel;
+  if (!channel) return;
+  const stop = () => void process.kill(process.pid, "SIGTERM");
+  if (!process.connected) return stop();
+  process.once("disconnect", stop);
+  // The channel must not keep the half alive once its work is done.
+  channel.unref();
 }
 
 /** The gate's verdict as the exit code: 3, naming the suites, when any regressed. */
