@@ -15,9 +15,11 @@ import { integer } from "./options.js";
 export const DEFAULT_THRESHOLD_PCT = 25;
 /**
  * The same for `--against` timed call by call. Builds of the same code differed there by
- * −7.5 … +4.3 % per suite (seven quick gates), against up to ±17 % between processes.
+ * −10.6 … +4.3 % per suite (ten quick gates), against up to ±17 % between processes; now and
+ * then a whole half runs one build's copy of a suite 20–29 % slower (see bench/README.md), and
+ * both halves doing so must not fail the build.
  */
-export const INTERLEAVED_THRESHOLD_PCT = 15;
+export const INTERLEAVED_THRESHOLD_PCT = 20;
 
 interface BenchFlags {
   suite?: SuiteName[];
