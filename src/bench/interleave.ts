@@ -138,7 +138,7 @@ export function medianInterval(sorted: readonly number[]): { low: number; high: 
   return { low: sorted[k - 1]!, high: sorted[n - k]!, confidence: Math.max(0, 1 - 2 * below) };
 }
 
-/** Interleaved suites as the two sides `compareResults` judges: the reference as the unit, this build at its median speed ratio, with its noise as margin. */
+/** Interleaved suites as the two sides `compareResults` judges: the reference as the unit, this build at its speed, with its noise as margin. */
 export function interleavedComparables(suites: readonly InterleavedSuite[]): { reference: Comparable; current: Comparable } {
   return {
     reference: { suites: suites.map((s) => ({ name: s.suite, vsCalibration: 1, rme: 0, calibration: { rme: 0 } })) },
