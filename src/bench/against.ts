@@ -8,7 +8,7 @@ import { InputError } from "../errors.js";
 import type { Comparable } from "./compare.js";
 import { summarizeHalves, timeRounds, type InterleavedSuite, type Round } from "./interleave.js";
 import { PAIRED_OPS_VERSION, pairedOps, type PairedBuild } from "./paired.js";
-import type { BenchPlan, Interleaving } from "./plan.js";
+import { comparedSuites, type BenchPlan, type Interleaving } from "./plan.js";
 import { parseBenchResult, type SavedResult } from "./saved.js";
 
 /** This build's CLI entry; the same two levels up from src/bench and dist/bench. */
@@ -177,7 +177,7 @@ export async function interleavedHalf(
   scratch: string,
   signal?: AbortSignal,
 ): Promise<Record<string, Round[]>> {
-  const suites = plan.suites.filter((s) => s !== "scaling");
+  const suites = comparedSuites(plan);
   const half: Interleaving = {
     warmups: Math.ceil(plan.interleaving.warmups / 2),
     minRounds: Math.ceil(plan.interleaving.minRounds / 2),
@@ -222,7 +222,7 @@ export async function benchInterleaved(
   args: readonly string[],
   o: { signal?: AbortSignal; onHalf?: (first: SetUpFirst, index: number) => void } = {},
 ): Promise<InterleavedSuite[]> {
-  const suites = plan.suites.filter((s) => s !== "scaling");
+  const suites = comparedSuites(plan);
   const halves: Record<string, Round[]>[] = [];
   for (const [index, first] of (["reference", "this"] as const).entries()) {
     o.signal?.throwIfAborted();

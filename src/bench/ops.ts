@@ -1,6 +1,6 @@
 import type { Fixture } from "./fixture.js";
 import type { BenchOp } from "./measure.js";
-import type { BenchPlan, SuiteName } from "./plan.js";
+import type { BenchPlan, RowSuiteName } from "./plan.js";
 import type { Unit } from "./report.js";
 import { arrowWriteOp } from "./suites/arrowWrite.js";
 import { attributionOp } from "./suites/attribution.js";
@@ -8,9 +8,6 @@ import { endToEndOp } from "./suites/endToEnd.js";
 import { enginesOp } from "./suites/engines.js";
 import { generateOp } from "./suites/generate.js";
 import { markovSolveOp } from "./suites/markovSolve.js";
-
-/** The suites timed one call at a time (scaling runs child processes and has rows of its own). */
-export type RowSuiteName = Exclude<SuiteName, "scaling">;
 
 export const SUITE_UNITS: Record<RowSuiteName, Unit> = {
   generate: "events",

@@ -1,7 +1,7 @@
 import { buildFixture, type Fixture } from "./fixture.js";
 import type { BenchOp } from "./measure.js";
-import { planSizes, resolvePlan, SUITE_NAMES, type BenchSizes } from "./plan.js";
-import { rowSuiteOp, type RowSuiteName } from "./ops.js";
+import { rowSuiteOp } from "./ops.js";
+import { planSizes, resolvePlan, SUITE_NAMES, type BenchSizes, type RowSuiteName } from "./plan.js";
 
 /**
  * The interface `bench --against` loads from another build's `dist/bench/paired.js` to time

@@ -1,6 +1,8 @@
 /** Suites a run can ask for; calibration and the naive baseline run in every run regardless. */
 export const SUITE_NAMES = ["generate", "engines", "attribution", "end-to-end", "arrow-write", "markov-solve", "scaling"] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
+/** The suites timed one call at a time (scaling runs child processes and has rows of its own). */
+export type RowSuiteName = Exclude<SuiteName, "scaling">;
 
 /** How tinybench samples one task: `warmups` untimed calls, then at least `iterations` calls and `timeMs` of them. */
 export interface Sampling {
@@ -97,4 +99,9 @@ export function resolvePlan(quick: boolean, suites: readonly SuiteName[] | undef
   const base = quick ? QUICK : FULL;
   const chosen = suites && suites.length > 0 ? SUITE_NAMES.filter((s) => suites.includes(s)) : SUITE_NAMES.filter((s) => !quick || s !== "scaling");
   return { ...base, suites: chosen, scaling: { ...base.scaling, workers: base.scaling.workers.filter((w) => w <= Math.max(2, cores)) } };
+}
+
+/** The plan's suites a gate compares: every one but scaling. */
+export function comparedSuites(plan: BenchPlan): RowSuiteName[] {
+  return plan.suites.filter((s): s is RowSuiteName => s !== "scaling");
 }

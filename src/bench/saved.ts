@@ -7,7 +7,7 @@ import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "../run/writable.js";
 import type { Comparable } from "./compare.js";
-import { planSizes, type BenchPlan } from "./plan.js";
+import { comparedSuites, planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
 
 /** A mean the gate can judge: several samples, a finite margin of error. */
@@ -97,7 +97,7 @@ export function checkBaseline(saved: SavedResult, path: string, plan: BenchPlan)
       `--compare ${path}: the saved result was measured at other sizes (${JSON.stringify(saved.sizes)}) than this run's (${JSON.stringify(planSizes(plan))}); record a new baseline`,
     );
   }
-  const compared = plan.suites.filter((s) => s !== "scaling");
+  const compared = comparedSuites(plan);
   if (compared.length === 0) throw new InputError(`--compare ${path}: the gate does not compare scaling; add a suite it compares (--suite)`);
   const have = new Set(saved.suites.map((s) => s.name));
   const missing = compared.filter((s) => !have.has(s));
