@@ -55,6 +55,22 @@ describe("runShardsInPool", () => {
     expect(started).not.toContain(12);
   });
 
+  it("keeps a shard queued for every thread, so a worker that finishes starts the next without waiting for the main thread", async () => {
+    const { pool, started, settle, result } = manualPool(2);
+    const run = runShardsInPool(pool, specs(8), () => ({}) as never, () => undefined, () => undefined);
+    await settled();
+    expect(started).toEqual([0, 1, 2, 3]);
+    settle.get(0)!.resolve(result(0));
+    await settled();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    for (let i = 1; i < 8; i++) {
+      settle.get(i)!.resolve(result(i));
+      await settled();
+    }
+    await run;
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it("hands every result on in shard order whatever order they finish in", async () => {
     const { pool, settle, result } = manualPool(2);
     const delivered: number[] = [];

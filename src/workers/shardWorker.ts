@@ -31,6 +31,8 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
   const { scenario, spec } = task;
   // In a worker thread, process.exit ends that thread only: the pool sees a worker die.
   if (injectedExit(spec.index)) process.exit(INJECTED_EXIT_CODE);
+  // A queued shard may start after the run was stopped: it stops before building anything.
+  if (Atomics.load(task.cancel, 0) !== 0) throw new ShardCancelled(spec.index);
   try {
     const world = worldFor(task);
     shardArraysStart(spec.userCount * world.brands.count);
