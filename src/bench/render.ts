@@ -116,7 +116,7 @@ export function renderInterleaved(suites: readonly InterleavedSuite[], dir: stri
   ]);
   return [
     `zhongcao bench against the build in ${dir}: two halves, each a process of its own timing a call of each build per round, in the order reference, this, this, reference, …`,
-    "speed = the reference's time per unit ÷ this build's, per round; the median over all rounds, with an interval from their order statistics, and each half's median:",
+    "speed = the reference's time per unit ÷ this build's, per round; the geometric mean of the two halves' medians, with an interval from the order statistics of every round (each half centred on that speed), and each half's median:",
     table(["suite", "rounds", "reference ms", "this ms", "speed", "interval", "confidence", "halves"], rows),
   ].join("\n") + "\n";
 }
