@@ -201,6 +201,16 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
     expect(r.stderr).not.toMatch(/half 2 of 2/);
   }, 60_000);
 
+  it("with no suite named, compares the suites the reference has and lists the others as not compared, as the gate in processes does", async () => {
+    const older = pairedFake(dir.path, "fewer-suites", editedOps('return { ...build, ops: build.ops.filter((op) => op.name === "markov-solve") };'));
+    const r = await runCli(["bench", "--quick", "--against", older, "--json"]);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { interleaved: { suite: string }[]; comparison: { rows: { suite: string }[]; unmatched: string[] } };
+    expect(printed.interleaved.map((s) => s.suite)).toEqual(["markov-solve"]);
+    expect(printed.comparison.rows.map((row) => row.suite)).toEqual(["markov-solve"]);
+    expect(printed.comparison.unmatched).toEqual(["generate", "engines", "attribution", "end-to-end", "arrow-write"]);
+  }, 180_000);
+
   it("refuses a reference whose build cannot be loaded with exit 2, saying how to build it", async () => {
     const broken = pairedFake(dir.path, "broken", 'throw new Error("no packages here");');
     const r = await runCli([...quick, "--against", broken]);

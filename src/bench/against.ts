@@ -168,7 +168,9 @@ export type SetUpFirst = "reference" | "this";
 /**
  * One half of the in-process gate, run in this process: both builds' ops for the plan's
  * suites, set up in the order given, then timed suite by suite with `timeRounds` at half
- * the plan's interleaving budget. A suite the reference lacks, or other sizes, are bad input.
+ * the plan's interleaving budget. Other sizes are bad input, and so is a suite the
+ * reference lacks when it was named (`named`); otherwise such a suite is left out, as the
+ * gate in processes leaves out a suite only one build ran, and the rounds have no entry for it.
  */
 export async function interleavedHalf(
   reference: PairedModule,
@@ -176,6 +178,7 @@ export async function interleavedHalf(
   first: SetUpFirst,
   scratch: string,
   signal?: AbortSignal,
+  named = true,
 ): Promise<Record<string, Round[]>> {
   const suites = comparedSuites(plan);
   const half: Interleaving = {
@@ -195,9 +198,12 @@ export async function interleavedHalf(
     if (first === "reference") await setUpTheirs().then(setUpOurs);
     else await setUpOurs().then(setUpTheirs);
     const [t, c] = [theirs!, ours!];
-    checkComparable(suites, t, c);
+    checkComparable(named ? suites : suites.filter((s) => t.ops.some((op) => op.name === s)), t, c);
     const rounds: Record<string, Round[]> = {};
-    for (const op of c.ops) rounds[op.name] = await timeRounds(t.ops.find((other) => other.name === op.name)!, op, half, signal);
+    for (const op of c.ops) {
+      const other = t.ops.find((o) => o.name === op.name);
+      if (other) rounds[op.name] = await timeRounds(other, op, half, signal);
+    }
     return rounds;
   } finally {
     for (const op of [...(theirs?.ops ?? []), ...(ours?.ops ?? [])]) await op.dispose?.();
@@ -214,14 +220,15 @@ export async function interleavedHalf(
  * - a process's compiled code and memory layout are its own: in one process the same
  *   generate code ran 23 % slower for one copy over a hundred rounds, and not in the next
  *   process. Rounds within a process cannot show that; the two halves' medians can.
- * `args` are the plan's flags (--quick, --suite …) for the children.
+ * `args` are the plan's flags (--quick, --suite …) for the children. Suites the reference
+ * lacks, left out when not named, come back as `leftOut`.
  */
 export async function benchInterleaved(
   dir: string,
   plan: BenchPlan,
   args: readonly string[],
   o: { signal?: AbortSignal; onHalf?: (first: SetUpFirst, index: number) => void } = {},
-): Promise<InterleavedSuite[]> {
+): Promise<{ suites: InterleavedSuite[]; leftOut: string[] }> {
   const suites = comparedSuites(plan);
   const halves: Record<string, Round[]>[] = [];
   for (const [index, first] of (["reference", "this"] as const).entries()) {
@@ -232,11 +239,14 @@ export async function benchInterleaved(
     });
     halves.push((printed as { rounds: Record<string, Round[]> }).rounds);
   }
-  return suites.map((s) => summarizeHalves(s, halves.map((h) => h[s] ?? [])));
+  // A suite the reference lacks has no rounds (the halves leave it out unless it was named).
+  const timed = suites.filter((s) => halves.every((h) => h[s] !== undefined));
+  return { suites: timed.map((s) => summarizeHalves(s, halves.map((h) => h[s]!))), leftOut: suites.filter((s) => !timed.includes(s)) };
 }
 
 function checkComparable(suites: readonly string[], theirs: PairedBuild, ours: PairedBuild): void {
   checkSameSizes(theirs.sizes, ours.sizes);
+  if (suites.length === 0) throw new InputError("--against: the reference build has none of this build's suites (other than scaling); there is nothing to compare");
   const missing = suites.filter((s) => !theirs.ops.some((op) => op.name === s));
   if (missing.length > 0) throw new InputError(`--against: the reference build has no ${missing.join(", ")} suite; leave ${missing.length === 1 ? "it" : "them"} out (--suite)`);
 }

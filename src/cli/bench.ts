@@ -122,7 +122,7 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   const paired = flags.processes === true ? null : await against.pairedReference(dir);
   if (flags.half !== undefined) {
     if (!paired) throw new InputError(`--half: the build in ${dir} cannot be timed in one process with this one`);
-    await runHalf(paired, plan, flags.half);
+    await runHalf(paired, plan, flags.half, flags);
     return;
   }
   const status = flags.json !== true && flags.quiet !== true;
@@ -137,12 +137,14 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
   try {
     if (paired) {
       const { interleavedComparables } = await import("../bench/interleave.js");
-      const suites = await against.benchInterleaved(dir, plan, args, {
+      const { suites, leftOut } = await against.benchInterleaved(dir, plan, args, {
         signal: interrupt.signal,
         onHalf: (first, index) => status && process.stderr.write(`bench: half ${index} of 2, ${first === "reference" ? "the reference" : "this build"} set up first; both builds in turn, a process of their own…\n`),
       });
       const sides = interleavedComparables(suites);
-      comparison = compareResults(sides.reference, sides.current, flags.threshold ?? INTERLEAVED_THRESHOLD_PCT);
+      // Suites only this build has are not judged, as in a comparison of two results.
+      const judged = compareResults(sides.reference, sides.current, flags.threshold ?? INTERLEAVED_THRESHOLD_PCT);
+      comparison = { ...judged, unmatched: [...judged.unmatched, ...leftOut] };
       printed = { json: { interleaved: suites, comparison }, text: `${renderInterleaved(suites, dir)}\n${renderComparison(comparison, `${label}, a call of each in turn`, "speed relative to the reference")}` };
     } else {
       const runs = await against.benchAlternately(reference, args, flags.rounds, {
@@ -162,12 +164,13 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
 }
 
 /** One half of the in-process gate (`--half`), in this process: prints each suite's rounds as JSON. */
-async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFirst): Promise<void> {
+async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFirst, flags: BenchFlags): Promise<void> {
   const { interleavedHalf, GATE_CHILD_ENV } = await import("../bench/against.js");
   const interrupt = interruptible("stopping the bench half");
   if (process.env[GATE_CHILD_ENV] === "1") watchGate();
   try {
-    const rounds = await inScratchDir("bench", (scratch) => interleavedHalf(reference, plan, first, scratch, interrupt.signal));
+    const named = flags.suite !== undefined && flags.suite.length > 0;
+    const rounds = await inScratchDir("bench", (scratch) => interleavedHalf(reference, plan, first, scratch, interrupt.signal, named));
     process.stdout.write(`${JSON.stringify({ rounds })}\n`);
   } catch (error) {
     throw interrupt.signal.aborted ? interrupt.signal.reason : error;
