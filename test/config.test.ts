@@ -71,6 +71,27 @@ describe("scenario validation", () => {
     expect(() => loadScenario(path)).toThrow(/cannot read scenario/);
   });
 
+  it("names a scenario without `name` after its file, so two such files do not share a default run directory", () => {
+    const dir = tempDir();
+    const write = (file: string, text: string) => {
+      const path = join(dir.path, file);
+      writeFileSync(path, text);
+      return path;
+    };
+    try {
+      expect(loadScenario(write("My Test.yaml", "seed: 1\n")).scenario.name).toBe("my-test");
+      expect(loadScenario(write("b.yml", "seed: 1\n")).scenario.name).toBe("b");
+      expect(loadScenario(write("policy.v2.json", "{}")).scenario.name).toBe("policy.v2");
+      // Nothing usable in the file name: the schema's default.
+      expect(loadScenario(write("_.yaml", "seed: 1\n")).scenario.name).toBe("scenario");
+      // A name the file gives wins, and --seed and the like keep the file's name.
+      expect(loadScenario(write("c.yaml", "name: chosen\n")).scenario.name).toBe("chosen");
+      expect(loadScenario(write("d.yaml", "seed: 1\n"), { seed: 5 }).scenario.name).toBe("d");
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("caps YAML syntax errors the same way", () => {
     const dir = tempDir();
     try {

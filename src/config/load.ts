@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { basename } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
@@ -185,6 +186,28 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/**
+ * The name a scenario file without `name` gets: its file name without extension, made to
+ * fit the name's pattern (`My Test.yaml` → `my-test`), so two unnamed files do not share a
+ * default run directory (reports/NAME-SEED) and replace each other's results. A pipe or a
+ * name with nothing usable in it gets the schema's default.
+ */
+export function nameFromPath(path: string): string | undefined {
+  if (path === "-" || /^\/(dev|proc)\//.test(path)) return undefined;
+  const name = basename(path)
+    .replace(/\.(ya?ml|json)$/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 100);
+  return name === "" ? undefined : name;
+}
+
+function withFileName(document: unknown, path: string): unknown {
+  const name = nameFromPath(path);
+  return isMapping(document) && document.name === undefined && name !== undefined ? { ...document, name } : document;
+}
+
 export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): ScenarioFile {
   let bytes: Buffer;
   try {
@@ -194,7 +217,7 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
   }
   if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${path}: more than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB; a scenario is a few kilobytes of YAML or JSON`);
   const document = parseText(utf8Text(bytes, path), path);
-  const scenario = validateScenario(document, path, overrides);
+  const scenario = validateScenario(withFileName(document, path), path, overrides);
   return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides, bytes };
 }
 
@@ -220,5 +243,5 @@ export function changedOverrides(file: ScenarioFile): ScenarioOverrides {
  */
 export function withOverrides(loaded: ScenarioFile, more: ScenarioOverrides): ScenarioFile {
   const overrides = { ...loaded.overrides, ...more };
-  return { ...loaded, scenario: validateScenario(loaded.document, loaded.path, overrides), overrides };
+  return { ...loaded, scenario: validateScenario(withFileName(loaded.document, loaded.path), loaded.path, overrides), overrides };
 }

@@ -332,6 +332,7 @@ export const scenarioSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' or '-'")
     // It names the default run directory (reports/NAME-SEED), which must fit a file name.
+    // A file without one is named after itself (loadScenario); "scenario" only when that gives nothing.
     .max(100)
     .default("scenario"),
   description: z.string().optional(),
