@@ -71,6 +71,31 @@ describe("scenario validation", () => {
     expect(() => loadScenario(path)).toThrow(/cannot read scenario/);
   });
 
+  it("refuses values far beyond any real scenario that would turn into Infinity in outputs or delays", () => {
+    let problems: readonly string[] = [];
+    try {
+      validateScenario(
+        {
+          categories: { beauty: { share: 1, ctr: 0.04, decisionCycleDays: 5, priceYuan: 1e300, redcatPilot: true } },
+          purchase: { delaySigma: 50, baselinePerUserDay: 2, stateMultiplier: { TI: 1e6 } },
+          behaviour: { videoCtrMultiplier: 1e40 },
+          policy: { type: "redcat", redcat: { passback: { delayMedianHours: 1e9 } } },
+        },
+        "huge.yaml",
+      );
+    } catch (e) {
+      problems = (e as InputError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^categories\.beauty\.priceYuan: .*<=1000000000/),
+      expect.stringMatching(/^behaviour\.videoCtrMultiplier: .*<=1000/),
+      expect.stringMatching(/^purchase\.baselinePerUserDay: .*<=1/),
+      expect.stringMatching(/^purchase\.stateMultiplier\.TI: .*<=1000/),
+      expect.stringMatching(/^purchase\.delaySigma: .*<=10/),
+      expect.stringMatching(/^policy\.redcat\.passback\.delayMedianHours: .*<=720/),
+    ]);
+  });
+
   it("names a scenario without `name` after its file, so two such files do not share a default run directory", () => {
     const dir = tempDir();
     const write = (file: string, text: string) => {

@@ -29,6 +29,17 @@ export const MAX_ENTITIES = 100_000_000;
 export const MAX_PER_SESSION = 1_000;
 /** Day lengths of decay windows: ten years, longer than any run (days are kept in Int32 due-day tables). */
 const days = positive.max(3650);
+/**
+ * Bounds on money, time and multipliers, far beyond any real scenario: without them a
+ * typo such as 1e300 passes validation and turns into Infinity in float32 output columns
+ * or in delays.
+ */
+const MAX_YUAN = 1e9;
+const MAX_SECONDS = 86_400;
+const MAX_MULTIPLIER = 1_000;
+/** A log-normal's sigma: at 10 one draw in a thousand is e^31 times its median. */
+const MAX_SIGMA = 10;
+const multiplier = positive.max(MAX_MULTIPLIER);
 
 /** A categorical distribution written as `{name: weight}`; weights are normalised at resolve time. */
 function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<K, number>) {
@@ -56,9 +67,9 @@ const category = z.strictObject({
   /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
   ctr: share,
   /** Median days from a touch to the purchase it causes (the category's decision cycle). */
-  decisionCycleDays: positive,
+  decisionCycleDays: days,
   /** Median order value in yuan. */
-  priceYuan: positive,
+  priceYuan: positive.max(MAX_YUAN),
   /** Red Cat pilot category (eligible from launch). */
   redcatPilot: z.boolean(),
 });
@@ -128,9 +139,9 @@ const brands = z
       .strictObject({ tmall: share.default(0.85), jd: share.default(0.6), red_shop: share.default(0.3) })
       .prefault({}),
     /** Store experience score is drawn uniformly in this range (Red Cat needs ≥ minExperienceScore). */
-    experienceScore: z.strictObject({ min: positive.default(4.0), max: positive.default(5.0) }).prefault({}),
+    experienceScore: z.strictObject({ min: positive.max(5).default(4.0), max: positive.max(5).default(5.0) }).prefault({}),
     /** Daily ad budget is log-uniform between these, in yuan. */
-    dailyAdBudgetYuan: z.strictObject({ min: positive.default(500), max: positive.default(50_000) }).prefault({}),
+    dailyAdBudgetYuan: z.strictObject({ min: positive.max(MAX_YUAN).default(500), max: positive.max(MAX_YUAN).default(50_000) }).prefault({}),
   })
   .prefault({});
 
@@ -146,7 +157,7 @@ const behaviour = z
   .strictObject({
     impressionsPerSession: positive.max(MAX_PER_SESSION).default(8),
     /** Video notes get this multiple of the category CTR. */
-    videoCtrMultiplier: positive.default(2),
+    videoCtrMultiplier: multiplier.default(2),
     /** Share of feed slots that are ads. */
     adLoad: share.default(0.1),
     adCtr: share.default(0.015),
@@ -154,7 +165,7 @@ const behaviour = z
     searchPerSession: share.default(0.35),
     searchResultsPerSearch: count.max(MAX_PER_SESSION).default(4),
     /** Search results are read this many times more often than feed impressions. */
-    searchCtrMultiplier: positive.default(4),
+    searchCtrMultiplier: multiplier.default(4),
     /** Engagement probabilities given a read. */
     engagement: z
       .strictObject({
@@ -167,7 +178,7 @@ const behaviour = z
       })
       .prefault({}),
     /** Median image dwell in seconds (log-normal) and mean video completion fraction. */
-    imageDwellMedianSeconds: positive.default(4),
+    imageDwellMedianSeconds: positive.max(MAX_SECONDS).default(4),
     videoCompletionMean: share.default(0.4),
     /** Probability an ad click on a Red Cat note goes on through the link area to the store. */
     linkClickAfterAdClick: share.default(0.45),
@@ -181,7 +192,7 @@ const behaviour = z
 const purchase = z
   .strictObject({
     /** Baseline (platform-independent) purchases per user per day, across all brands. */
-    baselinePerUserDay: nonNegative.default(0.0015),
+    baselinePerUserDay: share.default(0.0015),
     /** Probability that a touch of each kind plants a purchase (before the AIPS state multiplier). */
     touchMass: z
       .strictObject({
@@ -200,18 +211,18 @@ const purchase = z
     /** Multiplier of touch mass by the user's latent AIPS state for the brand. */
     stateMultiplier: z
       .strictObject({
-        none: nonNegative.default(0.5),
-        A: nonNegative.default(0.7),
-        I: nonNegative.default(1),
-        TI: nonNegative.default(2),
-        P: nonNegative.default(0.4),
-        S: nonNegative.default(0.4),
+        none: nonNegative.max(MAX_MULTIPLIER).default(0.5),
+        A: nonNegative.max(MAX_MULTIPLIER).default(0.7),
+        I: nonNegative.max(MAX_MULTIPLIER).default(1),
+        TI: nonNegative.max(MAX_MULTIPLIER).default(2),
+        P: nonNegative.max(MAX_MULTIPLIER).default(0.4),
+        S: nonNegative.max(MAX_MULTIPLIER).default(0.4),
       })
       .prefault({}),
     /** Log-normal spread (sigma) of the touch → purchase delay around the category cycle. */
-    delaySigma: positive.default(0.9),
+    delaySigma: positive.max(MAX_SIGMA).default(0.9),
     /** Link clicks lead to faster purchases: median delay = cycle × this factor. */
-    linkDelayFactor: positive.default(0.3),
+    linkDelayFactor: multiplier.default(0.3),
     /** Share of non-link purchases made on the platform's own shop (when the brand has one). */
     redShopShare: share.default(0.06),
     /** Probability a buyer who clicked a store link buys in that store. */
@@ -224,7 +235,7 @@ const purchase = z
 const passback = z
   .strictObject({
     /** Median passback delay in hours (log-normal, sigma 1). */
-    delayMedianHours: positive.default(6),
+    delayMedianHours: positive.max(720).default(6),
     duplicateRate: share.default(0.02),
   })
   .prefault({});
@@ -232,8 +243,8 @@ const passback = z
 const redcat = z
   .strictObject({
     windowDays: z.union([z.literal(7), z.literal(15), z.literal(30)], { error: "must be one of 7, 15, 30" }).default(7),
-    minExperienceScore: positive.default(4.5),
-    minDailyBudgetYuan: nonNegative.default(5_000),
+    minExperienceScore: positive.max(5).default(4.5),
+    minDailyBudgetYuan: nonNegative.max(MAX_YUAN).default(5_000),
     categories: z.array(z.enum(CATEGORY_NAMES)).optional(),
     passback,
   })
@@ -262,7 +273,7 @@ const alliance = z.strictObject({
   /** A sampled reader's off-platform order counts if they read the brand this many days before. */
   windowDays: z.union([z.literal(15), z.literal(30)], { error: "must be one of 15, 30" }).default(30),
   /** Matching runs in batches: results arrive this many days after the order (median). */
-  delayMedianDays: positive.default(2),
+  delayMedianDays: days.default(2),
 });
 
 /** A single link regime: what users can do and what the platform observes. */
@@ -314,7 +325,7 @@ const aips = z
     /** Days a strong signal keeps a user in True Interest (TI per SPU over 30 days). */
     tiWindowDays: count.max(3650).default(30),
     /** An image read with at least this dwell is a strong signal. */
-    imageDwellSeconds: positive.default(5),
+    imageDwellSeconds: positive.max(MAX_SECONDS).default(5),
     /** A video read with at least this completion fraction is a strong signal. */
     videoCompletion: share.default(0.5),
     /** Reads of this many distinct notes on one brand within the TI window make True Interest. */
