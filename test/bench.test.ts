@@ -243,6 +243,12 @@ describe("zhongcao bench (CLI)", () => {
     expect(doc.report.suites.map((s) => s.name)).toEqual(["markov-solve"]);
     expect(doc.comparison.rows).toEqual([expect.objectContaining({ suite: "markov-solve", verdict: "faster" })]);
     expect(doc.comparison.unmatched).toEqual(["generate"]);
+    // What --json printed serves as a saved result: its report is what --save writes.
+    const printed = join(dir.path, "printed.json");
+    writeFileSync(printed, r.stdout);
+    const again = await runCli([...quick, "--compare", printed]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
   });
 });
 

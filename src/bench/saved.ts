@@ -44,7 +44,11 @@ const savedSchema = z.looseObject({
 
 export type SavedResult = z.infer<typeof savedSchema> & Comparable;
 
-/** Reads a result written by `--save`; anything else is bad input (exit 2) with every problem listed. */
+/**
+ * Reads a result written by `--save`, or the `{ report, comparison }` that `bench --json`
+ * prints (its `report` is what `--save` writes); anything else is bad input (exit 2) with
+ * every problem listed.
+ */
 export async function loadSavedResult(path: string): Promise<SavedResult> {
   let text: string;
   try {
@@ -58,7 +62,8 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
   } catch (error) {
     throw new InputError(`--compare ${path}: not JSON (${(error as Error).message})`);
   }
-  return parseBenchResult(raw, `--compare ${path}`);
+  const printed = raw !== null && typeof raw === "object" && !("tool" in raw) && "report" in raw;
+  return parseBenchResult(printed ? (raw as { report: unknown }).report : raw, `--compare ${path}`);
 }
 
 /** A bench result (saved, or printed by another build's `bench --json`), checked as the gate needs it; `label` names where it came from. */
