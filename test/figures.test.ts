@@ -30,6 +30,40 @@ describe("calibration of a run too small to measure some figures", () => {
   });
 });
 
+describe("calibration targets follow the scenario", () => {
+  it("checks population shares against what the scenario sets, not DOMAIN's defaults, and widens small runs' rates by sampling error", async () => {
+    const { runScenario } = await import("../src/run/runScenario.js");
+    const { smallScenario, tempDir } = await import("./helpers.js");
+    const dir = tempDir();
+    try {
+      const scenario = smallScenario({
+        population: {
+          users: 4000,
+          femaleShare: 0.5,
+          cohorts: { after2000: 0.1, from1995to1999: 0.45, before1995: 0.45 },
+          cityTiers: { tier1: 0.5, tier2: 0.4, tier3: 0.05, tier4plus: 0.05 },
+        },
+        simulation: { days: 3, shardUsers: 1000 },
+      });
+      const { manifest } = await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: dir.path + "/run", events: false, report: false, workers: 0 });
+      const of = (metric: string) => manifest.calibration.find((r) => r.metric === metric)!;
+      const centre = (metric: string) => (of(metric).min + of(metric).max) / 2;
+      expect(centre("users.femaleShare")).toBeCloseTo(0.5, 9);
+      expect(centre("users.bornAfter2000")).toBeCloseTo(0.1, 9);
+      expect(centre("users.bornAfter1995")).toBeCloseTo(0.55, 9);
+      expect(centre("users.tier1or2City")).toBeCloseTo(0.9, 9);
+      expect(of("users.femaleShare").source).toBe("scenario 50 % (DOMAIN: 70 % female)");
+      for (const metric of ["users.femaleShare", "users.bornAfter2000", "users.bornAfter1995", "users.tier1or2City"]) expect(of(metric).ok).toBe(true);
+      // A few thousand impressions: DOMAIN's 3–5 % for beauty widens by four standard errors.
+      const beauty = of("feed.ctr.image.beauty");
+      expect(beauty.min).toBeLessThan(0.03);
+      expect(beauty.max).toBeGreaterThan(0.05);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe("numbers in the HTML reports", () => {
   it("prints whole units from 1,000 up, so a rounded mean never looks exact", async () => {
     const { formatNumber } = await import("../src/report/html/page.js");
