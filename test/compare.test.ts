@@ -64,21 +64,22 @@ describe("zhongcao compare", () => {
     expect(written.tool).toBe("zhongcao");
   });
 
-  it("fails with exit 3 when a threshold does not hold, or names a metric no run reported", async () => {
+  it("fails with exit 3 when a threshold does not hold, and judges a metric that is zero in every run at a difference of 0", async () => {
     const args = ["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "2", "--out", join(dir.path, "gate"), ...SMALL];
     const failing = await runCli([...args, "--threshold", "purchases.observed<0"]);
     expect(failing.code).toBe(3);
     expect(failing.stdout).toContain("FAIL purchases.observed<0");
-    // A real metric name that is zero in every run (no blue links under either policy) is not
-    // in the result: the gate cannot say it holds, so it fails closed.
-    const absent = await runCli([...args, "--json", "--threshold", "purchases.observed.blue_link<=0"]);
-    expect(absent.code).toBe(3);
-    expect(absent.stderr).toContain("purchases.observed.blue_link<=0 (not reported: zero in every run");
+    // No blue links under either policy: zero in every run, so B − A is exactly 0. A threshold
+    // that 0 meets holds; one it misses fails.
+    const zero = await runCli([...args, "--json", "--threshold", "purchases.observed.blue_link<=0", "--threshold", "high(purchases.observed.blue_link)>0"]);
+    expect(zero.code).toBe(3);
+    expect(zero.stderr).toContain("1 threshold(s) failed: high(purchases.observed.blue_link)>0 (zero in every run)");
     // Still one JSON document, and the comparison is kept.
-    const doc = JSON.parse(absent.stdout) as { thresholds: { ok: boolean; actual: number | null; reason: string }[] };
-    expect(doc.thresholds).toHaveLength(1);
-    expect(doc.thresholds[0]).toMatchObject({ threshold: "purchases.observed.blue_link<=0", actual: null, ok: false });
-    expect(doc.thresholds[0]!.reason).toContain("not reported");
+    const doc = JSON.parse(zero.stdout) as { thresholds: { ok: boolean; actual: number | null; reason: string }[]; zeroInEveryRun: string[] };
+    expect(doc.thresholds).toEqual([
+      { threshold: "purchases.observed.blue_link<=0", actual: 0, ok: true, reason: "zero in every run" },
+      { threshold: "high(purchases.observed.blue_link)>0", actual: 0, ok: false, reason: "zero in every run" },
+    ]);
     expect(existsSync(join(dir.path, "gate", "compare.json"))).toBe(true);
   });
 

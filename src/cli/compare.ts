@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { CompareResult } from "../compare/compare.js";
+import { absentMeansZero } from "../compare/metrics.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { MAX_USERS } from "../config/schema.js";
@@ -105,13 +106,15 @@ interface Verdict {
   reason?: string;
 }
 
-const NOT_REPORTED = "not reported: zero in every run, or missing from some run";
+const NOT_REPORTED = "not reported: missing from some run";
 
 function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {
   return thresholds.map((t) => {
-    // Names were checked before the runs, but a metric can still be left out of the result:
-    // then the gate cannot show that the threshold holds, so it fails.
     const metric = result.metrics.find((m) => m.metric === t.metric);
+    // Zero in every run: B − A is exactly 0, whichever statistic.
+    if (!metric && (result.zeroInEveryRun.includes(t.metric) || absentMeansZero(t.metric))) return { threshold: t.source, actual: 0, ok: holds(t, 0), reason: "zero in every run" };
+    // Names were checked before the runs, but a metric can still be missing from some run:
+    // then the gate cannot show that the threshold holds, so it fails.
     if (!metric) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_REPORTED };
     const actual = metric.diff[t.statistic];
     return { threshold: t.source, actual, ok: holds(t, actual) };

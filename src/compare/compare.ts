@@ -35,6 +35,12 @@ export interface CompareResult {
   readonly replications: number;
   readonly seeds: number[];
   readonly metrics: MetricComparison[];
+  /**
+   * Metrics every run measured as 0, left out of `metrics` (they carry no information), but
+   * known: a threshold on one judges a difference of exactly 0. Metrics that a run leaves out
+   * when zero (absentMeansZero) and no run had are not listed; they are 0 as well.
+   */
+  readonly zeroInEveryRun: string[];
   readonly warnings: string[];
 }
 
@@ -96,14 +102,16 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   // Metrics present in every run, or zero where absent; those that are zero everywhere carry no information.
   const all = [...runsA, ...runsB];
   const value = (m: Record<string, number>, k: string) => m[k] ?? (absentMeansZero(k) ? 0 : undefined);
-  const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((k) => all.every((m) => value(m, k) !== undefined) && all.some((m) => value(m, k) !== 0));
+  const measured = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((k) => all.every((m) => value(m, k) !== undefined));
+  const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
+  const zeroInEveryRun = measured.filter((k) => !names.includes(k)).sort();
   const metrics = names.sort().map((metric) => {
     const va = runsA.map((m) => value(m, metric)!);
     const vb = runsB.map((m) => value(m, metric)!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)) };
   });
   const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
-  return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, warnings };
+  return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, zeroInEveryRun, warnings };
 }
 
 async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool | null, signal?: AbortSignal, removeChannel?: ChannelName): Promise<Record<string, number>> {
