@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -115,6 +117,13 @@ describe("scenario validation", () => {
     } finally {
       dir.cleanup();
     }
+  });
+
+  it.each(["-", "/dev/stdin"])("reads a scenario from standard input given as %s, also when it is a socket (a parent process's pipe)", (path) => {
+    const r = spawnSync(process.execPath, ["bin/zhongcao.js", "validate", path], { input: "name: piped\npopulation: {users: 100}\n", encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`${path}: valid (scenario piped, policy redcat, sha256 ${createHash("sha256").update("name: piped\npopulation: {users: 100}\n").digest("hex").slice(0, 12)})\n`);
+    expect(r.status).toBe(0);
   });
 
   it("caps YAML syntax errors the same way", () => {

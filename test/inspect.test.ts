@@ -48,6 +48,13 @@ describe("zhongcao inspect on bad input", () => {
     expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${file}: ${message}\n` });
   });
 
+  it("says a compare directory is one, and where its results are, with exit 2", async () => {
+    const d = await subdir("a-compare");
+    await write(join(d, "compare.json"), "{}");
+    const r = await runCli(["inspect", d]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${d}: a compare directory (compare.json); inspect reads run directories and .arrow files: open its report.html, or read compare.json\n` });
+  });
+
   it("names a bad file in a directory by a path the user can open", async () => {
     const d = await subdir("insp5");
     await write(join(d, "good.arrow"), ipc(2));

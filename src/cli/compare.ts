@@ -158,6 +158,6 @@ function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
     lines.push("", "thresholds:");
     for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (${v.reason ?? `actual ${num(v.actual)}`})`);
   }
-  lines.push("", `wrote ${join(outputPath(outDir), "compare.json")}`);
+  lines.push("", `wrote ${outputPath(outDir)}/ (compare.json, report.html)`);
   return `${lines.join("\n")}\n`;
 }

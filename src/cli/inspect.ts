@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { Command } from "commander";
@@ -127,7 +128,10 @@ async function readManifest(dir: string): Promise<RunManifest | null> {
 async function inspectDirectory(dir: string): Promise<DirectoryResult> {
   const manifest = await readManifest(dir);
   const paths = await arrowFilesUnder(dir);
-  if (manifest === null && paths.length === 0) throw new InputError(`${dir}: neither a run directory (no run.json) nor a directory of .arrow files`);
+  if (manifest === null && paths.length === 0) {
+    if (existsSync(join(dir, "compare.json"))) throw new InputError(`${dir}: a compare directory (compare.json); inspect reads run directories and .arrow files: open its report.html, or read compare.json`);
+    throw new InputError(`${dir}: neither a run directory (no run.json) nor a directory of .arrow files`);
+  }
   const files: FileSummary[] = [];
   for (const p of paths) {
     const summary = await summariseArrow(join(dir, p), p);

@@ -211,6 +211,7 @@ function withFileName(document: unknown, path: string): unknown {
 export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: ScenarioOverrides = {}): ScenarioFile {
   let bytes: Buffer;
   try {
+    // "-" is standard input, as for most command-line tools (see readAtMost).
     bytes = handedOverBytes(path) ?? readAtMost(path, MAX_SCENARIO_BYTES);
   } catch (error) {
     throw new InputError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? String(error)})`);

@@ -26,7 +26,10 @@ export function handedOverBytes(path: string): Buffer | undefined {
 
 /** Up to `limit` + 1 bytes of the file, so a caller can tell it was longer; never more. */
 export function readAtMost(path: string, limit: number): Buffer {
-  const fd = openSync(path, "r");
+  // Standard input is read from its descriptor: opening /dev/stdin fails (ENXIO) when it is a
+  // socket, which is what a parent process's pipe often is.
+  const stdin = path === "-" || path === "/dev/stdin";
+  const fd = stdin ? 0 : openSync(path, "r");
   try {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -39,7 +42,7 @@ export function readAtMost(path: string, limit: number): Buffer {
     }
     return Buffer.concat(chunks);
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
   }
 }
 
