@@ -182,7 +182,8 @@ function renderReport(report: AttributionReport): string {
   }
   const { totals } = report;
   let out = `Conversions by channel\n${renderTable(["channel", ...modelNames], rows)}`;
-  out += `\nTotals: ${totals.conversions} conversions, value ${totals.value}, ${totals.nulls} nulls\n`;
+  // Money in yuan and fen: values of a run's purchases are float32, whose widening shows as noise past the cents.
+  out += `\nTotals: ${totals.conversions} conversions, value ${totals.value.toFixed(2)}, ${totals.nulls} nulls\n`;
   if (report.markov !== undefined) {
     const { conversionProbability, removalEffects, valueRemovalEffects } = report.markov;
     const effects = channels.map((c) => [c, removalEffects[c]!.toFixed(6), valueRemovalEffects[c]!.toFixed(6)]);

@@ -67,6 +67,13 @@ describe("zhongcao attribute", () => {
     expect(stdout).toContain("Markov removal effects (P(conversion) = ");
   });
 
+  it("prints the total value in yuan and fen, without the noise of float sums", async () => {
+    // 0.1 + 0.2 is 0.30000000000000004 in floating point.
+    const { code, stdout } = await run(["attribute", await csv("money.csv", [HEADER, "feed;1;0.1;0", "search;1;0.2;0"]), "--models", "last_touch"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("\nTotals: 2 conversions, value 0.30, 0 nulls\n");
+  });
+
   it.each([
     ["wrong header", ["path,total_conversions,total_conversion_value,total_null", "A,1,1,0"], "line 1: header"],
     ["non-numeric count", [HEADER, "A;1;1;0", "B;many;1;0"], 'line 3: total_conversions "many" is not a number'],
