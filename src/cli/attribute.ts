@@ -70,6 +70,8 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
     return renderReport(report) + renderJourneys(journeys.counts);
   }
   const table = parsePathCsv((await readInputFile(input)).toString("utf8"), { sep, source: input });
+  // A header alone is almost always the wrong file or an export that failed: say so rather than print empty tables.
+  if (table.paths.length === 0) throw new InputError(`${input}: no paths after the header; nothing to attribute`);
   const report = attributePaths(table, {
     models: [...names, ...custom],
     noNull: !flags.null,

@@ -67,6 +67,14 @@ describe("zhongcao attribute", () => {
     expect(stdout).toContain("Markov removal effects (P(conversion) = ");
   });
 
+  it("exits 2 on a path CSV with a header and no paths", async () => {
+    const file = await csv("header-only.csv", [HEADER, ""]);
+    const { code, stdout, stderr } = await run(["attribute", file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`zhongcao: ${file}: no paths after the header; nothing to attribute\n`);
+  });
+
   it("prints the total value in yuan and fen, without the noise of float sums", async () => {
     // 0.1 + 0.2 is 0.30000000000000004 in floating point.
     const { code, stdout } = await run(["attribute", await csv("money.csv", [HEADER, "feed;1;0.1;0", "search;1;0.2;0"]), "--models", "last_touch"]);
