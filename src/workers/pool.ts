@@ -87,7 +87,7 @@ const MAX_AHEAD_PER_THREAD = 4;
  * Shards handed to piscina per worker thread: one running and one queued. Piscina gives a
  * worker its next queued task as soon as the finished one's message arrives; without a
  * queued task the worker waits while the main thread takes in the result, folds it and
- * submits the next shard, which was 7–37 ms of every ~400 ms shard.
+ * submits the next shard, which was 2–37 ms of every ~400 ms shard.
  */
 const SUBMITTED_PER_THREAD = 2;
 
