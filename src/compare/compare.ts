@@ -104,7 +104,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   const value = (m: Record<string, number>, k: string) => m[k] ?? (absentMeansZero(k) ? 0 : undefined);
   const measured = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((k) => all.every((m) => value(m, k) !== undefined));
   const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
-  const zeroInEveryRun = measured.filter((k) => !names.includes(k)).sort();
+  const zeroInEveryRun = measured.filter((k) => all.every((m) => value(m, k) === 0)).sort();
   const metrics = names.sort().map((metric) => {
     const va = runsA.map((m) => value(m, metric)!);
     const vb = runsB.map((m) => value(m, metric)!);

@@ -192,7 +192,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
  * default run directory (reports/NAME-SEED) and replace each other's results. A pipe or a
  * name with nothing usable in it gets the schema's default.
  */
-export function nameFromPath(path: string): string | undefined {
+function nameFromPath(path: string): string | undefined {
   if (path === "-" || /^\/(dev|proc)\//.test(path)) return undefined;
   const name = basename(path)
     .replace(/\.(ya?ml|json)$/i, "")
