@@ -316,6 +316,30 @@ describe("zhongcao bench, Ctrl-C", () => {
   }, 120_000);
 });
 
+describe("the scaling suite", () => {
+  it("takes its samples in rounds with the worker counts in alternating order, and times each count by its own runs", async () => {
+    const { scalingSuite } = await import("../src/bench/suites/scaling.js");
+    const dir = tempDir("zhongcao-scaling-");
+    const calls: string[] = [];
+    try {
+      // A machine that slows down as the suite goes on: each run takes a second longer than the last.
+      const result = await scalingSuite({ size: { users: 5_000, days: 2 }, samples: 3, workers: [1, 2], flatness: { users: 100, days: 1 } }, dir.path, (size, workers) => {
+        calls.push(`${workers}w/${size.days}d`);
+        const seconds = (workers === 1 ? 10 : 5) + calls.length;
+        return Promise.resolve({ seconds, processSeconds: seconds + 1, cpuSeconds: seconds * workers, events: 1_000, peakRssBytes: workers * 100 * size.days, v8HelperThreads: workers === 1 });
+      });
+      expect(calls).toEqual(["1w/2d", "2w/2d", "2w/2d", "1w/2d", "1w/2d", "2w/2d", "1w/1d", "1w/10d"]);
+      const [one, two] = result.runs;
+      // 1 worker ran 1st, 4th and 5th: 11, 14, 15 s; 2 workers 2nd, 3rd and 6th: 7, 8, 11 s.
+      expect(one).toMatchObject({ workers: 1, samples: 3, meanMs: 40_000 / 3, processSeconds: 43 / 3, peakRssBytes: 200, v8HelperThreads: true });
+      expect(two).toMatchObject({ workers: 2, samples: 3, meanMs: 26_000 / 3, processSeconds: 29 / 3, cpuSeconds: 52 / 3, v8HelperThreads: false });
+      expect(result.flatness).toMatchObject({ days: [1, 10], peakRssBytes: [100, 1_000], ratio: 10 });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe("the scaling report", () => {
   const timing = (meanMs: number, unitsPerOp: number): Measurement => ({ samples: 3, meanMs, sdMs: 1, rme: 1, unitsPerOp, perSecond: (unitsPerOp * 1000) / meanMs });
   const calibration = { perSecond: 1e8, rme: 1 };

@@ -40,7 +40,7 @@ export interface ScalingResult {
   readonly flatness: Flatness;
 }
 
-interface ChildRun {
+export interface ChildRun {
   readonly seconds: number;
   readonly processSeconds: number;
   readonly cpuSeconds: number;
@@ -75,43 +75,48 @@ async function childRun(size: RunSize, workers: number, dir: string): Promise<Ch
   }
 }
 
+/** Runs the scenario at `size` with `workers` workers and reports how it went (a child process: `childRun`). */
+export type ScalingRunner = (size: RunSize, workers: number, dir: string) => Promise<ChildRun>;
+
 /**
  * End-to-end runs as child processes at each worker count, timed by the run's own
  * run.json (process start-up left out), then RSS flatness: one worker, the same users
- * over 10 × the days.
+ * over 10 × the days. The samples are taken in rounds, the worker counts in alternating
+ * order (1, 2, 2, 1, 1, 2, …): a slow spell of the machine, which can last minutes and move a
+ * run's time by a third, then falls on every worker count instead of on one count's block.
  */
-export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string): Promise<ScalingResult> {
+export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string, run: ScalingRunner = childRun): Promise<ScalingResult> {
   // Enough users that every worker count has a shard of its own.
   const shardUsers = loadScenario().scenario.simulation.shardUsers;
   const users = Math.max(plan.size.users, shardUsers * Math.max(...plan.workers));
   const size = { users, days: plan.size.days };
   const dir = await mkdtemp(join(scratch, "scaling-"));
   try {
+    const taken = new Map<number, ChildRun[]>(plan.workers.map((w) => [w, []]));
+    for (let round = 0; round < plan.samples; round++) {
+      const order = round % 2 === 0 ? plan.workers : [...plan.workers].reverse();
+      for (const workers of order) taken.get(workers)!.push(await run(size, workers, dir));
+    }
     const runs: WorkerRun[] = [];
     for (const workers of plan.workers) {
-      let events = 0;
-      let peakRssBytes = 0;
-      let v8HelperThreads = true;
-      const cpu: number[] = [];
-      const wall: number[] = [];
-      const timing = await measure(
-        `scaling-${workers}`,
-        async () => {
-          const r = await childRun(size, workers, dir);
-          events = r.events;
-          peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes);
-          cpu.push(r.cpuSeconds);
-          wall.push(r.processSeconds);
-          v8HelperThreads = r.v8HelperThreads;
-          return { overriddenDuration: r.seconds * 1000 };
-        },
-        { warmups: 0, iterations: plan.samples, timeMs: 0 },
-      );
-      runs.push({ ...withUnits(timing, events), workers, peakRssBytes, cpuSeconds: mean(cpu), v8HelperThreads, processSeconds: mean(wall) });
+      const samples = taken.get(workers)!;
+      let next = 0;
+      // tinybench's statistics of the runs' own timings, taken above in alternating order
+      // (`async: false`, or tinybench would call the task once more to find out).
+      const replay = () => ({ overriddenDuration: samples[next++]!.seconds * 1000 });
+      const timing = await measure(`scaling-${workers}`, replay, { warmups: 0, iterations: samples.length, timeMs: 0 }, { async: false });
+      runs.push({
+        ...withUnits(timing, samples[0]!.events),
+        workers,
+        peakRssBytes: Math.max(...samples.map((r) => r.peakRssBytes)),
+        cpuSeconds: mean(samples.map((r) => r.cpuSeconds)),
+        v8HelperThreads: samples.at(-1)!.v8HelperThreads,
+        processSeconds: mean(samples.map((r) => r.processSeconds)),
+      });
     }
     const f = plan.flatness;
-    const short = await childRun(f, 1, dir);
-    const long = await childRun({ users: f.users, days: f.days * 10 }, 1, dir);
+    const short = await run(f, 1, dir);
+    const long = await run({ users: f.users, days: f.days * 10 }, 1, dir);
     const flatness: Flatness = {
       users: f.users,
       days: [f.days, f.days * 10],
