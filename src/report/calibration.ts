@@ -52,7 +52,8 @@ export function calibrate(s: Scenario, c: Combined, categoryNames: readonly stri
   const rows: CalibrationRow[] = [];
   const u = c.users;
   const p = s.population;
-  const sampling = (share: number) => 4 * Math.sqrt((share * (1 - share)) / Math.max(1, u.total)) + 0.002;
+  // Users are drawn one by one: a share's sampling error, plus a floor for tiny populations.
+  const sampling = (share: number) => rateSampling(share, u.total) + 0.002;
   const population = (metric: string, count: number, share: number, domain: string) =>
     rows.push(row(metric, ratio(count, u.total), share - sampling(share), share + sampling(share), `scenario ${percent(share)} (DOMAIN: ${domain})`));
   const cohorts = p.cohorts.after2000 + p.cohorts.from1995to1999 + p.cohorts.before1995;
