@@ -1,6 +1,7 @@
 import type { Scenario } from "../config/schema.js";
 import { DueDays, NOT_DUE } from "../events/dueDays.js";
 import { AipsState } from "../events/enums.js";
+import { markPair, pairBits } from "../events/pairBits.js";
 import { zeroed } from "../events/zeroed.js";
 import { DAY_MS } from "./kernel.js";
 
@@ -19,6 +20,8 @@ const STATES = 6;
  */
 export class LatentAips {
   readonly state: Uint8Array;
+  /** Pairs whose state changed since `beginDay` (a superset is harmless: readers compare states). */
+  readonly changedToday: Uint32Array;
   private readonly lastSignal: Float64Array;
   private readonly lastStrong: Float64Array;
   private readonly reads: Uint8Array;
@@ -37,12 +40,18 @@ export class LatentAips {
     this.cfg = scenario.aipsTruth;
     this.startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
     this.state = zeroed(Uint8Array, pairCount);
+    this.changedToday = pairBits(pairCount);
     this.lastSignal = zeroed(Float64Array, pairCount);
     this.lastStrong = zeroed(Float64Array, pairCount);
     this.reads = zeroed(Uint8Array, pairCount);
     this.checkDays = new DueDays(pairCount);
     this.counts = new Float64Array(brandCount * STATES);
     for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;
+  }
+
+  /** A new day: forgets which pairs changed before it. */
+  beginDay(): void {
+    this.changedToday.fill(0);
   }
 
   exposure(pair: number, t: number): void {
@@ -121,6 +130,7 @@ export class LatentAips {
     this.counts[base + old]!--;
     this.counts[base + s]!++;
     this.state[pair] = s;
+    markPair(this.changedToday, pair);
   }
 
   /** Makes sure the pair is checked at the end of the day in which `dueMs` falls, or earlier. */

@@ -136,6 +136,7 @@ export class ShardSimulator {
   simulateDay(day: number): EventBatch {
     const dayStart = this.startMs + day * DAY_MS;
     this.regime = regimeAt(this.policy, dayStart);
+    this.latent.beginDay();
     this.usersDay(day, dayStart);
     this.runScheduled(dayStart + DAY_MS);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);

@@ -3,24 +3,29 @@ import { describe, expect, it } from "vitest";
 import { DayTally } from "../../src/engines/aips/dayTally.js";
 import { MET, STATE } from "../../src/engines/aips/pairSignals.js";
 import { CELLS, STATES } from "../../src/engines/aips/partial.js";
-import { paddedBytes } from "../../src/engines/aips/wordScan.js";
+import { zeroed } from "../../src/events/zeroed.js";
+import { markPair, pairBits } from "../../src/events/pairBits.js";
 
 const BRANDS = 3;
 const PAIRS = 7 * BRANDS;
 const CATEGORY = Uint8Array.of(0, 1, 1);
 
-/** Per day and pair: engine state (null = not met yet) and true state. Once met, the engine stays met. */
+/**
+ * Per day and pair: engine state (null = not met yet), true state, and whether the pair is
+ * in the day's change sets although nothing changed (the sets may be supersets). Once met,
+ * the engine stays met.
+ */
 const daysArb = fc
-  .array(fc.array(fc.tuple(fc.option(fc.integer({ min: 0, max: 5 })), fc.integer({ min: 0, max: 5 })), { minLength: PAIRS, maxLength: PAIRS }), {
+  .array(fc.array(fc.tuple(fc.option(fc.integer({ min: 0, max: 5 })), fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: PAIRS, maxLength: PAIRS }), {
     minLength: 1,
     maxLength: 8,
   })
   .map((days) => {
     const met = new Array<boolean>(PAIRS).fill(false);
     return days.map((pairs) =>
-      pairs.map(([engine, truth], p) => {
+      pairs.map(([engine, truth, extra], p) => {
         met[p] = met[p]! || engine !== null;
-        return { engine: met[p] ? MET | (engine ?? 0) : 0, truth };
+        return { engine: met[p] ? MET | (engine ?? 0) : 0, truth, extra };
       }),
     );
   });
@@ -30,17 +35,24 @@ describe("DayTally", () => {
     fc.assert(
       fc.property(daysArb, (days) => {
         const tally = new DayTally(PAIRS, CATEGORY, 2);
-        let truthBefore = paddedBytes(PAIRS);
+        let truthBefore = zeroed(Uint8Array, PAIRS);
+        const engineBefore = zeroed(Uint8Array, PAIRS);
+        const engineChanged = pairBits(PAIRS);
         const expectedConfusion = new Float64Array(2 * CELLS);
         const truthMet = new Array<boolean>(PAIRS).fill(false);
         days.forEach((pairs, day) => {
-          const engine = paddedBytes(PAIRS);
-          const truth = paddedBytes(PAIRS);
+          const engine = zeroed(Uint8Array, PAIRS);
+          const truth = zeroed(Uint8Array, PAIRS);
+          const truthChanged = pairBits(PAIRS);
           pairs.forEach((p, i) => {
             engine[i] = p.engine;
             truth[i] = p.truth;
+            if (p.engine !== engineBefore[i] || p.extra) markPair(engineChanged, i);
+            if (p.truth !== truthBefore[i] || p.extra) markPair(truthChanged, i);
           });
-          tally.add(day, engine, truth, truthBefore);
+          engineBefore.set(engine);
+          tally.add(day, engine, engineChanged, truth, truthBefore, truthChanged);
+          expect(engineChanged.every((word) => word === 0)).toBe(true);
 
           const engineCounts = new Uint32Array(BRANDS * STATES);
           const truthCounts = new Uint32Array(BRANDS * STATES);

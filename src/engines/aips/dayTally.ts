@@ -1,7 +1,7 @@
 import { AipsState } from "../../events/enums.js";
 import { STATE } from "./pairSignals.js";
 import { CELLS, STATES, type FlowRows } from "./partial.js";
-import { paddedBytes, wordsOf } from "./wordScan.js";
+import { zeroed } from "../../events/zeroed.js";
 
 /**
  * Tallies each day: engine state counts and flows since the previous snapshot, true
@@ -10,8 +10,8 @@ import { paddedBytes, wordsOf } from "./wordScan.js";
  * end). A confusion pair-day counts when either side places the pair in a state.
  *
  * Running totals are updated only for pairs whose engine or true state changed since the
- * previous day, found by comparing four pairs at a time, so a day costs about the number
- * of changes rather than the number of pairs.
+ * previous day, taken from the two sides' change sets, so a day costs about the number of
+ * changes rather than the number of pairs.
  */
 export class DayTally {
   readonly engineCounts: Uint32Array[] = [];
@@ -23,8 +23,8 @@ export class DayTally {
   private readonly engineNow: Uint32Array;
   private readonly truthNow: Uint32Array;
   private readonly confusionNow: Float64Array;
+  /** Each pair's engine state at the previous day's tally. */
   private readonly enginePrev: Uint8Array;
-  private readonly enginePrevWords: Uint32Array;
   private readonly truthMet: Uint8Array;
   private readonly cells: Uint32Array;
 
@@ -38,32 +38,22 @@ export class DayTally {
     this.confusionNow = new Float64Array(categoryCount * CELLS);
     this.engineNow = new Uint32Array(brandCount * STATES);
     this.truthNow = new Uint32Array(brandCount * STATES);
-    this.enginePrev = paddedBytes(pairCount);
-    this.enginePrevWords = wordsOf(this.enginePrev);
-    this.truthMet = paddedBytes(pairCount);
+    this.enginePrev = zeroed(Uint8Array, pairCount);
+    this.truthMet = zeroed(Uint8Array, pairCount);
     this.cells = new Uint32Array(brandCount * CELLS);
   }
 
   /**
    * `engine`: derived states with the MET bit; `truth`, `truthBefore`: latent states at
-   * this and the previous day end. All three are padded (see wordScan).
+   * this and the previous day end. `engineChanged` holds (at least) the pairs whose engine
+   * state changed since the previous call and is emptied here; `truthChanged` holds (at
+   * least) the pairs whose true state differs between `truthBefore` and `truth`.
    */
-  add(day: number, engine: Uint8Array, truth: Uint8Array, truthBefore: Uint8Array): void {
-    const { enginePrev, enginePrevWords, cells } = this;
-    const engineWords = wordsOf(engine);
-    const truthWords = wordsOf(truth);
-    const beforeWords = wordsOf(truthBefore);
+  add(day: number, engine: Uint8Array, engineChanged: Uint32Array, truth: Uint8Array, truthBefore: Uint8Array, truthChanged: Uint32Array): void {
     const newTi = new Uint32Array(this.brandCategory.length);
-    cells.fill(0);
-    for (let w = 0; w < engineWords.length; w++) {
-      if (engineWords[w] === enginePrevWords[w] && truthWords[w] === beforeWords[w]) continue;
-      for (let pair = w << 2; pair < Math.min((w << 2) + 4, this.pairCount); pair++) {
-        if (engine[pair] !== enginePrev[pair] || truth[pair] !== truthBefore[pair]) {
-          this.change(pair, enginePrev[pair]!, engine[pair]!, truthBefore[pair]!, truth[pair]!, newTi);
-        }
-      }
-    }
-    enginePrev.set(engine);
+    this.cells.fill(0);
+    this.visitChanged(engine, engineChanged, truth, truthBefore, truthChanged, newTi);
+    const { cells } = this;
     for (let cell = 0; cell < cells.length; cell++) {
       if (cells[cell] === 0) continue;
       this.flows.day.push(day);
@@ -74,6 +64,26 @@ export class DayTally {
     this.truthCounts.push(this.truthNow.slice());
     this.truthNewTi.push(newTi);
     for (let i = 0; i < this.confusion.length; i++) this.confusion[i]! += this.confusionNow[i]!;
+  }
+
+  /** Both change sets' pairs, in pair order: each one whose states differ is moved. */
+  private visitChanged(engine: Uint8Array, engineChanged: Uint32Array, truth: Uint8Array, truthBefore: Uint8Array, truthChanged: Uint32Array, newTi: Uint32Array): void {
+    const { enginePrev } = this;
+    for (let w = 0; w < engineChanged.length; w++) {
+      let word = engineChanged[w]! | truthChanged[w]!;
+      if (word === 0) continue;
+      engineChanged[w] = 0;
+      while (word !== 0) {
+        const lowest = word & -word;
+        word ^= lowest;
+        const pair = (w << 5) + 31 - Math.clz32(lowest);
+        const raw = engine[pair]!;
+        if (raw !== enginePrev[pair] || truth[pair] !== truthBefore[pair]) {
+          this.change(pair, enginePrev[pair]!, raw, truthBefore[pair]!, truth[pair]!, newTi);
+          enginePrev[pair] = raw;
+        }
+      }
+    }
   }
 
   /** Moves one pair's contribution from its previous (engine, truth) states to the new ones. */

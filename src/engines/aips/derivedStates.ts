@@ -1,6 +1,7 @@
 import { DueDays, NOT_DUE } from "../../events/dueDays.js";
+import { markPair, pairBits } from "../../events/pairBits.js";
 import type { PairSignals } from "./pairSignals.js";
-import { paddedBytes } from "./wordScan.js";
+import { zeroed } from "../../events/zeroed.js";
 
 const DAY_TICKS = 86_400;
 
@@ -15,13 +16,16 @@ const DAY_TICKS = 86_400;
  * the pair is re-checked when it falls due.
  */
 export class DerivedStates {
-  /** States with the MET bit, padded for word scans (see wordScan). */
+  /** States with the MET bit. */
   readonly states: Uint8Array;
+  /** Pairs whose state changed since the tally last took them (see DayTally.add). */
+  readonly changed: Uint32Array;
   /** Day whose snapshot a pair's current state may no longer hold at, or NOT_DUE. */
   private readonly dueDays: DueDays;
 
   constructor(private readonly signals: PairSignals) {
-    this.states = paddedBytes(signals.pairCount);
+    this.states = zeroed(Uint8Array, signals.pairCount);
+    this.changed = pairBits(signals.pairCount);
     this.dueDays = new DueDays(signals.pairCount);
   }
 
@@ -35,7 +39,11 @@ export class DerivedStates {
   }
 
   private refresh(pair: number, day: number, at: number): void {
-    this.states[pair] = this.signals.stateAt(pair, at);
+    const state = this.signals.stateAt(pair, at);
+    if (state !== this.states[pair]) {
+      this.states[pair] = state;
+      markPair(this.changed, pair);
+    }
     const until = this.signals.holdsUntil;
     if (until === 0) {
       this.dueDays.clear(pair);

@@ -1,4 +1,5 @@
 import { AipsState } from "../../events/enums.js";
+import { markPair, pairBits } from "../../events/pairBits.js";
 import { zeroed } from "../../events/zeroed.js";
 import type { AipsOptions } from "./options.js";
 import { Signal } from "./signals.js";
@@ -57,7 +58,7 @@ export class PairSignals {
     this.slots = o.distinctReadsForTI;
     this.stride = READS + 2 * this.slots;
     this.mem = zeroed(Uint32Array, pairCount * this.stride);
-    this.changedBits = zeroed(Uint32Array, (pairCount + 31) >>> 5);
+    this.changedBits = pairBits(pairCount);
   }
 
   apply(pair: number, tick: number, flags: number, note: number): void {
@@ -69,7 +70,7 @@ export class PairSignals {
     if (flags & Signal.read) this.read(at, note, tick);
     if (flags & Signal.purchase && (m[at + PURCHASE] === 0 || tick < m[at + PURCHASE]!)) m[at + PURCHASE] = tick;
     if (flags & Signal.share && (m[at + SHARE] === 0 || tick < m[at + SHARE]!)) m[at + SHARE] = tick;
-    this.changedBits[pair >>> 5]! |= 1 << (pair & 31);
+    markPair(this.changedBits, pair);
   }
 
   /** Calls `visit` for every pair applied to since the last call, in pair order, then forgets them. */

@@ -83,7 +83,7 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   }
 
   endOfDay(day: number, dayEndMs: number, latent: LatentAips): void {
-    this.truth.record(day, latent.state);
+    this.truth.record(day, latent.state, latent.changedToday);
     this.pending.push({ day, at: this.tickOf(dayEndMs) });
     while (this.pending.length > 0 && this.pending[0]!.day <= day - this.o.lagDays) this.snapshot();
   }
@@ -100,7 +100,8 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     this.open.foldBefore(at, this.signals);
     this.closedBefore = at;
     this.derived.update(day, at);
-    this.tally.add(day, this.derived.states, this.truth.stateOn(day), this.truth.stateOn(day - 1));
+    const { truth } = this;
+    this.tally.add(day, this.derived.states, this.derived.changed, truth.stateOn(day), truth.stateOn(day - 1), truth.changedOn(day));
   }
 
   /** Whole seconds since the run's start, plus one (0 is "never" in the pair memory). */
