@@ -38,7 +38,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .option("--users <n>", "override population.users on both sides", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
     .option("--workers <n>", "worker threads per run (default: available cores; 0 = inline). Filling every core turns V8's helper threads off, as for run", integer("--workers", 0, 256))
-    .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it")
+    .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it, and score each model's credit shares against the channels' parts of that lift")
     .option("--threshold <expr>", "fail with exit 3 unless it holds, e.g. 'purchases.observed>0' (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .option("--out <dir>", "where compare.json goes (default: reports/compare-<a>-vs-<b>)")
     .option("--json", "print one JSON document")

@@ -5,9 +5,10 @@ import { withOverrides, type LoadedScenario, type ScenarioFile } from "../config
 import type { ChannelName } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
 import { workerThreadsFor } from "../run/shardPlan.js";
-import { TOUCH_CHANNELS } from "../sim/shard.js";
+import { TOUCH_CHANNELS, type TouchChannelName } from "../events/enums.js";
 import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
+import { incrementalMetrics } from "./incrementality.js";
 import { absentMeansZero, runMetrics } from "./metrics.js";
 import { meanInterval, type Interval } from "./stats.js";
 
@@ -84,11 +85,13 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
           const loaded = withOverrides(base, { seed });
           const metrics = await measure(loaded, join(scratch, `${side}-${seed}`), pool, o.signal);
           if (o.incrementality) {
+            const twinPurchases = {} as Record<TouchChannelName, number>;
             for (const channel of TOUCH_CHANNELS) {
               const twin = await measure(loaded, join(scratch, `${side}-${seed}-${channel}`), pool, o.signal, channel);
-              metrics[`incremental.${channel}`] = metrics["purchases.true"]! - twin["purchases.true"]!;
+              twinPurchases[channel] = twin["purchases.true"]!;
               o.onRun?.(++done, total);
             }
+            Object.assign(metrics, incrementalMetrics(metrics, twinPurchases));
           }
           sides[side]!.push(metrics);
           o.onRun?.(++done, total);
@@ -99,10 +102,14 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     }
   });
   const [runsA, runsB] = sides as [Record<string, number>[], Record<string, number>[]];
-  // Metrics present in every run, or zero where absent; those that are zero everywhere carry no information.
+  // Metrics measured in every run (present and not a ratio of nothing), or zero where
+  // absent; those that are zero everywhere carry no information.
   const all = [...runsA, ...runsB];
   const value = (m: Record<string, number>, k: string) => m[k] ?? (absentMeansZero(k) ? 0 : undefined);
-  const measured = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((k) => all.every((m) => value(m, k) !== undefined));
+  const seen = [...new Set(all.flatMap((m) => Object.keys(m)))];
+  const measured = seen.filter((k) => all.every((m) => !Number.isNaN(value(m, k) ?? Number.NaN)));
+  const unmeasured = seen.filter((k) => !measured.includes(k) && all.some((m) => Number.isFinite(m[k])));
+  if (unmeasured.length > 0) warnings.push(`not compared, not measured in every run (e.g. a model that credited nothing has no shares): ${listed(unmeasured.sort())}`);
   const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
   const zeroInEveryRun = measured.filter((k) => all.every((m) => value(m, k) === 0)).sort();
   const metrics = names.sort().map((metric) => {
@@ -124,5 +131,11 @@ async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool |
     ...(signal ? { signal } : {}),
   });
   await rm(outDir, { recursive: true, force: true });
-  return runMetrics(manifest);
+  // Ratios of nothing stay, as NaN: such a metric was not measured in this run, and must
+  // not be averaged in as 0.
+  return runMetrics(manifest, { keepNonFinite: true });
+}
+
+function listed(names: readonly string[], most = 6): string {
+  return names.length <= most ? names.join(", ") : `${names.slice(0, most).join(", ")} and ${names.length - most} more`;
 }

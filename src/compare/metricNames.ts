@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { withOverrides, type ScenarioFile } from "../config/load.js";
 import { CHANNELS } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
-import { TOUCH_CHANNELS } from "../sim/shard.js";
+import { TOUCH_CHANNELS } from "../events/enums.js";
 import { inScratchDir } from "../run/scratchDir.js";
 import { runMetrics } from "./metrics.js";
 import type { Threshold } from "./thresholds.js";
@@ -30,8 +30,13 @@ export class MetricNames {
     incrementality: boolean,
   ) {
     this.patterns = new Set(probed.map((name) => this.pattern(name)));
+    if (!incrementality) return;
     // Twin runs remove touch channels only, so only theirs are reported.
-    if (incrementality) for (const channel of TOUCH_CHANNELS) this.exact.add(`incremental.${channel}`);
+    for (const channel of TOUCH_CHANNELS) this.exact.add(`incremental.${channel}`).add(`incremental.liftShare.${channel}`);
+    for (const name of probed) {
+      const model = /^accuracy\.attribution\.models\.([^.]+)\.channelShareMAE$/.exec(name)?.[1];
+      if (model !== undefined) this.exact.add(`incremental.liftShareMAE.${model}`);
+    }
   }
 
   static async probe(scenarios: readonly ScenarioFile[], incrementality: boolean, signal?: AbortSignal): Promise<MetricNames> {

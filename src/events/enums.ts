@@ -38,6 +38,10 @@ export const CHANNELS = [
 ] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
+/** Channels whose touches plant purchases: what a twin run removes to measure incrementality. */
+export const TOUCH_CHANNELS = ["organic_feed", "search", "ad", "link", "blue_link"] as const satisfies readonly ChannelName[];
+export type TouchChannelName = (typeof TOUCH_CHANNELS)[number];
+
 export const PLATFORMS = ["red", "tmall", "taobao", "jd", "red_shop"] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 

@@ -1,7 +1,7 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
 import { filled, zeroed } from "../events/zeroed.js";
-import { AipsState, Channel, Kind, Platform, type ChannelName } from "../events/enums.js";
+import { AipsState, Channel, Kind, Platform, TOUCH_CHANNELS, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
@@ -26,9 +26,6 @@ export interface Counterfactual {
 }
 
 export const FACTUAL: Counterfactual = { removedChannel: -1 };
-
-/** Channels whose touches plant purchases: what a twin run removes to measure incrementality. */
-export const TOUCH_CHANNELS = ["organic_feed", "search", "ad", "link", "blue_link"] as const satisfies readonly ChannelName[];
 
 /**
  * Channels a twin run can remove: the touch channels and baseline demand. `shop` and

@@ -10,10 +10,11 @@ export const attributionSummary = z.object({
   models: z.record(
     z.string(),
     z.object({
-      channelShares: share,
+      // Null for a model that credited nothing.
+      channelShares: z.record(z.string(), z.number().nullable()),
       conversionsCredited: z.number().optional(),
       capturedShare: z.number().optional(),
-      channelShareMAE: z.number().optional(),
+      channelShareMAE: z.number().nullable().optional(),
     }),
   ),
   trueChannelShares: share,

@@ -95,7 +95,7 @@ function attributionTable(a: AttributionSummary): string {
     model,
     s.conversionsCredited ?? "",
     s.capturedShare === undefined ? "" : percent(s.capturedShare),
-    s.channelShareMAE === undefined ? "" : percent(s.channelShareMAE),
+    s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : percent(s.channelShareMAE),
   ]);
   return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE)"], [truthRow, ...models]);
 }

@@ -91,7 +91,7 @@ describe("attribution inside zhongcao run", () => {
     const rows = await rowsOf("attribution_accuracy.arrow");
     for (const [model, summary] of Object.entries(accuracy.models)) {
       const errors = rows.filter((r) => r.model === model).map((r) => r.shareError as number);
-      expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeCloseTo(summary.channelShareMAE, 12);
+      expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeCloseTo(summary.channelShareMAE!, 12);
     }
   });
 

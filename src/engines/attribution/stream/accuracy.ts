@@ -1,4 +1,4 @@
-import { Channel, CHANNELS } from "../../../events/enums.js";
+import { Channel, CHANNELS, TOUCH_CHANNELS } from "../../../events/enums.js";
 import type { TruthCredits, TruthPurchases } from "../../../sim/truth.js";
 import type { AttributionReport } from "../attributePaths.js";
 import type { JourneyCounts } from "./journeyLog.js";
@@ -15,14 +15,18 @@ export interface AccuracyRows {
 }
 
 export interface ModelAccuracy {
-  /** Mean over touch channels of |model's credit share − true credit share|. */
-  readonly channelShareMAE: number;
+  /**
+   * Mean over touch channels of |model's credit share − true credit share|; null when the
+   * model credited nothing, since it then has no shares to compare.
+   */
+  readonly channelShareMAE: number | null;
   /** Conversions the model gave to some channel (cid leaves some unattributed). */
   readonly conversionsCredited: number;
   readonly trueConversions: number;
   /** conversionsCredited / trueConversions. */
   readonly capturedShare: number;
-  readonly channelShares: Record<string, number>;
+  /** Null per channel when the model credited nothing. */
+  readonly channelShares: Record<string, number | null>;
 }
 
 /** run.json `accuracy.attribution`. */
@@ -57,6 +61,12 @@ export interface Truth {
  * what it credited — both answer "how is the platform-caused part split across
  * channels". Counts: conversions a model credits per channel against true
  * purchases whose cause was a touch on that channel (baseline causes none).
+ *
+ * The error is a mean over every touch channel, whether or not the policy lets it act, so
+ * that it compares across policies: a mean over the channels a run happened to see would
+ * fall as channels where model and truth both say 0 join it. A model that credited
+ * nothing has no shares: its shares (NaN in the rows, null in the summary) and error are
+ * left for readers to skip, not scored as a split of nothing.
  */
 export function scoreAttribution(report: AttributionReport, truth: Truth, counts: JourneyCounts): { rows: AccuracyRows; summary: AttributionAccuracy } {
   const trueCredit = new Float64Array(CHANNELS.length);
@@ -70,7 +80,8 @@ export function scoreAttribution(report: AttributionReport, truth: Truth, counts
   const touchCredit = sum(trueCredit);
 
   const modelChannels = new Set(Object.values(report.models).flatMap((credit) => Object.keys(credit.conversions)));
-  const channels = CHANNELS.filter((name, code) => trueCredit[code]! > 0 || trueCaused[code]! > 0 || modelChannels.has(name));
+  const touchChannels = new Set<string>(TOUCH_CHANNELS);
+  const channels = CHANNELS.filter((name, code) => touchChannels.has(name) || trueCredit[code]! > 0 || trueCaused[code]! > 0 || modelChannels.has(name));
   const trueShares = channels.map((name) => ratio(trueCredit[Channel[name]]!, touchCredit));
 
   const rows: AccuracyRows = { model: [], channel: [], creditShare: [], trueShare: [], shareError: [], credited: [], trueCaused: [] };
@@ -80,7 +91,7 @@ export function scoreAttribution(report: AttributionReport, truth: Truth, counts
     const total = sum(credited);
     let absoluteError = 0;
     channels.forEach((name, i) => {
-      const share = ratio(credited[i]!, total);
+      const share = total > 0 ? credited[i]! / total : Number.NaN;
       const error = Math.abs(share - trueShares[i]!);
       absoluteError += error;
       rows.model.push(model);
@@ -92,11 +103,11 @@ export function scoreAttribution(report: AttributionReport, truth: Truth, counts
       rows.trueCaused.push(trueCaused[Channel[name]]!);
     });
     models[model] = {
-      channelShareMAE: ratio(absoluteError, channels.length),
+      channelShareMAE: total > 0 ? absoluteError / channels.length : null,
       conversionsCredited: total,
       trueConversions,
       capturedShare: ratio(total, trueConversions),
-      channelShares: Object.fromEntries(channels.map((name, i) => [name, ratio(credited[i]!, total)])),
+      channelShares: Object.fromEntries(channels.map((name, i) => [name, total > 0 ? credited[i]! / total : null])),
     };
   }
   return {

@@ -45,7 +45,7 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
       bars.length < relative.length ? "Metrics without an interval (one replication) show the mean only." : ""
     }${fromZeroNote}`.replace(/\s+/g, " ").trim(),
     spec: {
-      title: { text: `${TITLE}, relative to A`, subtitle: `the ${relative.length} metrics with the largest |B − A| / |A|; bars: 95 % confidence interval over ${replications} paired replications` },
+      title: { text: `${TITLE}, relative to A`, subtitle: `the ${relative.length} metrics with the largest |B − A| / |A|; bars: the 95 % confidence interval of B − A over ${replications} paired replications, divided by |A|'s mean (its own uncertainty left out)` },
       width: 680,
       config: { axisY: { labelLimit: 360 } },
       height: { step: 22 },

@@ -14,8 +14,9 @@ const TRUTH = "truth";
  */
 export function conversionsByChannel(summary: AttributionSummary | null): ReportChart {
   if (summary === null) return { name: NAME, title: TITLE, missing: "run.json has no attribution accuracy" };
-  const bars: [string, Record<string, number>][] = [[TRUTH, summary.trueChannelShares], ...Object.entries(summary.models).map(([m, a]) => [m, a.channelShares] as [string, Record<string, number>])];
-  const rows = bars.flatMap(([who, shares]) => Object.entries(shares).filter(([, s]) => s > 0).map(([channel, share]) => ({ who, channel, share })));
+  const bars: [string, Record<string, number | null>][] = [[TRUTH, summary.trueChannelShares], ...Object.entries(summary.models).map(([m, a]) => [m, a.channelShares] as [string, Record<string, number | null>])];
+  // A model that credited nothing has null shares and no bar.
+  const rows = bars.flatMap(([who, shares]) => Object.entries(shares).flatMap(([channel, share]) => (share !== null && share > 0 ? [{ who, channel, share }] : [])));
   if (rows.length === 0) return { name: NAME, title: TITLE, missing: "no conversion was credited to any channel" };
   const scale = channelScale(rows.map((r) => r.channel));
   return {
