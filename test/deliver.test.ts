@@ -1,17 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { sliceBatch } from "../src/events/batch.js";
 import { Deliverer, type ObservedBatch } from "../src/pipeline/deliver.js";
+import { DAY_MS } from "../src/sim/kernel.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
-function deliverAll(batchRows: number) {
-  const s = smallScenario({
+const lateScenario = () =>
+  smallScenario({
     population: { users: 300 },
     simulation: { days: 12, shardUsers: 300 },
     behaviour: { adLoad: 0.4, adCtr: 0.2, linkClickAfterAdClick: 0.9 },
     brands: { experienceScore: { min: 4.6, max: 5 }, dailyAdBudgetYuan: { min: 6000, max: 50_000 } },
     policy: { type: "redcat", redcat: { windowDays: 30, passback: { duplicateRate: 0.3, delayMedianHours: 30 } } },
   });
-  const { events } = simulateShardInMemory(s);
+
+function deliverAll(batchRows: number) {
+  const { events } = simulateShardInMemory(lateScenario());
   const d = new Deliverer();
   const out: ObservedBatch[] = [];
   for (let start = 0; start < events.length; start += batchRows) {
@@ -37,5 +40,33 @@ describe("Deliverer", () => {
     const lateArrivals = big.rows.filter((r) => r[2] === 1).length;
     expect(lateArrivals).toBeGreaterThan(5);
     for (const size of [1, 97, 4096]) expect(deliverAll(size).rows).toEqual(big.rows);
+  });
+
+  it("at a day's end, hands over every pending row that arrived before it, keeping the order", () => {
+    const s = lateScenario();
+    const { events } = simulateShardInMemory(s);
+    const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
+    const d = new Deliverer();
+    const rows: number[] = [];
+    const take = (batches: ObservedBatch[]) => batches.forEach((b) => b.arrival.forEach((a) => rows.push(a)));
+    let from = 0;
+    let releasedAtDayEnd = 0;
+    for (let day = 0; day < s.simulation.days; day++) {
+      const dayEnd = start + (day + 1) * DAY_MS;
+      let to = from;
+      while (to < events.length && events.time[to]! < dayEnd) to++;
+      take(d.push(sliceBatch(events, from, to)));
+      const released = d.releaseBefore(dayEnd);
+      releasedAtDayEnd += released.reduce((n, b) => n + b.length, 0);
+      take(released);
+      // Everything observed by the day's end has been handed over, nothing later.
+      let due = 0;
+      for (let i = 0; i < to; i++) if (events.observed[i] === 1 && events.arrival[i]! < dayEnd) due++;
+      expect(rows.filter((a) => a < dayEnd)).toHaveLength(due);
+      from = to;
+    }
+    take(d.flush());
+    expect(releasedAtDayEnd).toBeGreaterThan(0);
+    expect(rows).toEqual(deliverAll(100_000).rows.map((r) => r[0]));
   });
 });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { AipsState } from "../src/events/enums.js";
+import { LatentAips } from "../src/sim/aipsTruth.js";
+import { DAY_MS } from "../src/sim/kernel.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
 import { ShardSimulator } from "../src/sim/shard.js";
 import { buildWorld } from "../src/world/world.js";
@@ -24,5 +27,35 @@ describe("LatentAips.changedToday", () => {
     }
     // Decay as well as rises: states both enter and leave over twelve days.
     expect(changes).toBeGreaterThan(1000);
+  });
+});
+
+describe("LatentAips light signals", () => {
+  const s = smallScenario();
+  const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
+  const dayEnd = (day: number) => start + (day + 1) * DAY_MS;
+
+  /** The pair's state at the end of each day, with light signals at the given days (noon). */
+  function statesWith(lightDays: readonly number[], days: number): number[] {
+    const latent = new LatentAips(1, s, 1);
+    const states: number[] = [];
+    for (let day = 0; day < days; day++) {
+      for (const d of lightDays) if (d === day) latent.light(0, start + day * DAY_MS + DAY_MS / 2);
+      latent.endOfDay(day, dayEnd(day), new Float64Array(6));
+      states.push(latent.state[0]!);
+    }
+    return states;
+  }
+
+  it("make true interest when enough come while the interest lasts", () => {
+    expect(s.aipsTruth.readsForTrueInterest).toBe(3);
+    expect(statesWith([0, 1, 2], 4)[2]).toBe(AipsState.TI);
+  });
+
+  it("count again from zero once the interest they built has faded", () => {
+    // Two on day 0, faded to none long before day 195: the third alone is interest, not true interest.
+    const states = statesWith([0, 0, 195], 197);
+    expect(states[190]).toBe(AipsState.none);
+    expect(states[195]).toBe(AipsState.I);
   });
 });

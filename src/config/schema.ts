@@ -313,7 +313,11 @@ const aipsTruth = z
     /** Days without any signal after which I fades to A and A to none. */
     interestDecayDays: days.default(60),
     awarenessDecayDays: days.default(90),
-    /** Reads of distinct notes on one brand within the window that make true interest (counted in a byte that stops at 255). */
+    /**
+     * Light signals on one brand (reads short of a deep read, likes, comments, ad clicks)
+     * that make true interest, counted since the pair last became interested: the count
+     * restarts when true interest fades, or interest does (counted in a byte that stops at 255).
+     */
     readsForTrueInterest: count.max(255).default(3),
     /** Probability a single strong signal reflects true (not passing) interest. */
     strongSignalConviction: share.default(0.6),

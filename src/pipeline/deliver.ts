@@ -110,6 +110,20 @@ export class Deliverer {
     return interleave(batch, runs, released).map(stripTruth);
   }
 
+  /**
+   * Pending rows that arrive before `time`, for the end of a day: the day's last batch
+   * releases rows only up to its last event, and rows arriving between that and midnight
+   * belong to the day.
+   */
+  releaseBefore(time: number): ObservedBatch[] {
+    let due = 0;
+    while (due < this.pending.length && this.pending.arrival[due]! < time) due++;
+    if (due === 0) return [];
+    const released = sliceBatch(this.pending, 0, due);
+    this.pending = sliceBatch(this.pending, due, this.pending.length);
+    return [stripTruth(released)];
+  }
+
   /** Everything still pending (end of stream). */
   flush(): ObservedBatch[] {
     const rest = this.pending;

@@ -89,7 +89,9 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
         ignoreElements(),
         endWith(day),
         tap(() => {
-          for (const engine of engines) engine.endOfDay?.(day, startMs + (day + 1) * DAY_MS, sim.latent);
+          const dayEnd = startMs + (day + 1) * DAY_MS;
+          deliverer.releaseBefore(dayEnd).forEach(feed);
+          for (const engine of engines) engine.endOfDay?.(day, dayEnd, sim.latent);
           onDay?.(day, rows);
         }),
       );

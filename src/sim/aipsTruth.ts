@@ -56,7 +56,7 @@ export class LatentAips {
 
   exposure(pair: number, t: number): void {
     if (this.state[pair] === none) this.set(pair, A);
-    this.lastSignal[pair] = t;
+    this.signalAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.awarenessDecayDays * DAY_MS);
   }
 
@@ -64,7 +64,7 @@ export class LatentAips {
   light(pair: number, t: number): void {
     const s = this.state[pair]!;
     if (s < I) this.set(pair, I);
-    this.lastSignal[pair] = t;
+    this.signalAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (s <= TI && this.reads[pair]! < 255 && ++this.reads[pair]! >= this.cfg.readsForTrueInterest) {
       this.promoteToTrueInterest(pair, t);
@@ -74,7 +74,7 @@ export class LatentAips {
   /** A strong signal; `convinced` is the hidden draw of whether it reflects real interest. */
   strong(pair: number, t: number, convinced: boolean): void {
     if (this.state[pair]! < I) this.set(pair, I);
-    this.lastSignal[pair] = t;
+    this.signalAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (convinced) this.promoteToTrueInterest(pair, t);
   }
@@ -82,19 +82,24 @@ export class LatentAips {
   private promoteToTrueInterest(pair: number, t: number): void {
     if (this.state[pair]! < TI) this.set(pair, TI);
     if (this.state[pair] === TI) {
-      this.lastStrong[pair] = t;
+      if (t > this.lastStrong[pair]!) this.lastStrong[pair] = t;
       this.scheduleBy(pair, t + this.cfg.tiWindowDays * DAY_MS);
     }
   }
 
   purchase(pair: number, t: number): void {
     if (this.state[pair]! < P) this.set(pair, P);
-    this.lastSignal[pair] = t;
+    this.signalAt(pair, t);
   }
 
   postPurchaseShare(pair: number, t: number): void {
     this.set(pair, S);
-    this.lastSignal[pair] = t;
+    this.signalAt(pair, t);
+  }
+
+  /** Sessions of one user may overlap, so a signal can come a little before the latest one. */
+  private signalAt(pair: number, t: number): void {
+    if (t > this.lastSignal[pair]!) this.lastSignal[pair] = t;
   }
 
   /**
@@ -116,6 +121,8 @@ export class LatentAips {
     }
     if (s === I && this.lastSignal[pair]! < t - interestDecayDays * DAY_MS) s = A;
     if (s === A && this.lastSignal[pair]! < t - awarenessDecayDays * DAY_MS) s = none;
+    // Light signals count towards true interest while the interest they built lasts.
+    if (s < I) this.reads[pair] = 0;
     this.set(pair, s);
     // Purchase states do not decay; the others wait for their next possible decay.
     if (s === TI) this.scheduleBy(pair, this.lastStrong[pair]! + tiWindowDays * DAY_MS);

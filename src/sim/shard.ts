@@ -1,5 +1,6 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
+import { grown } from "../events/grow.js";
 import { filled, zeroed } from "../events/zeroed.js";
 import { AipsState, Channel, Kind, Platform, TOUCH_CHANNELS, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
@@ -41,13 +42,17 @@ const STATE_COUNT = 6;
 
 
 /**
- * Simulates one shard day by day. Each day: (1) user behaviour in the app, which plants
- * purchase candidates into the event-time queue; (2) every scheduled event due before the
- * day ends, in time order (the first valid candidate of a pair is its purchase); (3) decay
- * of the latent AIPS state. The day's true events come out sorted by time.
+ * Simulates one shard day by day, in event-time order. Each day: (1) every user's sessions
+ * are planned (start times) and baseline demand is scheduled; (2) the sessions run in order
+ * of their start, and before each session and each of its slots every scheduled event
+ * already due runs (the first valid candidate of a pair is its purchase), so a purchase
+ * sees the pair as it was at its own time, not after the rest of the day; (3) the rest of
+ * the day's scheduled events, then decay of the latent AIPS state. The day's true events
+ * come out sorted by time.
  *
- * Every draw is keyed: behaviour by (user, day), purchase decisions by the candidate's
- * source event, so the output depends only on (scenario, seed, shard range).
+ * Every draw is keyed: behaviour by (user, day) and (user, day, session), purchase
+ * decisions by the candidate's source event, so the output depends only on (scenario,
+ * seed, shard range).
  */
 export class ShardSimulator {
   readonly users: UserRange;
@@ -80,6 +85,14 @@ export class ShardSimulator {
   private readonly brandsByCategory: number[][];
   private readonly baselineShare: Float64Array;
   private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
+  /** The first category with brands: where the draws of a category without any go. */
+  private readonly fallbackCategory: number;
+  /** The day's sessions: start time, user (shard-local) and index among the user's sessions. */
+  private sessionStart = new Float64Array(4096);
+  private sessionUser = new Int32Array(4096);
+  private sessionIndex = new Int32Array(4096);
+  private sessionCount = 0;
+  private sessionOrder: number[] = [];
   private seq = 0;
 
   constructor(
@@ -118,6 +131,7 @@ export class ShardSimulator {
     this.sessionsByActivity = Float64Array.of(spd.low, spd.medium, spd.high);
     this.brandsByCategory = Array.from({ length: this.k }, () => [] as number[]);
     for (let b = 0; b < this.brandCount; b++) this.brandsByCategory[world.brands.category[b]!]!.push(b);
+    this.fallbackCategory = this.brandsByCategory.findIndex((list) => list.length > 0);
     // A brand's slice of a user's baseline demand for its category, used in credit shares.
     this.baselineShare = new Float64Array(this.brandCount);
     for (let b = 0; b < this.brandCount; b++) {
@@ -134,7 +148,8 @@ export class ShardSimulator {
     const dayStart = this.startMs + day * DAY_MS;
     this.regime = regimeAt(this.policy, dayStart);
     this.latent.beginDay();
-    this.usersDay(day, dayStart);
+    this.planDay(day, dayStart);
+    this.runSessions(day, dayStart);
     this.runScheduled(dayStart + DAY_MS);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);
     this.latent.endOfDay(day, dayStart + DAY_MS, counts);
@@ -153,34 +168,72 @@ export class ShardSimulator {
   // ---- (1) behaviour ---------------------------------------------------------------
 
   /**
+   * Draws each user's sessions of the day (how many, when) and baseline demand, and puts
+   * the sessions in order of their start (ties: user, then session).
+   */
+  private planDay(day: number, dayStart: number): void {
+    this.sessionCount = 0;
+    for (let u = 0; u < this.users.count; u++) this.planUserDay(u, day, dayStart);
+    const start = this.sessionStart;
+    // Sessions were added user by user, so index order is (user, session) order.
+    this.sessionOrder = Array.from({ length: this.sessionCount }, (_, i) => i).sort((x, y) => start[x]! - start[y]! || x - y);
+  }
+
+  private planUserDay(u: number, day: number, dayStart: number): void {
+    const rng = this.behaviour.reset(this.shard.firstUser + u, day);
+    const sessions = rng.poisson(this.sessionsByActivity[this.users.activity[u]!]!);
+    for (let s = 0; s < sessions; s++) {
+      // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
+      const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
+      this.addSession(dayStart + hour * 3_600_000, u, s);
+    }
+    if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
+  }
+
+  private addSession(start: number, u: number, index: number): void {
+    if (this.sessionCount === this.sessionStart.length) {
+      this.sessionStart = grown(this.sessionStart, this.sessionCount * 2);
+      this.sessionUser = grown(this.sessionUser, this.sessionCount * 2);
+      this.sessionIndex = grown(this.sessionIndex, this.sessionCount * 2);
+    }
+    this.sessionStart[this.sessionCount] = start;
+    this.sessionUser[this.sessionCount] = u;
+    this.sessionIndex[this.sessionCount++] = index;
+  }
+
+  /**
    * The day's hot loop in a method of its own: V8 compiles it on-stack, and code after
    * the loop in the same function (run once a day, so without type feedback) would throw
    * that compiled code away every day.
    */
-  private usersDay(day: number, dayStart: number): void {
-    for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
+  private runSessions(day: number, dayStart: number): void {
+    for (const i of this.sessionOrder) {
+      const start = this.sessionStart[i]!;
+      this.runScheduled(start);
+      this.session(this.sessionUser[i]!, day, this.sessionIndex[i]!, start, dayStart);
+    }
   }
 
-  private userDay(u: number, day: number, dayStart: number): void {
-    const rng = this.behaviour.reset(this.shard.firstUser + u, day);
-    const sessions = rng.poisson(this.sessionsByActivity[this.users.activity[u]!]!);
+  /** One session: a stream of feed and ad slots, maybe a search at the end. */
+  private session(u: number, day: number, index: number, start: number, dayStart: number): void {
+    const rng = this.behaviour.reset(this.shard.firstUser + u, day, index + 1);
     const b = this.s.behaviour;
-    for (let s = 0; s < sessions; s++) {
-      // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
-      const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
-      let t = dayStart + hour * 3_600_000;
-      const sessionEnd = dayStart + DAY_MS - 10 * MINUTE;
-      const impressions = rng.poisson(b.impressionsPerSession);
-      // Sessions end before midnight so a day's events stay inside the day.
-      for (let i = 0; i < impressions && t < sessionEnd; i++) {
-        t += rng.exponential(8 * SECOND) + SECOND;
-        const cat = sampleCategory(this.users, this.k, u, rng.next());
-        if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
-        else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
-      }
-      if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) this.search(u, Math.min(t, sessionEnd), rng);
+    let t = start;
+    const sessionEnd = dayStart + DAY_MS - 10 * MINUTE;
+    const impressions = rng.poisson(b.impressionsPerSession);
+    // Sessions end before midnight so a day's events stay inside the day.
+    for (let i = 0; i < impressions && t < sessionEnd; i++) {
+      t += rng.exponential(8 * SECOND) + SECOND;
+      if (this.queue.peekTime() < t) this.runScheduled(t);
+      const cat = sampleCategory(this.users, this.k, u, rng.next());
+      if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
+      else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
     }
-    if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
+    if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) {
+      const at = Math.min(t, sessionEnd);
+      if (this.queue.peekTime() < at) this.runScheduled(at);
+      this.search(u, at, rng);
+    }
   }
 
   private feedSlot(u: number, cat: number, t: number, rng: KeyedRandom, channel: number, ctrBoost: number): number {
@@ -332,8 +385,24 @@ export class ShardSimulator {
 
   private randomBrandFor(u: number, rng: KeyedRandom): number {
     let brands = this.brandsByCategory[sampleCategory(this.users, this.k, u, rng.next())]!;
-    if (brands.length === 0) brands = this.brandsByCategory.find((list) => list.length > 0)!;
+    if (brands.length === 0) brands = this.brandsByCategory[this.fallbackCategory]!;
     return brands[rng.int(brands.length)]!;
+  }
+
+  /**
+   * Baseline purchase candidates per day for (shard-local user `u`, `brand`): the user's
+   * daily rate times the chance its draw lands on the brand (the brand's category, or a
+   * category without brands when the brand's is where those go, then one of its brands).
+   */
+  baselineRate(u: number, brand: number): number {
+    const cdf = this.users.affinityCdf;
+    const of = (c: number) => cdf[u * this.k + c]! - (c > 0 ? cdf[u * this.k + c - 1]! : 0);
+    const category = this.world.brands.category[brand]!;
+    let affinity = of(category);
+    if (category === this.fallbackCategory) {
+      for (let c = 0; c < this.k; c++) if (this.brandsByCategory[c]!.length === 0) affinity += of(c);
+    }
+    return this.s.purchase.baselinePerUserDay * affinity * this.baselineShare[brand]!;
   }
 
   // ---- purchase candidates -----------------------------------------------------------
@@ -406,7 +475,8 @@ export class ShardSimulator {
     const q = this.queue;
     const pair = q.pair[slot]!;
     const t = q.time[slot]!;
-    if (q.sourceTime[slot]! <= this.lastPurchase[pair]!) return;
+    const previousPurchase = this.lastPurchase[pair]!;
+    if (q.sourceTime[slot]! <= previousPurchase) return;
     // Steps before the order stay inside the order's day so days are emitted in time order.
     const dayStart = this.startMs + Math.floor((t - this.startMs) / DAY_MS) * DAY_MS;
     this.lastPurchase[pair] = t;
@@ -445,7 +515,7 @@ export class ShardSimulator {
     c.value[row] = value;
     c.cause[row] = q.sourceId[slot]!;
     this.latent.purchase(pair, t);
-    this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId);
+    this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId, previousPurchase);
 
     if (rng.chance(this.s.behaviour.postPurchaseShare)) {
       const share = this.queue.allocate(Math.round(t + rng.logNormal(3, 0.6) * DAY_MS), ScheduledType.postPurchaseShare, pair);
@@ -464,7 +534,12 @@ export class ShardSimulator {
     return Platform.taobao;
   }
 
-  private recordTruth(row: number, slot: number, user: number, brand: number, platform: number, channel: number, value: number, clickId: number): void {
+  /**
+   * The purchase's true cause and credit shares. The intensity behind a purchase holds the
+   * touches since the pair's previous purchase (`after`): candidates planted before it were
+   * dropped when it happened (resolveCandidate), so earlier touches have no term.
+   */
+  private recordTruth(row: number, slot: number, user: number, brand: number, platform: number, channel: number, value: number, clickId: number, after: number): void {
     const q = this.queue;
     const c = this.builder.cols;
     const { purchases, credits } = this.truth;
@@ -488,17 +563,17 @@ export class ShardSimulator {
     const pair = q.pair[slot]!;
     const sigma = this.s.purchase.delaySigma;
     const u = Math.floor(pair / this.brandCount);
-    const cat = this.world.brands.category[brand]!;
-    const affinity = this.users.affinityCdf[u * this.k + cat]! - (cat > 0 ? this.users.affinityCdf[u * this.k + cat - 1]! : 0);
-    const baseline = this.s.purchase.baselinePerUserDay * affinity * this.baselineShare[brand]!;
+    const baseline = this.baselineRate(u, brand);
     const n = this.touches.slotsOf(pair, this.slots);
     const h = this.touches;
+    // Live touches the ring let go of have no term here: the purchase says so.
+    purchases.creditTruncated.push(h.droppedTime(pair) > after ? 1 : 0);
     let total = baseline;
     let causeSeen = q.sourceId[slot] === 0;
     const terms = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) {
       const s = this.slots[i]!;
-      if (h.time[s]! >= t) continue;
+      if (h.time[s]! >= t || h.time[s]! <= after) continue;
       terms[i] = h.mass[s]! * logNormalDensity((t - h.time[s]!) / DAY_MS, h.medianDays[s]!, sigma);
       total += terms[i]!;
       if (h.id[s] === q.sourceId[slot]) causeSeen = true;

@@ -1,17 +1,20 @@
 import { BlockAllocator, grownLength } from "../events/blockAllocator.js";
 import { grown } from "../events/grow.js";
-import { zeroed } from "../events/zeroed.js";
+import { filled, zeroed } from "../events/zeroed.js";
 
 /**
- * The last few purchase-relevant touches of each (user, brand) pair, kept so a purchase
- * can split its true credit over the intensity terms alive at that moment.
+ * The last TOUCHES_PER_PAIR purchase-relevant touches of each (user, brand) pair, kept so
+ * a purchase can split its true credit over the intensity terms alive at that moment. A
+ * pair with more touches since its previous purchase loses the oldest terms; the
+ * purchase's `creditTruncated` says so (none in 120 days of the default scenario at 32;
+ * 9 % of purchases had lost some at 8).
  *
  * Most pairs are touched only once or twice, so a pair's ring starts at one slot and
- * doubles as it fills (1, 2, 4, then TOUCHES_PER_PAIR, where it wraps). Memory follows
+ * doubles as it fills (1, 2, 4, … up to TOUCHES_PER_PAIR, where it wraps). Memory follows
  * the touches stored rather than TOUCHES_PER_PAIR × touched pairs, which grew several
  * times faster over a long run.
  */
-export const TOUCHES_PER_PAIR = 8;
+export const TOUCHES_PER_PAIR = 32;
 
 /** Per-pair fill: 0…TOUCHES_PER_PAIR − 1 touches stored in order, or FULL + the wrapping cursor. */
 const FULL = TOUCHES_PER_PAIR;
@@ -28,9 +31,18 @@ export class TouchHistory {
   kind = new Uint8Array(0);
   channel = new Uint8Array(0);
 
+  /** Per pair: the time of the newest touch the ring has let go of (−Infinity: none). */
+  private readonly dropped: Float64Array;
+
   constructor(pairCount: number) {
     this.blockOf = zeroed(Int32Array, pairCount);
     this.fill = zeroed(Uint8Array, pairCount);
+    this.dropped = filled(Float64Array, pairCount, -Infinity);
+  }
+
+  /** When the newest touch the pair's ring let go of happened (touches come in time order). */
+  droppedTime(pair: number): number {
+    return this.dropped[pair]!;
   }
 
   add(pair: number, id: number, time: number, mass: number, medianDays: number, kind: number, channel: number): void {
@@ -39,6 +51,7 @@ export class TouchHistory {
     if (fill >= FULL) {
       const cursor = fill - FULL;
       slot = this.blockOf[pair]! + cursor;
+      this.dropped[pair] = this.time[slot]!;
       this.fill[pair] = FULL + ((cursor + 1) % TOUCHES_PER_PAIR);
     } else {
       // Blocks hold a power of two slots: a pair whose block is full moves to one twice as big.

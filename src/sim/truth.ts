@@ -19,6 +19,8 @@ export interface TruthPurchases {
   causeKind: number[];
   causeChannel: number[];
   causeTime: number[];
+  /** 1 when touches older than the pair's touch ring, but after its previous purchase, had no term in the credit. */
+  creditTruncated: number[];
 }
 
 export interface TruthCredits {
@@ -45,6 +47,7 @@ export function emptyTruth(): { purchases: TruthPurchases; credits: TruthCredits
       causeKind: [],
       causeChannel: [],
       causeTime: [],
+      creditTruncated: [],
     },
     credits: { purchase: [], touch: [], touchKind: [], touchChannel: [], share: [] },
   };

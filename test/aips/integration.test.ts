@@ -82,11 +82,16 @@ describe("AIPS in a full run", () => {
     const users = column(t, "new_ti_users") as number[];
     const budget = column(t, "ad_budget_yuan") as number[];
     const cost = column(t, "cost_per_new_ti_yuan") as number[];
+    const truth = column(t, "new_ti_users_truth") as number[];
     users.forEach((n, i) => {
-      expect(n).toBeGreaterThan(0);
-      expect(cost[i]).toBeCloseTo(budget[i]! / n, 9);
+      expect(n + truth[i]!).toBeGreaterThan(0);
+      if (n > 0) expect(cost[i]).toBeCloseTo(budget[i]! / n, 9);
+      else expect(cost[i]).toBeNaN();
     });
     expect(users.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.engine);
+    // Days where only the truth moved have rows too, so the file adds up to run.json's truth.
+    expect(truth.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.truth);
+    expect(users.some((n) => n === 0)).toBe(true);
   });
 
   it("writes the confusion matrix for all brands and per category, consistent with run.json", () => {

@@ -15,7 +15,12 @@ export const TRUTH_PURCHASE_SPECS: readonly ColumnSpec[] = [
   { name: "cause", kind: { type: "uint64" }, description: "event id of the causing touch; 0 = baseline demand" },
   { name: "causeKind", kind: { type: "enum", labels: KINDS }, description: "kind of the causing touch (purchase = baseline)" },
   { name: "causeChannel", kind: { type: "enum", labels: CHANNELS }, description: "channel of the causing touch (baseline = not caused by the platform)" },
-  { name: "causeTime", kind: { type: "timestamp" }, description: "time of the causing touch" },
+  { name: "causeTime", kind: { type: "timestamp" }, description: "time of the causing touch (baseline: the purchase time)" },
+  {
+    name: "creditTruncated",
+    kind: { type: "uint8" },
+    description: "1 when touches since the pair's previous purchase that fell out of its touch ring had no term in the credit shares",
+  },
 ];
 
 /** `truth_credits.arrow`: each purchase's true credit split over its touches and baseline (shares sum to 1). */
@@ -32,5 +37,9 @@ export const AIPS_TRUTH_DAILY_SPECS: readonly ColumnSpec[] = [
   { name: "day", kind: { type: "uint32" }, description: "simulation day (0 = start date)" },
   { name: "brand", kind: { type: "uint32" }, description: "brand id" },
   { name: "state", kind: { type: "enum", labels: AIPS_STATES }, description: "latent AIPS state" },
-  { name: "users", kind: { type: "uint32" }, description: "users in that state for the brand" },
+  {
+    name: "users",
+    kind: { type: "uint32" },
+    description: "users in that state for the brand; none counts every user of the run not in another state, met or not (aips_daily's users_truth counts only users who have met the brand)",
+  },
 ];

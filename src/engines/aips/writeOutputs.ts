@@ -77,14 +77,16 @@ function newTiColumns(c: CombinedAips, world: World): Table {
   const cols = { day: [] as number[], brand: [] as number[], new_ti_users: [] as number[], new_ti_users_truth: [] as number[], ad_budget_yuan: [] as number[], cost_per_new_ti_yuan: [] as number[] };
   perDay.forEach((users, day) => {
     users.forEach((n, brand) => {
-      if (n === 0) return;
+      const truth = c.truthNewTi[day]![brand]!;
+      // Days where only the truth moved count too, or the file's truth total falls short.
+      if (n === 0 && truth === 0) return;
       const budget = world.brands.dailyAdBudgetYuan[brand]!;
       cols.day.push(day);
       cols.brand.push(brand);
       cols.new_ti_users.push(n);
-      cols.new_ti_users_truth.push(c.truthNewTi[day]![brand]!);
+      cols.new_ti_users_truth.push(truth);
       cols.ad_budget_yuan.push(budget);
-      cols.cost_per_new_ti_yuan.push(budget / n);
+      cols.cost_per_new_ti_yuan.push(n > 0 ? budget / n : Number.NaN);
     });
   });
   return { cols, rows: cols.day.length };

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { resolveLinkPolicy } from "../src/sim/policy.js";
+import { ShardSimulator } from "../src/sim/shard.js";
+import { buildWorld } from "../src/world/world.js";
+import { simulateShardInMemory, smallScenario } from "./helpers.js";
+
+/** Purchases that come fast after clicks and after each other, so same-day order matters. */
+const hot = smallScenario({
+  seed: 11,
+  population: { users: 500 },
+  simulation: { days: 20, shardUsers: 500 },
+  behaviour: { adCtr: 0.2, linkClickAfterAdClick: 0.9 },
+  purchase: {
+    baselinePerUserDay: 0.3,
+    linkDelayFactor: 0.02,
+    touchMass: { read: 0.3, like: 0.3, collect: 0.3, comment: 0.3, ask_for_link: 0.3, share: 0.3, search: 0.3, ad_click: 0.5, link_click: 0.8, blue_link_click: 0.3 },
+  },
+  policy: {
+    type: "redcat",
+    redcat: { windowDays: 30, minExperienceScore: 0.1, minDailyBudgetYuan: 0, categories: ["beauty", "fashion", "home", "fmcg", "appliances_3c", "baby", "sports_outdoor", "health"] },
+  },
+});
+
+describe("the simulator works in event-time order", () => {
+  const { events, truth, world } = simulateShardInMemory(hot);
+  const p = truth.purchases;
+  const timeOf = new Map<number, number>();
+  for (let i = 0; i < events.length; i++) if (events.duplicate[i] === 0) timeOf.set(events.id[i]!, events.time[i]!);
+
+  it("a purchase carries the click id of a click before it, never of a later one", () => {
+    const tagged = p.id.filter((_, i) => p.clickId[i] !== 0).length;
+    expect(tagged).toBeGreaterThan(100);
+    p.id.forEach((_, i) => {
+      if (p.clickId[i] === 0) return;
+      // The id is the ad click's (Red Cat's CID); the time is of the link click it led to.
+      expect(p.clickTime[i], `purchase ${p.id[i]}`).toBeLessThanOrEqual(p.time[i]!);
+      expect(timeOf.get(p.clickId[i]!)).toBeLessThanOrEqual(p.clickTime[i]!);
+    });
+  });
+
+  it("credits only touches since the pair's previous purchase, and earlier than the purchase", () => {
+    const brands = world.brands.count;
+    const previous = new Map<number, number>();
+    const creditedAfter = new Map<number, number>();
+    const purchaseTime = new Map<number, number>();
+    // Purchases in time order: each one's pair's previous purchase time.
+    const order = p.id.map((_, i) => i).sort((a, b) => p.time[a]! - p.time[b]! || a - b);
+    let repeats = 0;
+    for (const i of order) {
+      const pair = p.user[i]! * brands + p.brand[i]!;
+      const before = previous.get(pair) ?? -Infinity;
+      if (before > -Infinity) repeats++;
+      creditedAfter.set(p.id[i]!, before);
+      purchaseTime.set(p.id[i]!, p.time[i]!);
+      previous.set(pair, p.time[i]!);
+    }
+    expect(repeats).toBeGreaterThan(50);
+    const c = truth.credits;
+    c.purchase.forEach((purchase, k) => {
+      if (c.touch[k] === 0) return;
+      const t = timeOf.get(c.touch[k]!)!;
+      expect(t, `touch ${c.touch[k]} of purchase ${purchase}`).toBeGreaterThan(creditedAfter.get(purchase)!);
+      expect(t).toBeLessThan(purchaseTime.get(purchase)!);
+    });
+    expect(p.creditTruncated.every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe("baseline demand in the credit shares", () => {
+  it("spreads each user's whole daily rate over brands, even with categories that have no brand", () => {
+    // Four brands over eight categories: some categories have none, and their draws go elsewhere.
+    const s = smallScenario({ brands: { count: 4 }, purchase: { baselinePerUserDay: 0.2 } });
+    const world = buildWorld(s);
+    const sim = new ShardSimulator(s, world, resolveLinkPolicy(s, world), { index: 0, firstUser: 0, userCount: 200 });
+    expect(new Set(world.brands.category).size).toBeLessThan(Object.keys(s.categories).length);
+    for (let u = 0; u < 200; u++) {
+      let rate = 0;
+      for (let b = 0; b < world.brands.count; b++) rate += sim.baselineRate(u, b);
+      expect(rate, `user ${u}`).toBeCloseTo(0.2, 6);
+    }
+  });
+});
