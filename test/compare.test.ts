@@ -44,7 +44,8 @@ describe("zhongcao compare", () => {
     const result = JSON.parse(r.stdout) as CompareResult;
     expect(result.replications).toBe(5);
     // Closed-loop runs this small observe so few journeys that some replication's models credit nothing.
-    expect(result.warnings).toEqual([expect.stringMatching(/^not compared, not measured in every run \(e\.g\. a model that credited nothing has no shares\): /)]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^\d+ metrics not compared, not measured in every run \(e\.g\. a model that credited nothing has no shares; /)]);
+    expect(result.notMeasuredInEveryRun).toContain("accuracy.attribution.models.last_touch.channelShares.link");
     const metric = (name: string) => result.metrics.find((m) => m.metric === name)!;
     // Common random numbers: users and baseline demand are identical in every twin pair.
     expect(metric("users").diff).toEqual({ mean: 0, low: 0, high: 0, n: 5 });
@@ -73,14 +74,18 @@ describe("zhongcao compare", () => {
     expect(failing.stdout).toContain("FAIL purchases.observed<0");
     // No blue links under either policy: zero in every run, so B − A is exactly 0. A threshold
     // that 0 meets holds; one it misses fails.
-    const zero = await runCli([...args, "--json", "--threshold", "purchases.observed.blue_link<=0", "--threshold", "high(purchases.observed.blue_link)>0"]);
+    // cid credits nothing under the closed loop, so its shares are not measured in every run:
+    // a threshold on one cannot be shown to hold, and fails (it is not judged as 0).
+    const cidShare = "accuracy.attribution.models.cid.channelShares.link>=0";
+    const zero = await runCli([...args, "--json", "--threshold", "purchases.observed.blue_link<=0", "--threshold", "high(purchases.observed.blue_link)>0", "--threshold", cidShare]);
     expect(zero.code).toBe(3);
-    expect(zero.stderr).toContain("1 threshold(s) failed: high(purchases.observed.blue_link)>0 (zero in every run)");
+    expect(zero.stderr).toContain("2 threshold(s) failed: high(purchases.observed.blue_link)>0 (zero in every run)");
     // Still one JSON document, and the comparison is kept.
     const doc = JSON.parse(zero.stdout) as { thresholds: { ok: boolean; actual: number | null; reason: string }[]; zeroInEveryRun: string[] };
     expect(doc.thresholds).toEqual([
       { threshold: "purchases.observed.blue_link<=0", actual: 0, ok: true, reason: "zero in every run" },
       { threshold: "high(purchases.observed.blue_link)>0", actual: 0, ok: false, reason: "zero in every run" },
+      { threshold: cidShare, actual: null, ok: false, reason: "not measured in every run (a ratio of nothing in some)" },
     ]);
     expect(existsSync(join(dir.path, "gate", "compare.json"))).toBe(true);
   });

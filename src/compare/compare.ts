@@ -2,10 +2,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { withOverrides, type LoadedScenario, type ScenarioFile } from "../config/load.js";
-import type { ChannelName } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
 import { workerThreadsFor } from "../run/shardPlan.js";
-import { TOUCH_CHANNELS, type TouchChannelName } from "../events/enums.js";
+import { TOUCH_CHANNELS, type ChannelName, type TouchChannelName } from "../events/enums.js";
 import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
 import { incrementalMetrics } from "./incrementality.js";
@@ -42,6 +41,12 @@ export interface CompareResult {
    * when zero (absentMeansZero) and no run had are not listed; they are 0 as well.
    */
   readonly zeroInEveryRun: string[];
+  /**
+   * Metrics some runs measured and others could not (a ratio of nothing there, such as the
+   * shares of a model that credited nothing), left out of `metrics` rather than averaged
+   * with made-up values.
+   */
+  readonly notMeasuredInEveryRun: string[];
   readonly warnings: string[];
 }
 
@@ -108,8 +113,11 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   const value = (m: Record<string, number>, k: string) => m[k] ?? (absentMeansZero(k) ? 0 : undefined);
   const seen = [...new Set(all.flatMap((m) => Object.keys(m)))];
   const measured = seen.filter((k) => all.every((m) => !Number.isNaN(value(m, k) ?? Number.NaN)));
-  const unmeasured = seen.filter((k) => !measured.includes(k) && all.some((m) => Number.isFinite(m[k])));
-  if (unmeasured.length > 0) warnings.push(`not compared, not measured in every run (e.g. a model that credited nothing has no shares): ${listed(unmeasured.sort())}`);
+  const measuredSet = new Set(measured);
+  const notMeasuredInEveryRun = seen.filter((k) => !measuredSet.has(k) && all.some((m) => Number.isFinite(m[k]))).sort();
+  if (notMeasuredInEveryRun.length > 0) {
+    warnings.push(`${notMeasuredInEveryRun.length} metrics not compared, not measured in every run (e.g. a model that credited nothing has no shares; notMeasuredInEveryRun in compare.json): ${listed(notMeasuredInEveryRun)}`);
+  }
   const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
   const zeroInEveryRun = measured.filter((k) => all.every((m) => value(m, k) === 0)).sort();
   const metrics = names.sort().map((metric) => {
@@ -118,7 +126,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)) };
   });
   const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
-  return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, zeroInEveryRun, warnings };
+  return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, zeroInEveryRun, notMeasuredInEveryRun, warnings };
 }
 
 async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool | null, signal?: AbortSignal, removeChannel?: ChannelName): Promise<Record<string, number>> {

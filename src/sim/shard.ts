@@ -1,12 +1,12 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
-import { grown } from "../events/grow.js";
 import { filled, zeroed } from "../events/zeroed.js";
 import { AipsState, Channel, Kind, Platform, TOUCH_CHANNELS, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
 import { LatentAips } from "./aipsTruth.js";
+import { DaySessions } from "./daySessions.js";
 import { DAY_MS, logNormalDensity } from "./kernel.js";
 import { regimeAt, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
@@ -87,12 +87,7 @@ export class ShardSimulator {
   private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
   /** The first category with brands: where the draws of a category without any go. */
   private readonly fallbackCategory: number;
-  /** The day's sessions: start time, user (shard-local) and index among the user's sessions. */
-  private sessionStart = new Float64Array(4096);
-  private sessionUser = new Int32Array(4096);
-  private sessionIndex = new Int32Array(4096);
-  private sessionCount = 0;
-  private sessionOrder: number[] = [];
+  private readonly sessions = new DaySessions();
   private seq = 0;
 
   constructor(
@@ -172,11 +167,9 @@ export class ShardSimulator {
    * the sessions in order of their start (ties: user, then session).
    */
   private planDay(day: number, dayStart: number): void {
-    this.sessionCount = 0;
+    this.sessions.clear();
     for (let u = 0; u < this.users.count; u++) this.planUserDay(u, day, dayStart);
-    const start = this.sessionStart;
-    // Sessions were added user by user, so index order is (user, session) order.
-    this.sessionOrder = Array.from({ length: this.sessionCount }, (_, i) => i).sort((x, y) => start[x]! - start[y]! || x - y);
+    this.sessions.sortByStart();
   }
 
   private planUserDay(u: number, day: number, dayStart: number): void {
@@ -185,20 +178,9 @@ export class ShardSimulator {
     for (let s = 0; s < sessions; s++) {
       // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
       const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
-      this.addSession(dayStart + hour * 3_600_000, u, s);
+      this.sessions.add(dayStart + hour * 3_600_000, u, s);
     }
     if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
-  }
-
-  private addSession(start: number, u: number, index: number): void {
-    if (this.sessionCount === this.sessionStart.length) {
-      this.sessionStart = grown(this.sessionStart, this.sessionCount * 2);
-      this.sessionUser = grown(this.sessionUser, this.sessionCount * 2);
-      this.sessionIndex = grown(this.sessionIndex, this.sessionCount * 2);
-    }
-    this.sessionStart[this.sessionCount] = start;
-    this.sessionUser[this.sessionCount] = u;
-    this.sessionIndex[this.sessionCount++] = index;
   }
 
   /**
@@ -207,10 +189,11 @@ export class ShardSimulator {
    * that compiled code away every day.
    */
   private runSessions(day: number, dayStart: number): void {
-    for (const i of this.sessionOrder) {
-      const start = this.sessionStart[i]!;
+    const sessions = this.sessions;
+    for (const i of sessions.order) {
+      const start = sessions.start[i]!;
       this.runScheduled(start);
-      this.session(this.sessionUser[i]!, day, this.sessionIndex[i]!, start, dayStart);
+      this.session(sessions.user[i]!, day, sessions.index[i]!, start, dayStart);
     }
   }
 
