@@ -10,12 +10,11 @@ export class DaySessions {
   user = new Int32Array(4096);
   index = new Int32Array(4096);
   count = 0;
-  /** Rows in order of start; ties in the order added, which is (user, session) order. */
-  order: number[] = [];
+  /** Rows in order of start; ties within a millisecond in the order added, which is (user, session) order. */
+  order = new Int32Array(0);
 
   clear(): void {
     this.count = 0;
-    this.order = [];
   }
 
   add(start: number, user: number, index: number): void {
@@ -29,8 +28,18 @@ export class DaySessions {
     this.index[this.count++] = index;
   }
 
-  sortByStart(): void {
-    const start = this.start;
-    this.order = Array.from({ length: this.count }, (_, i) => i).sort((x, y) => start[x]! - start[y]! || x - y);
+  /**
+   * Orders the rows by start (whole milliseconds since `dayStart`, then row) with one native
+   * numeric sort of (millisecond × span + row) keys, exact in a double while span × 2^27 ms
+   * stays under 2^53: a comparator called from the sort cost 2.6 % of a run.
+   */
+  sortByStart(dayStart: number): void {
+    const n = this.count;
+    const span = 2 ** Math.ceil(Math.log2(n + 1));
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = Math.floor(this.start[i]! - dayStart) * span + i;
+    keys.sort();
+    if (this.order.length < n) this.order = new Int32Array(this.start.length);
+    for (let i = 0; i < n; i++) this.order[i] = keys[i]! % span;
   }
 }

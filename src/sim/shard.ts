@@ -169,7 +169,7 @@ export class ShardSimulator {
   private planDay(day: number, dayStart: number): void {
     this.sessions.clear();
     for (let u = 0; u < this.users.count; u++) this.planUserDay(u, day, dayStart);
-    this.sessions.sortByStart();
+    this.sessions.sortByStart(dayStart);
   }
 
   private planUserDay(u: number, day: number, dayStart: number): void {
@@ -190,7 +190,8 @@ export class ShardSimulator {
    */
   private runSessions(day: number, dayStart: number): void {
     const sessions = this.sessions;
-    for (const i of sessions.order) {
+    for (let k = 0; k < sessions.count; k++) {
+      const i = sessions.order[k]!;
       const start = sessions.start[i]!;
       this.runScheduled(start);
       this.session(sessions.user[i]!, day, sessions.index[i]!, start, dayStart);
