@@ -107,12 +107,12 @@ interface Verdict {
 }
 
 const NOT_REPORTED = "not reported: missing from some run";
-const NOT_MEASURED = "not measured in every run (a ratio of nothing in some)";
+const NOT_MEASURED = "not measured in every run";
 
 function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {
   return thresholds.map((t) => {
     const metric = result.metrics.find((m) => m.metric === t.metric);
-    // Measured in some runs only (a ratio of nothing in the others): nothing to judge, so it fails.
+    // Not measured in some run (missing, or a ratio of nothing): nothing to judge, so it fails.
     if (!metric && result.notMeasuredInEveryRun.includes(t.metric)) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_MEASURED };
     // Zero in every run: B − A is exactly 0, whichever statistic.
     if (!metric && (result.zeroInEveryRun.includes(t.metric) || absentMeansZero(t.metric))) return { threshold: t.source, actual: 0, ok: holds(t, 0), reason: "zero in every run" };

@@ -42,9 +42,9 @@ export interface CompareResult {
    */
   readonly zeroInEveryRun: string[];
   /**
-   * Metrics some runs measured and others could not (a ratio of nothing there, such as the
+   * Metrics some run could not measure (missing there, or a ratio of nothing such as the
    * shares of a model that credited nothing), left out of `metrics` rather than averaged
-   * with made-up values.
+   * with made-up values; a threshold on one fails.
    */
   readonly notMeasuredInEveryRun: string[];
   readonly warnings: string[];
@@ -114,9 +114,12 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   const seen = [...new Set(all.flatMap((m) => Object.keys(m)))];
   const measured = seen.filter((k) => all.every((m) => !Number.isNaN(value(m, k) ?? Number.NaN)));
   const measuredSet = new Set(measured);
-  const notMeasuredInEveryRun = seen.filter((k) => !measuredSet.has(k) && all.some((m) => Number.isFinite(m[k]))).sort();
-  if (notMeasuredInEveryRun.length > 0) {
-    warnings.push(`${notMeasuredInEveryRun.length} metrics not compared, not measured in every run (e.g. a model that credited nothing has no shares; notMeasuredInEveryRun in compare.json): ${listed(notMeasuredInEveryRun)}`);
+  // Missing from a run, or a ratio of nothing there (NaN), even if so in every run.
+  const notMeasuredInEveryRun = seen.filter((k) => !measuredSet.has(k)).sort();
+  // Worth a warning where some runs did measure it: those values are not shown.
+  const partly = notMeasuredInEveryRun.filter((k) => all.some((m) => Number.isFinite(m[k])));
+  if (partly.length > 0) {
+    warnings.push(`${partly.length} metrics measured in some runs only are not compared (e.g. a model that credited nothing has no shares; notMeasuredInEveryRun in compare.json): ${listed(partly)}`);
   }
   const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
   const zeroInEveryRun = measured.filter((k) => all.every((m) => value(m, k) === 0)).sort();

@@ -3,6 +3,7 @@ import type { Scenario } from "../config/schema.js";
 import { CHANNELS, KINDS } from "../events/enums.js";
 import type { Combined } from "../run/combine.js";
 import type { ShardSpec } from "../sim/shard.js";
+import { TOUCHES_PER_PAIR } from "../sim/touchHistory.js";
 import { TOOL, VERSION } from "../version.js";
 import type { CalibrationRow } from "./calibration.js";
 import { v8HelperThreads } from "../run/v8Mode.js";
@@ -28,7 +29,15 @@ export interface RunManifest {
   batchRows: number;
   shards: { count: number; usersPerShard: number };
   events: { total: number; observed: number; duplicates: number; byKind: Record<string, number>; observedByKind: Record<string, number> };
-  purchases: { total: number; observed: number; byChannel: Record<string, number>; observedByChannel: Record<string, number>; byCauseChannel: Record<string, number> };
+  purchases: {
+    total: number;
+    observed: number;
+    byChannel: Record<string, number>;
+    observedByChannel: Record<string, number>;
+    byCauseChannel: Record<string, number>;
+    /** Purchases whose true credit shares lack a live touch that fell out of the pair's touch ring. */
+    creditTruncated: number;
+  };
   /** Money as the platform would see it vs the truth (ROI = value per yuan of ad spend). */
   economics: {
     adSpendYuan: number;
@@ -92,6 +101,10 @@ export function buildManifest(input: {
   for (const ch of c.purchases.causeChannel) byCause[ch]!++;
   const warnings = [...(input.warnings ?? [])];
   warnings.push(...input.calibration.filter((r) => !r.ok).map(calibrationWarning));
+  const creditTruncated = c.purchases.creditTruncated.reduce((a, b) => a + b, 0);
+  if (creditTruncated > 0) {
+    warnings.push(`truth: ${creditTruncated} purchases' credit shares leave out live touches beyond the last ${TOUCHES_PER_PAIR} of their pair (creditTruncated in truth_purchases.arrow)`);
+  }
   return {
     tool: TOOL,
     version: VERSION,
@@ -114,6 +127,7 @@ export function buildManifest(input: {
       byChannel: byName(CHANNELS, c.tally.purchasesByChannel),
       observedByChannel: byName(CHANNELS, c.tally.observedPurchasesByChannel),
       byCauseChannel: byName(CHANNELS, byCause),
+      creditTruncated,
     },
     economics: economics(c, input.adSpendYuan),
     timing: {

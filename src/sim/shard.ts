@@ -6,7 +6,7 @@ import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
 import { LatentAips } from "./aipsTruth.js";
-import { DaySessions } from "./daySessions.js";
+import { DueToday } from "./dueToday.js";
 import { DAY_MS, logNormalDensity } from "./kernel.js";
 import { regimeAt, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
@@ -42,13 +42,14 @@ const STATE_COUNT = 6;
 
 
 /**
- * Simulates one shard day by day, in event-time order. Each day: (1) every user's sessions
- * are planned (start times) and baseline demand is scheduled; (2) the sessions run in order
- * of their start, and before each session and each of its slots every scheduled event
- * already due runs (the first valid candidate of a pair is its purchase), so a purchase
- * sees the pair as it was at its own time, not after the rest of the day; (3) the rest of
- * the day's scheduled events, then decay of the latent AIPS state. The day's true events
- * come out sorted by time.
+ * Simulates one shard day by day, each user's day in event-time order. Users share no
+ * state, so a day runs one user at a time: (1) the user's sessions (how many, when) and
+ * baseline demand are drawn; (2) the sessions run in order of their start, a session that
+ * would start inside the previous one starting when it ends, and the user's scheduled
+ * events (purchase candidates, the first valid one of a pair being its purchase;
+ * post-purchase shares) run as the user's clock passes them, so a purchase sees the pair
+ * as it was at that moment; (3) the user's events due later that day. Then the latent AIPS
+ * state decays. The day's true events come out sorted by time.
  *
  * Every draw is keyed: behaviour by (user, day) and (user, day, session), purchase
  * decisions by the candidate's source event, so the output depends only on (scenario,
@@ -87,7 +88,9 @@ export class ShardSimulator {
   private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
   /** The first category with brands: where the draws of a category without any go. */
   private readonly fallbackCategory: number;
-  private readonly sessions = new DaySessions();
+  private readonly due: DueToday;
+  /** The current user's session starts for the day, in order (scratch). */
+  private sessionStarts = new Float64Array(16);
   private seq = 0;
 
   constructor(
@@ -105,6 +108,7 @@ export class ShardSimulator {
     const pairs = shard.userCount * this.brandCount;
     this.latent = new LatentAips(pairs, s, this.brandCount);
     this.touches = new TouchHistory(pairs);
+    this.due = new DueToday(this.queue, this.brandCount);
     this.lastPurchase = filled(Float64Array, pairs, -Infinity);
     this.lastLinkClick = zeroed(Float64Array, pairs);
     this.lastLinkClickTime = zeroed(Float64Array, pairs);
@@ -143,9 +147,8 @@ export class ShardSimulator {
     const dayStart = this.startMs + day * DAY_MS;
     this.regime = regimeAt(this.policy, dayStart);
     this.latent.beginDay();
-    this.planDay(day, dayStart);
-    this.runSessions(day, dayStart);
-    this.runScheduled(dayStart + DAY_MS);
+    this.due.load(dayStart + DAY_MS);
+    this.usersDay(day, dayStart);
     const counts = new Float64Array(this.brandCount * STATE_COUNT);
     this.latent.endOfDay(day, dayStart + DAY_MS, counts);
     this.aipsDaily.push(counts);
@@ -163,43 +166,33 @@ export class ShardSimulator {
   // ---- (1) behaviour ---------------------------------------------------------------
 
   /**
-   * Draws each user's sessions of the day (how many, when) and baseline demand, and puts
-   * the sessions in order of their start (ties: user, then session).
-   */
-  private planDay(day: number, dayStart: number): void {
-    this.sessions.clear();
-    for (let u = 0; u < this.users.count; u++) this.planUserDay(u, day, dayStart);
-    this.sessions.sortByStart(dayStart);
-  }
-
-  private planUserDay(u: number, day: number, dayStart: number): void {
-    const rng = this.behaviour.reset(this.shard.firstUser + u, day);
-    const sessions = rng.poisson(this.sessionsByActivity[this.users.activity[u]!]!);
-    for (let s = 0; s < sessions; s++) {
-      // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
-      const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
-      this.sessions.add(dayStart + hour * 3_600_000, u, s);
-    }
-    if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
-  }
-
-  /**
    * The day's hot loop in a method of its own: V8 compiles it on-stack, and code after
    * the loop in the same function (run once a day, so without type feedback) would throw
    * that compiled code away every day.
    */
-  private runSessions(day: number, dayStart: number): void {
-    const sessions = this.sessions;
-    for (let k = 0; k < sessions.count; k++) {
-      const i = sessions.order[k]!;
-      const start = sessions.start[i]!;
-      this.runScheduled(start);
-      this.session(sessions.user[i]!, day, sessions.index[i]!, start, dayStart);
-    }
+  private usersDay(day: number, dayStart: number): void {
+    for (let u = 0; u < this.users.count; u++) this.userDay(u, day, dayStart);
   }
 
-  /** One session: a stream of feed and ad slots, maybe a search at the end. */
-  private session(u: number, day: number, index: number, start: number, dayStart: number): void {
+  private userDay(u: number, day: number, dayStart: number): void {
+    this.due.startUser(u);
+    const rng = this.behaviour.reset(this.shard.firstUser + u, day);
+    const sessions = rng.poisson(this.sessionsByActivity[this.users.activity[u]!]!);
+    if (sessions > this.sessionStarts.length) this.sessionStarts = new Float64Array(sessions * 2);
+    const starts = this.sessionStarts;
+    for (let s = 0; s < sessions; s++) {
+      // Evening-heavy day: 60 % of sessions between 19:00 and 24:00.
+      const hour = rng.chance(0.6) ? 19 + 5 * rng.next() : 7 + 12 * rng.next();
+      insertSorted(starts, s, dayStart + hour * 3_600_000);
+    }
+    if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
+    let clock = dayStart;
+    for (let s = 0; s < sessions; s++) clock = this.session(u, day, s, Math.max(starts[s]!, clock), dayStart);
+    this.runDue(dayStart + DAY_MS);
+  }
+
+  /** One session: a stream of feed and ad slots, maybe a search at the end. Returns when it ended. */
+  private session(u: number, day: number, index: number, start: number, dayStart: number): number {
     const rng = this.behaviour.reset(this.shard.firstUser + u, day, index + 1);
     const b = this.s.behaviour;
     let t = start;
@@ -208,16 +201,13 @@ export class ShardSimulator {
     // Sessions end before midnight so a day's events stay inside the day.
     for (let i = 0; i < impressions && t < sessionEnd; i++) {
       t += rng.exponential(8 * SECOND) + SECOND;
-      if (this.queue.peekTime() < t) this.runScheduled(t);
+      this.runDue(t);
       const cat = sampleCategory(this.users, this.k, u, rng.next());
       if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
       else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
     }
-    if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) {
-      const at = Math.min(t, sessionEnd);
-      if (this.queue.peekTime() < at) this.runScheduled(at);
-      this.search(u, at, rng);
-    }
+    if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) t = this.search(u, Math.min(t, sessionEnd), rng);
+    return t;
   }
 
   private feedSlot(u: number, cat: number, t: number, rng: KeyedRandom, channel: number, ctrBoost: number): number {
@@ -340,6 +330,7 @@ export class ShardSimulator {
   private search(u: number, t: number, rng: KeyedRandom): number {
     const brand = this.searchBrand(u, rng);
     t += rng.exponential(20 * SECOND) + SECOND;
+    this.runDue(t);
     const row = this.emit(t, Kind.search, this.shard.firstUser + u, Channel.search, Platform.red);
     this.builder.cols.brand[row] = brand;
     const pair = u * this.brandCount + brand;
@@ -349,6 +340,7 @@ export class ShardSimulator {
     const sampler = this.world.notes.byBrand[brand]!;
     for (let i = 0; i < results; i++) {
       t += rng.exponential(5 * SECOND) + SECOND;
+      this.runDue(t);
       t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
     }
     return t;
@@ -423,7 +415,7 @@ export class ShardSimulator {
     q.sourceChannel[slot] = channel;
     q.sourceMass[slot] = mass;
     q.sourceMedianDays[slot] = median;
-    q.commit(slot);
+    this.schedule(slot);
   }
 
   /** Baseline demand: a purchase the platform did not cause, at a uniform time of the day. */
@@ -439,15 +431,20 @@ export class ShardSimulator {
     q.sourceChannel[slot] = Channel.baseline;
     q.sourceMass[slot] = 0;
     q.sourceMedianDays[slot] = 0;
-    q.commit(slot);
+    this.schedule(slot);
   }
 
   // ---- (2) scheduled events ----------------------------------------------------------
 
-  private runScheduled(until: number): void {
+  /** A filled slot: due later today it waits with the current user's events, else in the queue. */
+  private schedule(slot: number): void {
+    if (!this.due.takesToday(slot)) this.queue.commit(slot);
+  }
+
+  /** Runs the current user's scheduled events due before `until`, in time order. */
+  private runDue(until: number): void {
     const q = this.queue;
-    while (q.peekTime() < until) {
-      const slot = q.pop();
+    for (let slot = this.due.nextBefore(until); slot >= 0; slot = this.due.nextBefore(until)) {
       if (q.type[slot] === ScheduledType.purchase) this.resolveCandidate(slot);
       else this.postPurchaseShare(slot);
       q.release(slot);
@@ -503,7 +500,7 @@ export class ShardSimulator {
 
     if (rng.chance(this.s.behaviour.postPurchaseShare)) {
       const share = this.queue.allocate(Math.round(t + rng.logNormal(3, 0.6) * DAY_MS), ScheduledType.postPurchaseShare, pair);
-      this.queue.commit(share);
+      this.schedule(share);
     }
   }
 
@@ -592,4 +589,14 @@ export class ShardSimulator {
     this.builder.cols.brand[row] = pair % this.brandCount;
     this.latent.postPurchaseShare(pair, t);
   }
+}
+
+/** Puts `value` into `sorted[0..n)` (ascending), making it `sorted[0..n]`. */
+function insertSorted(sorted: Float64Array, n: number, value: number): void {
+  let at = n;
+  while (at > 0 && sorted[at - 1]! > value) {
+    sorted[at] = sorted[at - 1]!;
+    at--;
+  }
+  sorted[at] = value;
 }

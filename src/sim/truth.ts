@@ -19,7 +19,7 @@ export interface TruthPurchases {
   causeKind: number[];
   causeChannel: number[];
   causeTime: number[];
-  /** 1 when touches older than the pair's touch ring, but after its previous purchase, had no term in the credit. */
+  /** 1 when touches after the pair's previous purchase fell out of its touch ring, so their terms (the cause's excepted) are missing from the credit. */
   creditTruncated: number[];
 }
 

@@ -19,7 +19,7 @@ export const TRUTH_PURCHASE_SPECS: readonly ColumnSpec[] = [
   {
     name: "creditTruncated",
     kind: { type: "uint8" },
-    description: "1 when touches since the pair's previous purchase that fell out of its touch ring had no term in the credit shares",
+    description: "1 when touches since the pair's previous purchase fell out of its 32-touch ring: their terms are missing from the credit shares (the cause's term is always kept)",
   },
 ];
 

@@ -10,14 +10,12 @@ export class TruthRing {
   private readonly slots: Uint8Array[];
   private readonly changedSlots: Uint32Array[];
   private readonly before: Uint8Array;
-  private readonly noneChanged: Uint32Array;
 
   constructor(pairCount: number, lagDays: number) {
     // Day d's snapshot needs days d and d - 1, taken lagDays after day d ends.
     this.slots = Array.from({ length: lagDays + 2 }, () => zeroed(Uint8Array, pairCount));
     this.changedSlots = Array.from({ length: lagDays + 2 }, () => pairBits(pairCount));
     this.before = zeroed(Uint8Array, pairCount);
-    this.noneChanged = pairBits(pairCount);
   }
 
   record(day: number, latent: Uint8Array, changed: Uint32Array): void {
@@ -30,8 +28,8 @@ export class TruthRing {
     return day < 0 ? this.before : this.slots[day % this.slots.length]!;
   }
 
-  /** Pairs whose true state may differ between the ends of `day - 1` and `day` (a superset). */
+  /** Pairs whose true state may differ between the ends of `day - 1` and `day` (a superset); day ≥ 0. */
   changedOn(day: number): Uint32Array {
-    return day < 0 ? this.noneChanged : this.changedSlots[day % this.slots.length]!;
+    return this.changedSlots[day % this.slots.length]!;
   }
 }

@@ -1,0 +1,65 @@
+import type { ScheduledQueue } from "./queue.js";
+
+/**
+ * The scheduled events (purchase candidates, post-purchase shares) falling due on the day
+ * being simulated, handed out user by user in time order. Every scheduled event belongs to
+ * one user's pair, and users share no state, so a day is simulated one user at a time with
+ * that user's due events taken as the user's clock passes them: the user's purchases then
+ * see exactly the touches before them.
+ *
+ * `load` takes the day's due events out of the event-time queue, ordered by (user, time,
+ * sequence); events a user's own day schedules for later that day join the user's list.
+ */
+export class DueToday {
+  /** The day's loaded slots, by (user, time, seq). */
+  private day: number[] = [];
+  private nextOfDay = 0;
+  /** The current user's slots, by (time, seq), from `head`. */
+  private list: number[] = [];
+  private head = 0;
+  private until = 0;
+
+  constructor(
+    private readonly queue: ScheduledQueue,
+    private readonly brandCount: number,
+  ) {}
+
+  /** Takes every queued event due before `until` (the day's end) out of the queue. */
+  load(until: number): void {
+    const q = this.queue;
+    this.until = until;
+    this.day = [];
+    this.nextOfDay = 0;
+    while (q.peekTime() < until) this.day.push(q.pop());
+    const userOf = (slot: number) => Math.floor(q.pair[slot]! / this.brandCount);
+    this.day.sort((a, b) => userOf(a) - userOf(b) || q.time[a]! - q.time[b]! || q.seq[a]! - q.seq[b]!);
+  }
+
+  /** Starts user `u` (users come in increasing order): their loaded events become the list. */
+  startUser(u: number): void {
+    const q = this.queue;
+    this.list.length = 0;
+    this.head = 0;
+    while (this.nextOfDay < this.day.length && Math.floor(q.pair[this.day[this.nextOfDay]!]! / this.brandCount) === u) {
+      this.list.push(this.day[this.nextOfDay++]!);
+    }
+  }
+
+  /** Whether `slot` (allocated, not committed) falls due today: then it joins the current user's list. */
+  takesToday(slot: number): boolean {
+    const q = this.queue;
+    const t = q.time[slot]!;
+    if (!(t < this.until)) return false;
+    // After every event due no later: slots are allocated in sequence order.
+    let at = this.list.length;
+    while (at > this.head && q.time[this.list[at - 1]!]! > t) at--;
+    this.list.splice(at, 0, slot);
+    return true;
+  }
+
+  /** The current user's next event due before `t`, or -1. */
+  nextBefore(t: number): number {
+    if (this.head >= this.list.length || !(this.queue.time[this.list[this.head]!]! < t)) return -1;
+    return this.list[this.head++]!;
+  }
+}
