@@ -18,6 +18,8 @@ export class DueToday {
   private list: number[] = [];
   private head = 0;
   private until = 0;
+  /** Time of the current user's next event (+Infinity: none): one comparison per slot on the hot path. */
+  nextTime = Infinity;
 
   constructor(
     private readonly queue: ScheduledQueue,
@@ -30,9 +32,10 @@ export class DueToday {
     this.until = until;
     this.day = [];
     this.nextOfDay = 0;
+    // Popped in (time, seq) order, so a stable sort by user keeps that order within a user.
     while (q.peekTime() < until) this.day.push(q.pop());
-    const userOf = (slot: number) => Math.floor(q.pair[slot]! / this.brandCount);
-    this.day.sort((a, b) => userOf(a) - userOf(b) || q.time[a]! - q.time[b]! || q.seq[a]! - q.seq[b]!);
+    const users = new Map(this.day.map((slot) => [slot, Math.floor(q.pair[slot]! / this.brandCount)]));
+    this.day.sort((a, b) => users.get(a)! - users.get(b)!);
   }
 
   /** Starts user `u` (users come in increasing order): their loaded events become the list. */
@@ -43,6 +46,7 @@ export class DueToday {
     while (this.nextOfDay < this.day.length && Math.floor(q.pair[this.day[this.nextOfDay]!]! / this.brandCount) === u) {
       this.list.push(this.day[this.nextOfDay++]!);
     }
+    this.updateNextTime();
   }
 
   /** Whether `slot` (allocated, not committed) falls due today: then it joins the current user's list. */
@@ -54,12 +58,19 @@ export class DueToday {
     let at = this.list.length;
     while (at > this.head && q.time[this.list[at - 1]!]! > t) at--;
     this.list.splice(at, 0, slot);
+    this.updateNextTime();
     return true;
   }
 
   /** The current user's next event due before `t`, or -1. */
   nextBefore(t: number): number {
-    if (this.head >= this.list.length || !(this.queue.time[this.list[this.head]!]! < t)) return -1;
-    return this.list[this.head++]!;
+    if (!(this.nextTime < t)) return -1;
+    const slot = this.list[this.head++]!;
+    this.updateNextTime();
+    return slot;
+  }
+
+  private updateNextTime(): void {
+    this.nextTime = this.head < this.list.length ? this.queue.time[this.list[this.head]!]! : Infinity;
   }
 }

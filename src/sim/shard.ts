@@ -201,7 +201,7 @@ export class ShardSimulator {
     // Sessions end before midnight so a day's events stay inside the day.
     for (let i = 0; i < impressions && t < sessionEnd; i++) {
       t += rng.exponential(8 * SECOND) + SECOND;
-      this.runDue(t);
+      if (this.due.nextTime < t) this.runDue(t);
       const cat = sampleCategory(this.users, this.k, u, rng.next());
       if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
       else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
@@ -330,7 +330,7 @@ export class ShardSimulator {
   private search(u: number, t: number, rng: KeyedRandom): number {
     const brand = this.searchBrand(u, rng);
     t += rng.exponential(20 * SECOND) + SECOND;
-    this.runDue(t);
+    if (this.due.nextTime < t) this.runDue(t);
     const row = this.emit(t, Kind.search, this.shard.firstUser + u, Channel.search, Platform.red);
     this.builder.cols.brand[row] = brand;
     const pair = u * this.brandCount + brand;
@@ -340,7 +340,7 @@ export class ShardSimulator {
     const sampler = this.world.notes.byBrand[brand]!;
     for (let i = 0; i < results; i++) {
       t += rng.exponential(5 * SECOND) + SECOND;
-      this.runDue(t);
+      if (this.due.nextTime < t) this.runDue(t);
       t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
     }
     return t;
