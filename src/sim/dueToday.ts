@@ -34,16 +34,14 @@ export class DueToday {
     this.nextOfDay = 0;
     // Popped in (time, seq) order, so a stable sort by user keeps that order within a user.
     while (q.peekTime() < until) this.day.push(q.pop());
-    const users = new Map(this.day.map((slot) => [slot, Math.floor(q.pair[slot]! / this.brandCount)]));
-    this.day.sort((a, b) => users.get(a)! - users.get(b)!);
+    this.day.sort((a, b) => this.userOf(a) - this.userOf(b));
   }
 
   /** Starts user `u` (users come in increasing order): their loaded events become the list. */
   startUser(u: number): void {
-    const q = this.queue;
     this.list.length = 0;
     this.head = 0;
-    while (this.nextOfDay < this.day.length && Math.floor(q.pair[this.day[this.nextOfDay]!]! / this.brandCount) === u) {
+    while (this.nextOfDay < this.day.length && this.userOf(this.day[this.nextOfDay]!) === u) {
       this.list.push(this.day[this.nextOfDay++]!);
     }
     this.updateNextTime();
@@ -68,6 +66,10 @@ export class DueToday {
     const slot = this.list[this.head++]!;
     this.updateNextTime();
     return slot;
+  }
+
+  private userOf(slot: number): number {
+    return Math.floor(this.queue.pair[slot]! / this.brandCount);
   }
 
   private updateNextTime(): void {
