@@ -97,7 +97,10 @@ export class LatentAips {
     this.signalAt(pair, t);
   }
 
-  /** Sessions of one user may overlap, so a signal can come a little before the latest one. */
+  /**
+   * A user's signals come in time order, with one exception: a search that ends a session
+   * running past 23:50 starts at 23:50, a little before the session's last slot.
+   */
   private signalAt(pair: number, t: number): void {
     if (t > this.lastSignal[pair]!) this.lastSignal[pair] = t;
   }
