@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { Kind } from "../src/events/enums.js";
+import type { ScenarioInput } from "../src/config/schema.js";
+import { Kind, NONE, Platform } from "../src/events/enums.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
+import { DAY_MS } from "../src/sim/kernel.js";
 import { ShardSimulator } from "../src/sim/shard.js";
 import { buildWorld } from "../src/world/world.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
 /** Busy users whose purchases come fast after clicks and after each other, so same-day order matters. */
-const hot = smallScenario({
+const hotInput: ScenarioInput = {
   seed: 11,
   population: { users: 500, sessionsPerDay: { low: 4, medium: 8, high: 14 } },
   simulation: { days: 10, shardUsers: 500 },
@@ -20,7 +22,8 @@ const hot = smallScenario({
     type: "redcat",
     redcat: { windowDays: 30, minExperienceScore: 0.1, minDailyBudgetYuan: 0, categories: ["beauty", "fashion", "home", "fmcg", "appliances_3c", "baby", "sports_outdoor", "health"] },
   },
-});
+};
+const hot = smallScenario(hotInput);
 
 describe("the simulator works in event-time order", () => {
   const { events, truth, world } = simulateShardInMemory(hot);
@@ -59,6 +62,29 @@ describe("the simulator works in event-time order", () => {
     });
   });
 
+  it("a session's closing search comes after the session's last note event", () => {
+    // Generation order is id order. A user's note events (feed, ads, search results) run on the
+    // session's clock, so none generated before a search may be later than it.
+    const latestNoteEvent = new Map<number, number>();
+    let searches = 0;
+    let lateSessions = 0;
+    const order = Array.from(events.id, (_, i) => i).filter((i) => events.duplicate[i] === 0).sort((a, b) => events.id[a]! - events.id[b]!);
+    for (const i of order) {
+      const user = events.user[i]!;
+      const t = events.time[i]!;
+      if (events.kind[i] === Kind.search) {
+        searches++;
+        const latest = latestNoteEvent.get(user) ?? -Infinity;
+        if (t % DAY_MS > DAY_MS - 10 * 60_000) lateSessions++;
+        expect(t, `search ${events.id[i]} of user ${user}`).toBeGreaterThanOrEqual(latest);
+      }
+      if (events.platform[i] === Platform.red && events.note[i] !== NONE) latestNoteEvent.set(user, Math.max(t, latestNoteEvent.get(user) ?? -Infinity));
+    }
+    expect(searches).toBeGreaterThan(100);
+    // The busy users' evenings run late: the case where a session ends after 23:50 is exercised.
+    expect(lateSessions).toBeGreaterThan(0);
+  });
+
   it("credits only touches since the pair's previous purchase, and earlier than the purchase", () => {
     const brands = world.brands.count;
     const previous = new Map<number, number>();
@@ -83,6 +109,37 @@ describe("the simulator works in event-time order", () => {
       expect(t, `touch ${c.touch[k]} of purchase ${purchase}`).toBeGreaterThan(creditedAfter.get(purchase)!);
       expect(t).toBeLessThan(purchaseTime.get(purchase)!);
     });
+  });
+});
+
+describe("a user's day in event-time order, event by event", () => {
+  it.each([
+    ["Red Cat", hot],
+    // Links under notes: the user reads, goes to the store and comes back.
+    ["open links", smallScenario({ ...hotInput, policy: { type: "open", open: { clickAfterRead: 0.3 } } })],
+    ["blue links", smallScenario({ ...hotInput, policy: { type: "blue_links", blueLinks: { clickAfterRead: 0.3 } } })],
+  ])("changes each pair's latent state in time order (%s): purchases due inside a note's read or a trip to a store run at their time", (_policy, hot) => {
+    const world = buildWorld(hot);
+    const sim = new ShardSimulator(hot, world, resolveLinkPolicy(hot, world), { index: 0, firstUser: 0, userCount: hot.population.users });
+    const latent = sim.latent as unknown as Record<string, (pair: number, t: number, ...rest: unknown[]) => void>;
+    const brands = world.brands.count;
+    const latestOfUser = new Float64Array(hot.population.users).fill(-Infinity);
+    const backwards: string[] = [];
+    let changes = 0;
+    for (const method of ["exposure", "light", "strong", "purchase", "postPurchaseShare"]) {
+      const original = latent[method]!.bind(sim.latent);
+      latent[method] = (pair, t, ...rest) => {
+        const u = Math.floor(pair / brands);
+        if (t < latestOfUser[u]! && backwards.length < 5) backwards.push(`${method} of user ${u} at ${t}, after ${latestOfUser[u]}`);
+        latestOfUser[u] = Math.max(latestOfUser[u]!, t);
+        changes++;
+        original(pair, t, ...rest);
+      };
+    }
+    for (let d = 0; d < hot.simulation.days; d++) sim.simulateDay(d);
+    expect(changes).toBeGreaterThan(100_000);
+    expect(sim.truth.purchases.id.length).toBeGreaterThan(1_000);
+    expect(backwards).toEqual([]);
   });
 });
 

@@ -97,10 +97,7 @@ export class LatentAips {
     this.signalAt(pair, t);
   }
 
-  /**
-   * A user's signals come in time order, with one exception: a search that ends a session
-   * running past 23:50 starts at 23:50, a little before the session's last slot.
-   */
+  /** A user's signals come in time order (test/simTimeOrder.test.ts); the max only keeps that a fact here. */
   private signalAt(pair: number, t: number): void {
     if (t > this.lastSignal[pair]!) this.lastSignal[pair] = t;
   }

@@ -47,8 +47,9 @@ const STATE_COUNT = 6;
  * baseline demand are drawn; (2) the sessions run in order of their start, a session that
  * would start inside the previous one starting when it ends, and the user's scheduled
  * events (purchase candidates, the first valid one of a pair being its purchase;
- * post-purchase shares) run as the user's clock passes them, so a purchase sees the pair
- * as it was at that moment; (3) the user's events due later that day. Then the latent AIPS
+ * post-purchase shares) run as the user's clock passes them, before the user's next event,
+ * so a purchase sees the pair as it was at that moment (a trip out to a store ends before
+ * the user does anything else); (3) the user's events due later that day. Then the latent AIPS
  * state decays. The day's true events come out sorted by time.
  *
  * Every draw is keyed: behaviour by (user, day) and (user, day, session), purchase
@@ -201,12 +202,13 @@ export class ShardSimulator {
     // Sessions end before midnight so a day's events stay inside the day.
     for (let i = 0; i < impressions && t < sessionEnd; i++) {
       t += rng.exponential(8 * SECOND) + SECOND;
-      if (this.due.nextTime < t) this.runDue(t);
       const cat = sampleCategory(this.users, this.k, u, rng.next());
       if (rng.chance(b.adLoad)) t = this.adSlot(u, cat, t, rng);
       else t = this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
     }
-    if (this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) t = this.search(u, Math.min(t, sessionEnd), rng);
+    // A session that ran past its end has no search: one clamped back to the end would
+    // start before the session's last events.
+    if (t < sessionEnd && this.users.searcher[u] === 1 && rng.chance(b.searchPerSession)) t = this.search(u, t, rng);
     return t;
   }
 
@@ -221,8 +223,8 @@ export class ShardSimulator {
     const { notes, brands, categories } = this.world;
     const brand = notes.brand[note]!;
     const pair = u * this.brandCount + brand;
-    this.noteEvent(Kind.impression, u, note, t, channel);
-    this.latent.exposure(pair, t);
+    // State changes at the stored (whole-ms) time, as `touch` does.
+    this.latent.exposure(pair, this.builder.cols.time[this.noteEvent(Kind.impression, u, note, t, channel)]!);
     const video = notes.isVideo[note] === 1;
     const state = this.latent.state[pair]!;
     const interestBoost = state >= AipsState.TI ? 1.5 : 1;
@@ -235,8 +237,9 @@ export class ShardSimulator {
     this.builder.cols.dwell[read] = dwell;
     const strongRead = video ? dwell >= 0.5 : dwell >= 5;
     this.touch(pair, read, Kind.read, channel, strongRead);
-    this.linksUnderNote(u, note, pair, this.builder.cols.time[read]!);
-    t += (video ? 30 : dwell) * SECOND;
+    const back = this.linksUnderNote(u, note, pair, this.builder.cols.time[read]!);
+    // A user who followed a link engages, if at all, once back from the store.
+    t = Math.max(t + (video ? 30 : dwell) * SECOND, back);
     const e = b.engagement;
     const boost = state >= AipsState.TI ? 2 : 1;
     if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false);
@@ -253,7 +256,13 @@ export class ShardSimulator {
     this.touch(pair, row, kind, channel, strong);
   }
 
+  /**
+   * Every event of a user's sessions comes through here (or runs due events itself, as
+   * `search` does), so the user's scheduled purchases due before it run first: they see
+   * the pair as it was at their time.
+   */
   private noteEvent(kind: number, u: number, note: number, t: number, channel: number): number {
+    if (this.due.nextTime < t) this.runDue(t);
     const row = this.emit(t, kind, this.shard.firstUser + u, channel, Platform.red);
     const c = this.builder.cols;
     c.note[row] = note;
@@ -268,8 +277,7 @@ export class ShardSimulator {
     const note = sampler.sample(rng.next());
     const brand = this.world.notes.brand[note]!;
     const pair = u * this.brandCount + brand;
-    this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad);
-    this.latent.exposure(pair, t);
+    this.latent.exposure(pair, this.builder.cols.time[this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad)]!);
     if (!rng.chance(this.s.behaviour.adCtr)) return t;
     t += 2 * SECOND;
     const click = this.noteEvent(Kind.ad_click, u, note, t, Channel.ad);
@@ -277,32 +285,41 @@ export class ShardSimulator {
     this.builder.cols.clickId[click] = clickId;
     this.touch(pair, click, Kind.ad_click, Channel.ad, false);
     const clickTime = this.builder.cols.time[click]!;
+    let back = clickTime;
     if (this.regime.redcatEligible[brand] === 1 && this.links.reset(this.shard.firstUser + u, clickTime, Kind.ad_click).chance(this.s.behaviour.linkClickAfterAdClick)) {
-      this.followLink(u, note, pair, clickId, clickTime + 3 * SECOND, Platform.tmall);
+      back = this.followLink(u, note, pair, clickId, clickTime + 3 * SECOND, Platform.tmall);
     }
-    return t + 10 * SECOND;
+    return Math.max(t + 10 * SECOND, back);
   }
 
-  /** Open links and blue links under a note the user just read (policy permitting). */
-  private linksUnderNote(u: number, note: number, pair: number, readTime: number): void {
+  /**
+   * Open links and blue links under a note the user just read (policy permitting).
+   * Returns when the user is back on the note: the read's time, or the last event of the
+   * trip out.
+   */
+  private linksUnderNote(u: number, note: number, pair: number, readTime: number): number {
     const user = this.shard.firstUser + u;
     const r = this.regime;
+    let back = readTime;
     if (r.openLinkClick > 0 && this.links.reset(user, readTime, Kind.link_click).chance(r.openLinkClick)) {
       const link = this.noteEvent(Kind.link_click, u, note, readTime + 5 * SECOND, Channel.link);
-      this.followLink(u, note, pair, this.builder.cols.id[link]!, readTime + 5 * SECOND, Platform.taobao, link);
+      back = this.followLink(u, note, pair, this.builder.cols.id[link]!, readTime + 5 * SECOND, Platform.taobao, link);
     }
     if (r.blueLinkClick > 0 && this.links.reset(user, readTime, Kind.blue_link_click).chance(r.blueLinkClick)) {
-      const blue = this.noteEvent(Kind.blue_link_click, u, note, readTime + 7 * SECOND, Channel.blue_link);
+      const blue = this.noteEvent(Kind.blue_link_click, u, note, Math.max(readTime + 7 * SECOND, back + 2 * SECOND), Channel.blue_link);
       this.touch(pair, blue, Kind.blue_link_click, Channel.blue_link, true);
+      back = Math.max(back, this.builder.cols.time[blue]!);
     }
+    return back;
   }
 
   /**
    * A link out to a store: the click (tagged with `clickId`) and the store visit, maybe an
-   * add-to-cart. It runs on its own clock and keyed draws, so the session goes on unchanged.
-   * Red Cat links come from an ad click (its CID); open links are their own click.
+   * add-to-cart, with draws keyed by the click, so the session's own draws are unchanged.
+   * Red Cat links come from an ad click (its CID); open links are their own click. Returns
+   * the time of the trip's last event, when the user is back on the platform.
    */
-  private followLink(u: number, note: number, pair: number, clickId: number, t: number, store: number, linkRow = -1): void {
+  private followLink(u: number, note: number, pair: number, clickId: number, t: number, store: number, linkRow = -1): number {
     const c = this.builder.cols;
     const link = linkRow >= 0 ? linkRow : this.noteEvent(Kind.link_click, u, note, t, Channel.link);
     c.clickId[link] = clickId;
@@ -317,6 +334,7 @@ export class ShardSimulator {
       t += rng.exponential(2 * MINUTE);
       c.note[this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, store, clickId)] = note;
     }
+    return t;
   }
 
   private retailEvent(kind: number, u: number, pair: number, t: number, channel: number, platform: number, clickId: number): number {
@@ -334,13 +352,12 @@ export class ShardSimulator {
     const row = this.emit(t, Kind.search, this.shard.firstUser + u, Channel.search, Platform.red);
     this.builder.cols.brand[row] = brand;
     const pair = u * this.brandCount + brand;
-    this.latent.exposure(pair, t);
+    this.latent.exposure(pair, this.builder.cols.time[row]!);
     this.touch(pair, row, Kind.search, Channel.search, true);
     const results = this.s.behaviour.searchResultsPerSearch;
     const sampler = this.world.notes.byBrand[brand]!;
     for (let i = 0; i < results; i++) {
       t += rng.exponential(5 * SECOND) + SECOND;
-      if (this.due.nextTime < t) this.runDue(t);
       t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
     }
     return t;
