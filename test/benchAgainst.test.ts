@@ -218,7 +218,10 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
     expect(r.stderr).toMatch(/its build cannot be loaded \(no packages here\); run npm ci && npm run build in it/);
   }, 60_000);
 
-  it.skipIf(process.platform !== "linux")("a half stops by itself when its gate is killed outright (SIGKILL)", async () => {
+  it.skipIf(process.platform !== "linux").each([
+    ["while the half times its rounds", 1000],
+    ["while the half is still starting", 0],
+  ])("a half stops by itself when its gate is killed outright (SIGKILL) %s", async (_when, afterMs) => {
     const mark = `half-${process.pid}-${Date.now()}`;
     const gate = spawn(process.execPath, ["bin/zhongcao.js", ...quick, "--against", "."], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ZHONGCAO_TEST_MARK: mark } });
     let stderr = "";
@@ -228,12 +231,15 @@ describe("zhongcao bench --against, timed in this process (CLI)", () => {
         if (stderr.includes("half 1 of 2")) resolve();
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    // The gate says "half 1" as it starts the half: wait until the half's process is there.
+    for (let waited = 0; waited < 5000 && processesMarked(mark).length < 2; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(processesMarked(mark).length).toBe(2);
     gate.kill("SIGKILL");
-    // The half's timing loop gives the event loop a turn every round (a markov solve takes tens of ms);
-    // its 4 s of rounds must not all run first.
-    for (let waited = 0; waited < 2000 && processesMarked(mark).length > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The half gives the event loop a turn before every call (a markov solve takes tens of
+    // ms), but its set-up (calibration, warm-ups) runs in synchronous stretches of up to ~1 s
+    // here. Left alone it would run ~5 s more; it must stop well before that.
+    for (let waited = 0; waited < 3000 && processesMarked(mark).length > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(processesMarked(mark)).toEqual([]);
   }, 60_000);
 

@@ -43,11 +43,15 @@ export interface Round {
  */
 export async function timeRounds(reference: BenchOp, current: BenchOp, budget: Interleaving, signal?: AbortSignal): Promise<Round[]> {
   // Outside the timed part: a failure says whose op it was.
-  const call = (op: BenchOp) =>
-    timeCall(op, signal).catch((error: unknown) => {
+  const call = async (op: BenchOp) => {
+    // Synchronous ops never give the event loop a turn: without one before each call, a stop
+    // (a signal, the gate's channel closing) would wait for the warm-ups or a whole round.
+    await new Promise(setImmediate);
+    return timeCall(op, signal).catch((error: unknown) => {
       if (signal?.aborted) throw error;
       throw new Error(`${op === reference ? "the --against build's" : "this build's"} ${op.name} failed: ${(error as Error).message}`, { cause: error });
     });
+  };
   for (let w = 0; w < budget.warmups; w++) {
     await call(reference);
     await call(current);
@@ -55,9 +59,6 @@ export async function timeRounds(reference: BenchOp, current: BenchOp, budget: I
   const rounds: Round[] = [];
   const started = performance.now();
   while (rounds.length < budget.maxRounds && (rounds.length < budget.minRounds || performance.now() - started < budget.timeMs)) {
-    // Synchronous ops never give the event loop a turn: without one, a stop (a signal, the
-    // gate's channel closing) would wait for the whole suite.
-    await new Promise(setImmediate);
     const referenceFirst = rounds.length % 2 === 0;
     const first = await call(referenceFirst ? reference : current);
     const second = await call(referenceFirst ? current : reference);

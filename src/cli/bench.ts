@@ -185,10 +185,11 @@ async function runHalf(reference: PairedModule, plan: BenchPlan, first: SetUpFir
  * instead of timing on alone beside whatever the machine does next.
  */
 function watchGate(): void {
-  const channel = process.channel;
-  if (!channel) return;
   const stop = () => void process.kill(process.pid, "SIGTERM");
-  if (!process.connected) return stop();
+  // The gate started this half with a channel: none left means the gate died while the
+  // half was still loading (Node drops `process.channel` when it disconnects).
+  const channel = process.channel;
+  if (!channel || !process.connected) return stop();
   process.once("disconnect", stop);
   // The channel must not keep the half alive once its work is done.
   channel.unref();
