@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Kind, Platform } from "../src/events/enums.js";
+import { Kind, KINDS, Platform } from "../src/events/enums.js";
+import { DAY_MS, HOUR_MS } from "../src/sim/kernel.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
 /**
@@ -68,6 +69,13 @@ describe("simulation invariants", () => {
           if (offPlatform && e.observed[i] === 1 && clickUser.get(e.clickId[i]!) !== e.user[i]) {
             bad.push(`passback ${e.id[i]} carries click id ${e.clickId[i]} that is not a click of user ${e.user[i]}`);
           }
+          // A store step or order tagged with a click happens after the click.
+          if (offPlatform && e.clickId[i] !== 0 && !(e.time[i]! >= timeOf.get(e.clickId[i]!)!)) bad.push(`${KINDS[e.kind[i]!]} ${e.id[i]} before its click ${e.clickId[i]}`);
+          if (offPlatform && e.observed[i] === 1 && e.duplicate[i] === 0) {
+            const after = e.time[i]! - timeOf.get(e.clickId[i]!)!;
+            const window = e.kind[i] === Kind.purchase ? p.windowDays * DAY_MS : HOUR_MS;
+            if (after > window) bad.push(`${KINDS[e.kind[i]!]} ${e.id[i]} passed back ${after} ms after its click`);
+          }
         }
         const sums = new Map<number, number>();
         for (let j = 0; j < truth.credits.share.length; j++) {
@@ -98,6 +106,62 @@ describe("simulation invariants", () => {
     expect(duplicates).toBeGreaterThan(10);
     expect(passback).toBeGreaterThan(50);
     expect(truth.purchases.cause.filter((c) => c !== 0).length).toBeGreaterThan(50);
+  });
+
+  it("passes back store visits, searches and add-to-cart only within the interaction window of the click", () => {
+    const { events: e } = simulate({ seed: 5, users: 400, days: 25, windowDays: 30, duplicateRate: 0, closed: false });
+    const timeOf = new Map<number, number>();
+    for (let i = 0; i < e.length; i++) timeOf.set(e.id[i]!, e.time[i]!);
+    const seen = { within: 0, later: 0 };
+    const unseen = { within: 0, later: 0 };
+    for (let i = 0; i < e.length; i++) {
+      const k = e.kind[i]!;
+      if (e.clickId[i] === 0 || !(k === Kind.store_visit || k === Kind.add_to_cart || k === Kind.retail_search)) continue;
+      const later = e.time[i]! - timeOf.get(e.clickId[i]!)! > HOUR_MS ? "later" : "within";
+      (e.observed[i] === 1 ? seen : unseen)[later]++;
+    }
+    // Every step within the hour is passed back, none after it (though inside the 30-day order window).
+    expect(seen.within).toBeGreaterThan(50);
+    expect(unseen.within).toBe(0);
+    expect(unseen.later).toBeGreaterThan(10);
+    expect(seen.later).toBe(0);
+  });
+
+  it("after a switch from open links to Red Cat, passes back nothing tagged with an open link's click", () => {
+    const s = smallScenario({
+      seed: 3,
+      population: { users: 400 },
+      simulation: { start: "2025-05-01", days: 20, shardUsers: 400 },
+      behaviour: { adLoad: 0.4, adCtr: 0.2, linkClickAfterAdClick: 0.9 },
+      brands: { experienceScore: { min: 4.6, max: 5 }, dailyAdBudgetYuan: { min: 6000, max: 50_000 } },
+      purchase: { touchMass: { link_click: 0.6, ad_click: 0.3 }, linkDelayFactor: 0.05 },
+      policy: {
+        type: "timeline",
+        switches: [
+          { from: "2025-05-01", policy: { type: "open", open: { clickAfterRead: 0.3 } } },
+          { from: "2025-05-06", policy: { type: "redcat", redcat: { windowDays: 30, categories: ["beauty", "fashion", "home", "fmcg", "appliances_3c", "baby", "sports_outdoor", "health"] } } },
+        ],
+      },
+    });
+    const { events: e } = simulateShardInMemory(s);
+    const kindOf = new Map<number, number>();
+    for (let i = 0; i < e.length; i++) kindOf.set(e.id[i]!, e.kind[i]!);
+    const switchMs = Date.parse("2025-05-06T00:00:00Z");
+    let openTagged = 0;
+    let passedBack = 0;
+    for (let i = 0; i < e.length; i++) {
+      const offPlatform = e.platform[i] !== Platform.red && e.platform[i] !== Platform.red_shop;
+      if (!offPlatform || e.clickId[i] === 0 || e.time[i]! < switchMs) continue;
+      const byOpenLink = kindOf.get(e.clickId[i]!) === Kind.link_click;
+      if (byOpenLink) openTagged++;
+      if (e.observed[i] === 1) {
+        passedBack++;
+        expect(byOpenLink, `${KINDS[e.kind[i]!]} ${e.id[i]} tagged with open link click ${e.clickId[i]}`).toBe(false);
+      }
+    }
+    // Rows after the switch tagged with an open link's click exist, and Red Cat passes back others.
+    expect(openTagged).toBeGreaterThan(20);
+    expect(passedBack).toBeGreaterThan(20);
   });
 
   it("closed loop observes no off-platform event", () => {

@@ -237,6 +237,11 @@ const passback = z
     /** Median passback delay in hours (log-normal, sigma 1). */
     delayMedianHours: positive.max(720).default(6),
     duplicateRate: share.default(0.02),
+    /**
+     * Store visits, store searches and add-to-cart are passed back only this many hours
+     * after the click; orders for the whole window (DOMAIN: interactions count within 1 h).
+     */
+    interactionWindowHours: positive.max(720).default(1),
   })
   .prefault({});
 

@@ -1,6 +1,7 @@
 import { map, type OperatorFunction } from "rxjs";
 import { RowRuns, type EventBatch } from "../events/batch.js";
 import { Kind, Platform } from "../events/enums.js";
+import { Observed } from "../events/observedAs.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { DAY_MS, HOUR_MS } from "../sim/kernel.js";
 import { regimeAt, type LinkPolicy, type Regime } from "../sim/policy.js";
@@ -8,6 +9,9 @@ import { regimeAt, type LinkPolicy, type Regime } from "../sim/policy.js";
 /** Kinds a retailer passes back under Red Cat when tagged with a click id inside the window. */
 const PASSBACK_KINDS = new Uint8Array(32);
 for (const k of [Kind.store_visit, Kind.retail_search, Kind.add_to_cart, Kind.purchase]) PASSBACK_KINDS[k] = 1;
+/** Of those, the interactions: passed back only within the regime's interaction window of the click. */
+const INTERACTION_KINDS = new Uint8Array(32);
+for (const k of [Kind.store_visit, Kind.retail_search, Kind.add_to_cart]) INTERACTION_KINDS[k] = 1;
 
 /** The users and brands an observer covers (one shard). */
 export interface ObserverScope {
@@ -21,10 +25,14 @@ export interface ObserverScope {
  * when they arrive, and which arrive twice.
  * - On-platform events (own-shop orders included) arrive at once.
  * - Off-platform events are seen through CID passback when the regime in force passes back:
- *   tagged with a click whose time lies inside the window; hours to days late, so out of
- *   order; a share re-delivered (a duplicate row right after its original, same id).
+ *   tagged with the id of an ad click made under a regime that passes back, whose time lies
+ *   inside the window (orders) or the interaction window (store visits, searches,
+ *   add-to-cart); hours to days late, so out of order; a share re-delivered (a duplicate
+ *   row right after its original, same id).
  * - Alliance matching (if configured) reveals off-platform orders of sampled users who read
- *   the brand within its window — that they bought, not which touch caused it — days later.
+ *   the brand within its window — that they bought, not which touch caused it — days later:
+ *   `observed` is then Observed.matched, and engines see the row without its click id and
+ *   route (see platformRoute).
  * Draws are keyed by (user, time, kind), never by position or id, so batch boundaries do
  * not matter and twin runs under another policy share them.
  */
@@ -63,15 +71,16 @@ export class Observer {
       const p = platform[i]!;
       const t = time[i]!;
       arrival[i] = t;
+      if (t < this.regime.fromMs || t >= this.regimeUntil) this.enterRegime(t);
       if (p === Platform.red || p === Platform.red_shop) {
         observed[i] = 1;
-        if (maxWindowMs > 0 && (k === Kind.ad_click || k === Kind.link_click)) this.rememberClick(id[i]!, t);
+        // Click ids are Red Cat's: an ad click's id, passed back only if its regime does.
+        if (k === Kind.ad_click && this.regime.passbackWindowDays > 0) this.rememberClick(id[i]!, t);
         if (this.lastRead && k === Kind.read) this.lastRead[this.pair(user[i]!, brand[i]!)] = t;
         continue;
       }
       observed[i] = 0;
-      if (t < this.regime.fromMs || t >= this.regimeUntil) this.enterRegime(t);
-      const windowMs = this.regime.passbackWindowDays * DAY_MS;
+      const windowMs = INTERACTION_KINDS[k] === 1 ? this.interactionWindowMs : this.regime.passbackWindowDays * DAY_MS;
       if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0) {
         const clicked = this.clickTime.get(clickId[i]!);
         if (clicked !== undefined && t - clicked <= windowMs) {
@@ -96,6 +105,12 @@ export class Observer {
     return (user - this.scope.firstUser) * this.scope.brandCount + brand;
   }
 
+  /** The regime's interaction window, never longer than its order window. */
+  private get interactionWindowMs(): number {
+    const r = this.regime;
+    return Math.min(r.passbackInteractionWindowHours * HOUR_MS, r.passbackWindowDays * DAY_MS);
+  }
+
   private enterRegime(t: number): void {
     const r = this.policy.regimes;
     this.regime = regimeAt(this.policy, t);
@@ -111,7 +126,7 @@ export class Observer {
     if (keyedUnit(this.allianceStream, u) >= a.sampleRate) return;
     const t = batch.time[i]!;
     if (t - this.lastRead[this.pair(u, batch.brand[i]!)]! > a.windowDays * DAY_MS) return;
-    batch.observed[i] = 1;
+    batch.observed[i] = Observed.matched;
     batch.arrival[i] = t + this.rng.reset(u, t, Kind.purchase).logNormal(a.delayMedianDays, 0.5) * DAY_MS;
   }
 

@@ -20,6 +20,8 @@ export interface Regime {
   /** CID passback window in days (0 when nothing is passed back). */
   readonly passbackWindowDays: number;
   readonly passbackDelayMedianHours: number;
+  /** Retailer interactions (not orders) are passed back only this many hours after the click. */
+  readonly passbackInteractionWindowHours: number;
   readonly duplicateRate: number;
 }
 
@@ -49,7 +51,7 @@ export function regimeAt(policy: LinkPolicy, t: number): Regime {
 function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regime {
   const { brands, categories } = world;
   const eligible = new Uint8Array(brands.count);
-  let passback = { windowDays: 0, delayMedianHours: 0, duplicateRate: 0 };
+  let passback = { windowDays: 0, delayMedianHours: 0, duplicateRate: 0, interactionWindowHours: 0 };
   if (config.type === "redcat" || config.type === "hybrid") {
     const rc = config.redcat;
     const allowed = new Set<string>(rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
@@ -71,6 +73,7 @@ function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regi
     redcatEligible: eligible,
     passbackWindowDays: passback.windowDays,
     passbackDelayMedianHours: passback.delayMedianHours,
+    passbackInteractionWindowHours: passback.interactionWindowHours,
     duplicateRate: passback.duplicateRate,
   };
 }

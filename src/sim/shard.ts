@@ -502,11 +502,14 @@ export class ShardSimulator {
     }
     // The retailer tags any order in the linked store with the pair's last CID (last-click).
     const clickId = linkCid !== 0 && platform === this.lastLinkStore[pair] ? linkCid : 0;
+    // Steps tagged with a click come after it.
+    const earliest = clickId === 0 ? dayStart : Math.max(dayStart, Math.min(t, this.lastLinkClickTime[pair]! + SECOND));
+    const before = (draw: number) => Math.max(earliest, t - draw);
     if (channel === Channel.link) {
-      this.retailEvent(Kind.store_visit, u, pair, Math.max(dayStart, t - rng.exponential(10 * MINUTE) - MINUTE), channel, platform, clickId);
-      if (rng.chance(0.5)) this.retailEvent(Kind.add_to_cart, u, pair, Math.max(dayStart, t - rng.exponential(2 * MINUTE) - 1), channel, platform, clickId);
+      this.retailEvent(Kind.store_visit, u, pair, before(rng.exponential(10 * MINUTE) + MINUTE), channel, platform, clickId);
+      if (rng.chance(0.5)) this.retailEvent(Kind.add_to_cart, u, pair, before(rng.exponential(2 * MINUTE) + 1), channel, platform, clickId);
     } else if (channel === Channel.spillover) {
-      this.retailEvent(Kind.retail_search, u, pair, Math.max(dayStart, t - rng.exponential(5 * MINUTE) - SECOND), channel, platform, clickId);
+      this.retailEvent(Kind.retail_search, u, pair, before(rng.exponential(5 * MINUTE) + SECOND), channel, platform, clickId);
     }
     const row = this.retailEvent(Kind.purchase, u, pair, t, channel, platform, clickId);
     const value = Math.round(brands.priceYuan[brand]! * rng.logNormal(1, 0.25) * 100) / 100;
