@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CATEGORY_NAMES, type ScenarioInput } from "../src/config/schema.js";
 import { Channel, Kind, Platform } from "../src/events/enums.js";
+import { Observed } from "../src/events/observedAs.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { unusedSwitchWarnings } from "../src/sim/policy.js";
 import { loadScenario } from "../src/config/load.js";
@@ -132,7 +133,7 @@ describe("link policies", () => {
     const { events: e } = simulateShardInMemory(scenario({ type: "closed", alliance: { sampleRate: 1, windowDays: 30 } }));
     let matched = 0;
     for (let i = 0; i < e.length; i++) {
-      if (e.kind[i] !== Kind.purchase || e.platform[i] === Platform.red_shop || e.observed[i] !== 1) continue;
+      if (e.kind[i] !== Kind.purchase || e.platform[i] === Platform.red_shop || e.observed[i] !== Observed.matched) continue;
       matched++;
       expect(e.clickId[i]).toBe(0);
       expect(e.arrival[i]!).toBeGreaterThan(e.time[i]!);

@@ -1,5 +1,6 @@
 import { mergeMap, type OperatorFunction } from "rxjs";
 import { allocateColumns, batchOf, gatherBatch, RowRuns, sliceBatch, type EventBatch } from "../events/batch.js";
+import { Observed, platformRoute } from "../events/observedAs.js";
 
 /** An observed batch as engines see it: arrival order, truth columns removed. */
 export type ObservedBatch = Omit<EventBatch, "cause">;
@@ -145,10 +146,10 @@ function splitOnTime(batch: EventBatch, runs: number[], late: Uint32Array): numb
   let nLate = 0;
   let runStart = 0;
   for (let i = 0; i < n; i++) {
-    if (observed[i] === 1 && arrival[i] === time[i]) continue;
+    if (observed[i] !== Observed.not && arrival[i] === time[i]) continue;
     if (i > runStart) runs.push(runStart, i);
     runStart = i + 1;
-    if (observed[i] === 1) late[nLate++] = i;
+    if (observed[i] !== Observed.not) late[nLate++] = i;
   }
   if (n > runStart) runs.push(runStart, n);
   return nLate;
@@ -161,8 +162,9 @@ function interleave(batch: EventBatch, runs: readonly number[], released: EventB
   return out;
 }
 
-/** The batch without its truth columns, in one fixed property order (see `batchOf`). */
+/** The batch without its truth columns, in one fixed property order (see `batchOf`); alliance matches without their route. */
 function stripTruth(b: EventBatch): ObservedBatch {
+  const { clickId, channel } = platformRoute(b.observed, b.clickId, b.channel, b.length);
   return {
     id: b.id,
     time: b.time,
@@ -172,9 +174,9 @@ function stripTruth(b: EventBatch): ObservedBatch {
     note: b.note,
     brand: b.brand,
     creator: b.creator,
-    channel: b.channel,
+    channel,
     platform: b.platform,
-    clickId: b.clickId,
+    clickId,
     dwell: b.dwell,
     value: b.value,
     observed: b.observed,

@@ -83,7 +83,7 @@ export class Tallier {
     for (let i = 0; i < batch.length; i++) {
       const k = kind[i]!;
       t.byKind[k]!++;
-      if (observed[i] === 1) t.observedByKind[k]!++;
+      if (observed[i] !== 0) t.observedByKind[k]!++;
       if (duplicate[i] === 1) {
         t.duplicates++;
         continue;
@@ -100,7 +100,7 @@ export class Tallier {
       if (k === Kind.like || k === Kind.collect || k === Kind.comment || k === Kind.share) t.interactions++;
       if (k === Kind.purchase) {
         t.purchasesByChannel[ch]!++;
-        if (observed[i] === 1) {
+        if (observed[i] !== 0) {
           t.observedPurchasesByChannel[ch]!++;
           t.observedPurchaseValue += batch.value[i]!;
         }

@@ -10,9 +10,9 @@ const day = 86_400_000;
 const timed: PathTable = {
   channels: ["X", "Y", "Z"],
   paths: [
-    [0, 1, 2], // clicks on X (day 0) and Z (day 5); converts day 6 → Z, inside [day -1, day 6].
-    [0, 1], // click on X (day 0) only; converts day 10 → window [day 3, day 10] misses it: unattributed.
-    [1, 0, 2], // clicks Y (day 0), X (day 3), Z (day 12); converts day 10 → Z is after, X is on the window edge.
+    [0, 1, 2], // clicks 11 on X (day 0) and 13 on Z (day 5); converts day 6 with 13 → Z, inside [day -1, day 6].
+    [0, 1], // click 21 on X (day 0) only; converts day 10 with 21 → window [day 3, day 10] misses it: unattributed.
+    [1, 0, 2], // clicks 31 on Y (day 0), 32 on X (day 3), 33 on Z (day 12); converts day 10 with 32 → X, on the window edge.
     [0], // never converts.
   ],
   conversions: [1, 2, 1, 0],
@@ -24,8 +24,9 @@ const timed: PathTable = {
     [0, 3 * day, 12 * day],
     [0],
   ],
-  clickIds: [[1, 0, 1], [1, 0], [1, 1, 1], [1]],
+  clickIds: [[11, 0, 13], [21, 0], [31, 32, 33], [41]],
   conversionTimes: [6 * day, 10 * day, 10 * day, 0],
+  conversionClickIds: [13, 21, 32, 0],
 };
 
 function amounts(result: { conversions: Float64Array; value: Float64Array }): [number[], number[]] {
@@ -33,7 +34,7 @@ function amounts(result: { conversions: Float64Array; value: Float64Array }): [n
 }
 
 describe("cid", () => {
-  it("credits the last click-id touch within the window and reports the rest as unattributed", () => {
+  it("credits the touch with the conversion's click id within the window and reports the rest as unattributed", () => {
     const result = cid.attribute(timed, resolveOptions());
     // X: row 2 (1, 5); Y: nothing; Z: row 0 (1, 10); unattributed: row 1 (2, 30).
     expect(amounts(result)).toEqual([
@@ -57,11 +58,33 @@ describe("cid", () => {
     const withoutConversionTimes: PathTable = { ...timed };
     delete (withoutConversionTimes as { conversionTimes?: unknown }).conversionTimes;
     const result = cid.attribute(withoutConversionTimes, resolveOptions());
-    // Row 0: from day 5, Z. Row 1: from day 9, window [day 2, day 9], no click: unattributed.
-    // Row 2: from day 12, Z (day 12). Conversions X 0, Y 0, Z 2; unattributed 2.
+    // Row 0: from day 5, Z. Row 1: from day 9, window [day 2, day 9], no click 21: unattributed.
+    // Row 2: from day 12, window [day 5, day 12], click 32 (day 3) outside: unattributed.
     expect(amounts(result)).toEqual([
-      [0, 0, 2],
-      [0, 0, 15],
+      [0, 0, 1],
+      [0, 0, 10],
+    ]);
+    expect(result.unattributed).toEqual({ conversions: 3, value: 35 });
+  });
+
+  it("credits nothing for a conversion passed back without a click id, or with one no touch carried", () => {
+    const table: PathTable = {
+      channels: ["X", "Y"],
+      paths: [[0, 1], [0, 1], [0, 1]],
+      conversions: [1, 1, 1],
+      value: [10, 20, 40],
+      nulls: [0, 0, 0],
+      touchTimes: [[0, day], [0, day], [0, day]],
+      // Both touches carried click ids; only the third conversion came back with one of them.
+      clickIds: [[1, 2], [3, 4], [5, 6]],
+      conversionTimes: [2 * day, 2 * day, 2 * day],
+      conversionClickIds: [0, 99, 5],
+    };
+    const result = cid.attribute(table, resolveOptions());
+    // The third goes to X, whose click it was, though Y's click is later.
+    expect(amounts(result)).toEqual([
+      [1, 0],
+      [40, 0],
     ]);
     expect(result.unattributed).toEqual({ conversions: 2, value: 30 });
   });

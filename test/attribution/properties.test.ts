@@ -86,15 +86,22 @@ describe("models over event-derived journeys", () => {
             fc.array(fc.integer({ min: 0, max: 30 * day }), { minLength: path.length, maxLength: path.length }),
             fc.array(fc.integer({ min: 0, max: 1 }), { minLength: path.length, maxLength: path.length }),
             fc.integer({ min: 0, max: 10 * day }),
+            // The touch whose click id the conversion came back with (none when out of range or unclicked).
+            fc.integer({ min: 0, max: path.length }),
           ),
         ),
       )
-      .map((touches): PathTable => ({
-        ...table,
-        touchTimes: touches.map(([times]) => [...times].sort((a, b) => a - b)),
-        clickIds: touches.map(([, clicks]) => clicks),
-        conversionTimes: touches.map(([times, , after]) => Math.max(...times) + after),
-      }));
+      .map((touches): PathTable => {
+        // Touch i of row p carries click id p·1000 + i + 1 when it was clicked.
+        const clickIds = touches.map(([, clicks], p) => clicks.map((clicked, i) => (clicked === 1 ? p * 1000 + i + 1 : 0)));
+        return {
+          ...table,
+          touchTimes: touches.map(([times]) => [...times].sort((a, b) => a - b)),
+          clickIds,
+          conversionTimes: touches.map(([times, , after]) => Math.max(...times) + after),
+          conversionClickIds: touches.map(([, , , which], p) => clickIds[p]![which] ?? 0),
+        };
+      });
   });
 
   it("credit plus cid's unattributed equals the totals for every built-in model", () => {

@@ -36,7 +36,7 @@ const DESCRIPTIONS: Record<EventColumnName, string> = {
   clickId: "id of the ad/link click this event descends from; 0 = none",
   dwell: "reads: image dwell seconds or video completion fraction",
   value: "purchases: order value in yuan",
-  observed: "1 if the platform observes the event under the policy",
+  observed: "0 unseen; 1 seen by the platform as it happened (on the platform, or passed back under Red Cat); 2 matched by a data alliance: seen that the user bought, not its click id or route",
   duplicate: "1 for a re-delivered copy",
   cause: "TRUTH: id of the touch that caused this purchase; 0 = baseline or not a purchase",
 };

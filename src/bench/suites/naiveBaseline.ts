@@ -23,7 +23,7 @@ interface EventObject {
   brand: number;
   channel: number;
   note: number;
-  clicked: number;
+  clickId: number;
   value: number;
 }
 
@@ -37,7 +37,7 @@ function* eventObjects(b: JourneyRows): Generator<EventObject> {
       brand: b.brand[i]!,
       channel: b.channel[i]!,
       note: b.note[i]!,
-      clicked: b.clickId[i] === 0 ? 0 : 1,
+      clickId: b.clickId[i]!,
       value: b.value[i]!,
     };
   }
@@ -123,7 +123,7 @@ function cutJourneys(events: EventObject[], lookbackMs: number, log: JourneyLog)
   const columns: TouchColumns = {
     time: Float64Array.from(touches, (t) => t.time),
     channel: Uint8Array.from(touches, (t) => t.channel),
-    clicked: Uint8Array.from(touches, (t) => t.clicked),
+    clickId: Float64Array.from(touches, (t) => t.clickId),
     note: Uint32Array.from(touches, (t) => t.note),
   };
   const firstFrom = (start: number, end: number, time: number) => {
@@ -147,7 +147,7 @@ function cutJourneys(events: EventObject[], lookbackMs: number, log: JourneyLog)
       open = end;
     }
     if (!conversion) break;
-    log.converted(columns, firstFrom(open, upTo, conversion.time - lookbackMs), upTo, conversion.id, conversion.time, conversion.value);
+    log.converted(columns, firstFrom(open, upTo, conversion.time - lookbackMs), upTo, conversion.id, conversion.time, conversion.value, conversion.clickId);
     open = upTo;
   }
 }

@@ -32,7 +32,7 @@ export function tableProblems(table: PathTable): string[] {
   for (const key of ["conversions", "value", "nulls"] as const) {
     if (table[key].length !== rows) problems.push(`${key}: has ${table[key].length} rows, paths has ${rows}`);
   }
-  for (const key of ["touchTimes", "clickIds", "conversionTimes"] as const) {
+  for (const key of ["touchTimes", "clickIds", "conversionTimes", "conversionClickIds"] as const) {
     const column = table[key];
     if (column !== undefined && column.length !== rows) problems.push(`${key}: has ${column.length} rows, paths has ${rows}`);
   }
@@ -62,7 +62,7 @@ export function tableProblems(table: PathTable): string[] {
     }
     const clicks = table.clickIds?.[p];
     if (clicks !== undefined && clicks.length !== path.length) {
-      problems.push(`clickIds[${p}]: ${clicks.length} flags for ${path.length} touches`);
+      problems.push(`clickIds[${p}]: ${clicks.length} click ids for ${path.length} touches`);
     }
     const conversionTime = table.conversionTimes?.[p];
     if (conversionTime !== undefined && !Number.isFinite(conversionTime)) problems.push(`conversionTimes[${p}]: not a finite time`);

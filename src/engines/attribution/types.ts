@@ -5,7 +5,7 @@
  * into `channels`, in touch order) with the number of journeys that followed
  * it and converted, their total conversion value, and the number that did not
  * convert. Path CSV input fills only those columns; journeys derived from
- * events also carry per-touch times and click-id flags.
+ * events also carry per-touch times and click ids, and each conversion's click id.
  */
 export interface PathTable {
   readonly channels: readonly string[];
@@ -16,10 +16,12 @@ export interface PathTable {
   readonly nulls: ArrayLike<number>;
   /** Per-touch time in ms since the epoch, non-decreasing along each path. */
   readonly touchTimes?: readonly ArrayLike<number>[];
-  /** Per-touch flag, non-zero when the touch carried a click id. */
+  /** Per-touch click id (0: the touch carried none). */
   readonly clickIds?: readonly ArrayLike<number>[];
   /** Per-row conversion time in ms; the last touch time when absent. */
   readonly conversionTimes?: ArrayLike<number>;
+  /** Per-row click id the conversion was passed back with (0: none); rows of one journey each. */
+  readonly conversionClickIds?: ArrayLike<number>;
 }
 
 /** Options as callers give them; `resolveOptions` fills the defaults. */

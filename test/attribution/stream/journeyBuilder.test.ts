@@ -4,11 +4,13 @@ import { convertingPaths, DAY, HOUR, journeysOf, nullPaths, purchase, touch, typ
 
 describe("journey builder", () => {
   it("closes a journey at each conversion; touches after it start the next journey", () => {
-    const j = journeysOf([touch(1, 0), touch(2, 1, "search"), purchase(3, 2), touch(4, 3, "ad", { clickId: 4 }), purchase(5, 4)]);
+    const j = journeysOf([touch(1, 0), touch(2, 1, "search"), purchase(3, 2), touch(4, 3, "ad", { clickId: 4 }), purchase(5, 4, { clickId: 4 })]);
     expect(convertingPaths(j)).toEqual([["organic_feed", "search"], ["ad"]]);
     expect(nullPaths(j)).toEqual({});
     expect(j.counts).toMatchObject({ observedConversions: 2, journeyConversions: 2, touches: 3 });
-    expect(Array.from(j.table.clickIds[1]!)).toEqual([1]);
+    // Click ids of the touches and of the conversion a retailer passed back.
+    expect(Array.from(j.table.clickIds[1]!)).toEqual([4]);
+    expect(Array.from(j.table.conversionClickIds)).toEqual([0, 4]);
   });
 
   it("keeps only the touches within the look-back before a conversion, inclusive", () => {

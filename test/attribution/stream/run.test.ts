@@ -10,7 +10,10 @@ import { NOTE_MODELS, type AttributionAccuracy, type JourneyCounts } from "../..
 import type { RunManifest } from "../../../src/report/manifest.js";
 import { runScenario } from "../../../src/run/runScenario.js";
 
-/** Two shards, with ad load and Red Cat eligibility raised so that some purchases are observed. */
+/**
+ * Two shards, with ad load and Red Cat eligibility raised so that some purchases are observed,
+ * and alliance matching, whose rows engines see without click id and route.
+ */
 const SCENARIO = {
   name: "attribution-small",
   seed: 11,
@@ -20,7 +23,7 @@ const SCENARIO = {
   brands: { count: 25 },
   notes: { count: 1500 },
   behaviour: { adLoad: 0.3, adCtr: 0.1 },
-  policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+  policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 }, alliance: { sampleRate: 0.5, windowDays: 30 } },
 };
 
 let dir: string;

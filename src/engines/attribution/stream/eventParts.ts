@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
+import { MATCHED_CHANNEL, Observed } from "../../../events/observedAs.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
 import { PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
@@ -139,8 +140,14 @@ class RowCollector {
     };
     const observed = plainReader(data("observed"));
     for (let i = 0; i < batch.numRows; i++) {
-      if (observed(i) !== 1 || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
+      const seen = observed(i);
+      if (seen === Observed.not || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
       for (const name of OUT_COLUMNS) this.columns[name].push(read[name](i));
+      // As the run's delivery hands them on: an alliance match without its click id and route.
+      if (seen === Observed.matched) {
+        this.columns.clickId[this.columns.clickId.length - 1] = 0;
+        this.columns.channel[this.columns.channel.length - 1] = MATCHED_CHANNEL;
+      }
     }
   }
 

@@ -108,8 +108,8 @@ export class JourneyBuilder {
     }
     if (pair < 0) pair = this.pairs.open(key);
     const id = rows.id[i]!;
-    if (role === Role.conversion) this.pairs.insertConversion(pair, time, id, rows.value[i]!);
-    else this.pairs.insertTouch(pair, time, id, rows.channel[i]!, rows.clickId[i] === 0 ? 0 : 1, rows.note[i]!);
+    if (role === Role.conversion) this.pairs.insertConversion(pair, time, id, rows.value[i]!, rows.clickId[i]!);
+    else this.pairs.insertTouch(pair, time, id, rows.channel[i]!, rows.clickId[i]!, rows.note[i]!);
     this.settle(pair);
   }
 
@@ -142,9 +142,9 @@ export class JourneyBuilder {
   private closeConversion(pair: number, upTo: number, time: number): void {
     const p = this.pairs;
     const from = p.firstTouchFrom(pair, upTo, time - this.lookbackMs);
-    const [, id, value] = p.firstConversion(pair);
+    const [, id, value, clickId] = p.firstConversion(pair);
     const first = p.firstSlot(pair);
-    this.log.converted(p, first + from, first + upTo, id, time, value);
+    this.log.converted(p, first + from, first + upTo, id, time, value, clickId);
     this.log.counts.expiredTouches += from;
     p.dropConversion(pair);
     p.dropTouches(pair, upTo);

@@ -30,9 +30,12 @@ export interface ConvertedJourneys {
   readonly offsets: Uint32Array;
   readonly channel: Uint8Array;
   readonly time: Float64Array;
-  readonly clicked: Uint8Array;
+  /** The click id each touch carried (0: none). */
+  readonly clickId: Float64Array;
   readonly note: Uint32Array;
   readonly conversionId: Float64Array;
+  /** The click id each conversion was passed back with (0: none, e.g. an own-shop order). */
+  readonly conversionClickId: Float64Array;
   readonly conversionTime: Float64Array;
   readonly value: Float64Array;
 }
@@ -66,15 +69,16 @@ export class JourneyLog {
   private readonly offsets: number[] = [0];
   private readonly channel: number[] = [];
   private readonly time: number[] = [];
-  private readonly clicked: number[] = [];
+  private readonly clickId: number[] = [];
   private readonly note: number[] = [];
   private readonly conversionId: number[] = [];
+  private readonly conversionClickId: number[] = [];
   private readonly conversionTime: number[] = [];
   private readonly value: number[] = [];
   private readonly nulls = new Map<string, number>();
 
   /** Touch slots [from, to) converted at `time`. */
-  converted(touches: TouchColumns, from: number, to: number, id: number, time: number, value: number): void {
+  converted(touches: TouchColumns, from: number, to: number, id: number, time: number, value: number, clickId: number): void {
     if (from === to) {
       this.counts.untouchedConversions++;
       return;
@@ -82,11 +86,12 @@ export class JourneyLog {
     for (let i = from; i < to; i++) {
       this.channel.push(touches.channel[i]!);
       this.time.push(touches.time[i]!);
-      this.clicked.push(touches.clicked[i]!);
+      this.clickId.push(touches.clickId[i]!);
       this.note.push(touches.note[i]!);
     }
     this.offsets.push(this.channel.length);
     this.conversionId.push(id);
+    this.conversionClickId.push(clickId);
     this.conversionTime.push(time);
     this.value.push(value);
     this.counts.journeyConversions++;
@@ -109,9 +114,10 @@ export class JourneyLog {
         offsets: Uint32Array.from(this.offsets),
         channel: Uint8Array.from(this.channel),
         time: Float64Array.from(this.time),
-        clicked: Uint8Array.from(this.clicked),
+        clickId: Float64Array.from(this.clickId),
         note: Uint32Array.from(this.note),
         conversionId: Float64Array.from(this.conversionId),
+        conversionClickId: Float64Array.from(this.conversionClickId),
         conversionTime: Float64Array.from(this.conversionTime),
         value: Float64Array.from(this.value),
       },

@@ -2,8 +2,8 @@ import { CHANNELS } from "../../../events/enums.js";
 import type { PathTable } from "../types.js";
 import { emptyCounts, type JourneyCounts, type JourneyPartial } from "./journeyLog.js";
 
-/** A path table built from events: every row has touch times and click flags. */
-export type TimedPathTable = PathTable & Required<Pick<PathTable, "touchTimes" | "clickIds" | "conversionTimes">>;
+/** A path table built from events: every row has touch times and click ids. */
+export type TimedPathTable = PathTable & Required<Pick<PathTable, "touchTimes" | "clickIds" | "conversionTimes" | "conversionClickIds">>;
 
 /** Journeys of every shard as one path table, plus what the per-note breakdown needs. */
 export interface Journeys {
@@ -53,35 +53,37 @@ export function mergeJourneys(partials: readonly JourneyPartial[]): Journeys {
   const rows = converting.length + nullKeys.length;
   const paths: Uint32Array[] = [];
   const touchTimes: Float64Array[] = [];
-  const clickIds: Uint8Array[] = [];
+  const clickIds: Float64Array[] = [];
   const notes: Uint32Array[] = [];
   const conversions = new Float64Array(rows);
   const value = new Float64Array(rows);
   const nullCounts = new Float64Array(rows);
   const conversionTimes = new Float64Array(rows);
+  const conversionClickIds = new Float64Array(rows);
   converting.forEach(({ partial, row }, r) => {
     const c = partial.converted;
     const from = c.offsets[row]!;
     const to = c.offsets[row + 1]!;
     paths.push(toChannels(c.channel.subarray(from, to)));
     touchTimes.push(c.time.slice(from, to));
-    clickIds.push(c.clicked.slice(from, to));
+    clickIds.push(c.clickId.slice(from, to));
     notes.push(c.note.slice(from, to));
     conversions[r] = 1;
     value[r] = c.value[row]!;
     conversionTimes[r] = c.conversionTime[row]!;
+    conversionClickIds[r] = c.conversionClickId[row]!;
   });
   nullKeys.forEach((key, i) => {
     const r = converting.length + i;
     const path = toChannels(nullPaths[i]!);
     paths.push(path);
-    // Null rows credit nothing, so their times and click flags are never read.
+    // Null rows credit nothing, so their times and click ids are never read.
     touchTimes.push(new Float64Array(path.length));
-    clickIds.push(new Uint8Array(path.length));
+    clickIds.push(new Float64Array(path.length));
     nullCounts[r] = nulls.get(key)!;
   });
   return {
-    table: { channels, paths, conversions, value, nulls: nullCounts, touchTimes, clickIds, conversionTimes },
+    table: { channels, paths, conversions, value, nulls: nullCounts, touchTimes, clickIds, conversionTimes, conversionClickIds },
     convertingRows: converting.length,
     notes,
     counts,

@@ -40,6 +40,7 @@ export function noteCredit(journeys: Journeys, options: AttributionOptions): Not
     touchTimes: table.touchTimes.slice(0, rows),
     clickIds: table.clickIds.slice(0, rows),
     conversionTimes: Float64Array.from({ length: rows }, (_, r) => table.conversionTimes[r]!),
+    conversionClickIds: Float64Array.from({ length: rows }, (_, r) => table.conversionClickIds[r]!),
   };
   const report = attributePaths(byNote, { ...options, models: NOTE_MODELS });
   const out: NoteCredit = { model: [], note: [], conversions: [], value: [] };

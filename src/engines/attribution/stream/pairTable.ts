@@ -2,8 +2,11 @@ import { BlockAllocator, blockSizeFor, grownLength } from "../../../events/block
 import { grown } from "../../../events/grow.js";
 import { KeyIndex } from "./keyIndex.js";
 
+/** A conversion's record: time, id, value, click id. */
+const CONVERSION_FIELDS = 4;
+
 /** The touch columns a closed journey is read from (slots from `PairTable.firstSlot`). */
-export type TouchColumns = Pick<PairTable, "time" | "channel" | "clicked" | "note">;
+export type TouchColumns = Pick<PairTable, "time" | "channel" | "clickId" | "note">;
 
 /**
  * What a journey builder holds for each open (user, brand) pair: the touches and
@@ -21,8 +24,8 @@ export class PairTable {
   id = new Float64Array(0);
   note = new Uint32Array(0);
   channel = new Uint8Array(0);
-  /** 1 when the touch carried a click id. */
-  clicked = new Uint8Array(0);
+  /** The click id the touch carried (0: none). */
+  clickId = new Float64Array(0);
 
   // Pair columns.
   /** End of the pair's last closed journey: events at or before it are too late. −Infinity before any. */
@@ -38,7 +41,7 @@ export class PairTable {
 
   private readonly index = new KeyIndex();
   private readonly blocks = new BlockAllocator((slots) => this.ensureTouches(slots));
-  /** Conversions are rare: pair → flattened (time, id, value) records, sorted. */
+  /** Conversions are rare: pair → flattened (time, id, value, click id) records, sorted. */
   private readonly conversions = new Map<number, number[]>();
   private readonly freeRows: number[] = [];
   private rows = 0;
@@ -102,7 +105,7 @@ export class PairTable {
   }
 
   /** Inserts a touch in (time, id) order; rows mostly arrive in time order, so the search runs from the end. */
-  insertTouch(pair: number, time: number, id: number, channel: number, clicked: number, note: number): void {
+  insertTouch(pair: number, time: number, id: number, channel: number, clickId: number, note: number): void {
     const n = this.count[pair]!;
     if (n === this.capacity[pair]) this.resize(pair, blockSizeFor(n + 1));
     const first = this.first[pair]!;
@@ -116,7 +119,7 @@ export class PairTable {
     this.time[at] = time;
     this.id[at] = id;
     this.channel[at] = channel;
-    this.clicked[at] = clicked;
+    this.clickId[at] = clickId;
     this.note[at] = note;
     this.count[pair] = n + 1;
   }
@@ -166,27 +169,27 @@ export class PairTable {
     return this.conversions.get(pair)?.[0] ?? Infinity;
   }
 
-  /** The pair's first conversion as [time, id, value]; call only when it has one. */
-  firstConversion(pair: number): readonly [number, number, number] {
+  /** The pair's first conversion as [time, id, value, click id]; call only when it has one. */
+  firstConversion(pair: number): readonly [number, number, number, number] {
     const c = this.conversions.get(pair)!;
-    return [c[0]!, c[1]!, c[2]!];
+    return [c[0]!, c[1]!, c[2]!, c[3]!];
   }
 
-  insertConversion(pair: number, time: number, id: number, value: number): void {
+  insertConversion(pair: number, time: number, id: number, value: number, clickId: number): void {
     let list = this.conversions.get(pair);
     if (!list) this.conversions.set(pair, (list = []));
     let at = list.length;
     while (at > 0) {
-      const t = list[at - 3]!;
-      if (t < time || (t === time && list[at - 2]! < id)) break;
-      at -= 3;
+      const t = list[at - CONVERSION_FIELDS]!;
+      if (t < time || (t === time && list[at - CONVERSION_FIELDS + 1]! < id)) break;
+      at -= CONVERSION_FIELDS;
     }
-    list.splice(at, 0, time, id, value);
+    list.splice(at, 0, time, id, value, clickId);
   }
 
   dropConversion(pair: number): void {
     const list = this.conversions.get(pair)!;
-    list.splice(0, 3);
+    list.splice(0, CONVERSION_FIELDS);
     if (list.length === 0) this.conversions.delete(pair);
   }
 
@@ -210,7 +213,7 @@ export class PairTable {
     this.id.copyWithin(target, start, end);
     this.note.copyWithin(target, start, end);
     this.channel.copyWithin(target, start, end);
-    this.clicked.copyWithin(target, start, end);
+    this.clickId.copyWithin(target, start, end);
   }
 
   private ensureTouches(slots: number): void {
@@ -220,7 +223,7 @@ export class PairTable {
     this.id = grown(this.id, length);
     this.note = grown(this.note, length);
     this.channel = grown(this.channel, length);
-    this.clicked = grown(this.clicked, length);
+    this.clickId = grown(this.clickId, length);
   }
 
   private ensurePairs(rows: number): void {

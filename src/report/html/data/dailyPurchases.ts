@@ -40,7 +40,7 @@ export function purchasesByDayFromEvents(parts: readonly string[], startMs: numb
           const day = Math.floor((time[i]! - startMs) / DAY_MS);
           if (day < 0 || day >= days) continue;
           truth[day]!++;
-          if (seen[i] === 1) observed[day]!++;
+          if (seen[i] !== 0) observed[day]!++;
         }
       }
     } finally {
