@@ -55,7 +55,6 @@ export function rowsOf(events: readonly TestEvent[]): JourneyRows {
     channel: col(Uint8Array, (e) => Channel[e.channel]),
     clickId: col(Float64Array, (e) => e.clickId ?? 0),
     value: col(Float32Array, (e) => e.value ?? 0),
-    duplicate: col(Uint8Array, (e) => e.duplicate ?? 0),
   };
 }
 

@@ -49,7 +49,7 @@ describe("journey builder", () => {
     expect(convertingPaths(j)).toEqual([["search", "organic_feed"]]);
   });
 
-  it("drops re-delivered copies and repeated ids, and counts them", () => {
+  it("drops re-delivered copies by their repeated id, and counts them", () => {
     const j = journeysOf([
       touch(1, 0),
       touch(1, 0, "organic_feed", { arrival: 2 * HOUR }),

@@ -175,7 +175,6 @@ class RowCollector {
       channel: gather(Uint8Array, c.channel),
       clickId: gather(Float64Array, c.clickId),
       value: gather(Float32Array, c.value),
-      duplicate: gather(Uint8Array, c.duplicate),
     };
   }
 }

@@ -7,10 +7,13 @@ import { RecentIds } from "./recentIds.js";
 import type { JourneySettings } from "./settings.js";
 import { Role, ROLE_BY_KIND } from "./touchKinds.js";
 
-/** The columns a journey builder reads; truth columns are not among them. */
+/**
+ * The columns a journey builder reads; truth columns are not among them, nor `duplicate`:
+ * the platform tells a re-delivered row from its original only by its id.
+ */
 export type JourneyRows = Pick<
   ObservedBatch,
-  "length" | "id" | "time" | "arrival" | "kind" | "user" | "brand" | "note" | "channel" | "clickId" | "value" | "duplicate"
+  "length" | "id" | "time" | "arrival" | "kind" | "user" | "brand" | "note" | "channel" | "clickId" | "value"
 >;
 
 const DAY_MS = 86_400_000;
@@ -62,7 +65,8 @@ export class JourneyBuilder {
       const role = ROLE_BY_KIND[rows.kind[i]!]!;
       if (role === Role.ignored || rows.brand[i] === NONE || rows.user[i] === NONE) continue;
       this.advance(rows.arrival[i]!);
-      if (rows.duplicate[i] === 1 || this.ids.repeat(rows.id[i]!)) {
+      // A re-delivered row is known only by its id, as it would be to the platform.
+      if (this.ids.repeat(rows.id[i]!)) {
         counts.duplicatesDropped++;
         continue;
       }
