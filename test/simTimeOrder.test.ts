@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../src/config/schema.js";
-import { Kind, NONE, Platform } from "../src/events/enums.js";
+import { Kind, KINDS, NONE, Platform } from "../src/events/enums.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { ShardSimulator } from "../src/sim/shard.js";
@@ -81,7 +81,7 @@ describe("the simulator works in event-time order", () => {
       if (events.platform[i] === Platform.red && events.note[i] !== NONE) latestNoteEvent.set(user, Math.max(t, latestNoteEvent.get(user) ?? -Infinity));
     }
     expect(searches).toBeGreaterThan(100);
-    // The busy users' evenings run late: the case where a session ends after 23:50 is exercised.
+    // Searches run into the day's last ten minutes: the end of the day is exercised (a clamped search there failed this).
     expect(lateSessions).toBeGreaterThan(0);
   });
 
@@ -140,6 +140,75 @@ describe("a user's day in event-time order, event by event", () => {
     expect(changes).toBeGreaterThan(100_000);
     expect(sim.truth.purchases.id.length).toBeGreaterThan(1_000);
     expect(backwards).toEqual([]);
+  });
+});
+
+describe("a simulated day", () => {
+  // Long, busy evenings with trips to stores that often end in the cart: the last sessions
+  // of a day run up to its end.
+  const late: ScenarioInput = {
+    ...hotInput,
+    population: { users: 1000, sessionsPerDay: { low: 10, medium: 16, high: 24 } },
+    simulation: { days: 6, shardUsers: 1000 },
+    behaviour: { adLoad: 0.6, adCtr: 0.5, linkClickAfterAdClick: 0.9, addToCartAfterVisit: 1, impressionsPerSession: 40 },
+  };
+  it.each([
+    ["Red Cat", smallScenario(late)],
+    ["open links", smallScenario({ ...late, policy: { type: "open", open: { clickAfterRead: 0.3 } } })],
+  ])("keeps its events inside the day (%s), even when a session or a trip out runs late", (_policy, s) => {
+    const world = buildWorld(s);
+    const sim = new ShardSimulator(s, world, resolveLinkPolicy(s, world), { index: 0, firstUser: 0, userCount: s.population.users });
+    const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
+    const outside: string[] = [];
+    let lastHour = 0;
+    for (let d = 0; d < s.simulation.days; d++) {
+      const batch = sim.simulateDay(d);
+      const [from, to] = [start + d * DAY_MS, start + (d + 1) * DAY_MS];
+      for (let i = 0; i < batch.length; i++) {
+        const t = batch.time[i]!;
+        if (t >= to - 3_600_000) lastHour++;
+        if ((t < from || t >= to) && outside.length < 5) outside.push(`day ${d}: ${KINDS[batch.kind[i]!]} ${batch.id[i]} at ${new Date(t).toISOString()}`);
+      }
+    }
+    expect(lastHour).toBeGreaterThan(1000);
+    expect(outside).toEqual([]);
+  });
+});
+
+describe("the day's row builder", () => {
+  it("changes nothing when it grows: a builder that starts tiny gives the same events, truth and AIPS state", () => {
+    const world = buildWorld(hot);
+    const policy = resolveLinkPolicy(hot, world);
+    const spec = { index: 0, firstUser: 0, userCount: hot.population.users };
+    const grown = new ShardSimulator(hot, world, policy, spec, undefined, 16);
+    const roomy = new ShardSimulator(hot, world, policy, spec);
+    // Every change of the latent state, as (pair, time): the builder must change none.
+    const changes = (sim: ShardSimulator) => {
+      const seen: number[] = [];
+      const latent = sim.latent as unknown as Record<string, (pair: number, t: number, ...rest: unknown[]) => void>;
+      for (const method of ["exposure", "light", "strong", "purchase", "postPurchaseShare"]) {
+        const original = latent[method]!.bind(sim.latent);
+        latent[method] = (pair, t, ...rest) => {
+          seen.push(pair, t);
+          original(pair, t, ...rest);
+        };
+      }
+      return seen;
+    };
+    const [grownChanges, roomyChanges] = [changes(grown), changes(roomy)];
+    for (let d = 0; d < hot.simulation.days; d++) {
+      const [a, b] = [grown.simulateDay(d), roomy.simulateDay(d)];
+      expect(a.length).toBe(b.length);
+      for (const name of ["id", "time", "kind", "note", "brand", "clickId", "value", "cause"] as const) {
+        expect(Buffer.from(a[name].buffer, a[name].byteOffset, a[name].byteLength).equals(Buffer.from(b[name].buffer, b[name].byteOffset, b[name].byteLength)), `day ${d} ${name}`).toBe(true);
+      }
+    }
+    expect(grown.truth.purchases).toEqual(roomy.truth.purchases);
+    expect(grown.aipsDaily).toEqual(roomy.aipsDaily);
+    expect(grownChanges.length).toBe(roomyChanges.length);
+    expect(grownChanges.length).toBeGreaterThan(100_000);
+    const differ = grownChanges.findIndex((x, i) => !Object.is(x, roomyChanges[i]));
+    expect(differ, `change ${differ >> 1}: ${grownChanges[differ]} instead of ${roomyChanges[differ]}`).toBe(-1);
   });
 });
 

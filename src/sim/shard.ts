@@ -39,6 +39,10 @@ const ID_BASE = 0x1_0000_0000;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
+/** Sessions (their slots and search results) end this long before midnight. */
+const SESSION_END_BEFORE_MIDNIGHT = 10 * MINUTE;
+/** The longest a read's engagement runs: like, collect, comment, ask for link, share, follow. */
+const ENGAGEMENT_SPAN = (1 + 1 + 20 + 10 + 5 + 1) * SECOND;
 
 
 /**
@@ -67,7 +71,12 @@ export class ShardSimulator {
   private readonly brandCount: number;
   private readonly startMs: number;
   private readonly endMs: number;
-  private readonly builder = new EventBuilder();
+  /**
+   * The day's rows. An emit may grow it, which replaces its columns: never hold
+   * `builder.cols` (or one of its arrays) across an emit, nor index one with an emit's result
+   * in one expression (`cols.x[emit()]` reads the old array first).
+   */
+  private readonly builder: EventBuilder;
   private readonly queue = new ScheduledQueue();
   private readonly touches: TouchHistory;
   private readonly behaviour: KeyedRandom;
@@ -93,6 +102,8 @@ export class ShardSimulator {
   /** The current user's session starts for the day, in order (scratch). */
   private sessionStarts = new Float64Array(16);
   private seq = 0;
+  /** End of the day being simulated: none of its events may reach it. */
+  private dayEnd = 0;
 
   constructor(
     private readonly s: Scenario,
@@ -100,7 +111,10 @@ export class ShardSimulator {
     private readonly policy: LinkPolicy,
     readonly shard: ShardSpec,
     private readonly counterfactual: Counterfactual = FACTUAL,
+    /** The builder's first capacity in rows; tests make it small to grow it often. */
+    builderCapacity?: number,
   ) {
+    this.builder = new EventBuilder(builderCapacity);
     this.k = world.categories.names.length;
     this.brandCount = world.brands.count;
     this.startMs = Date.parse(`${s.simulation.start}T00:00:00Z`);
@@ -146,6 +160,7 @@ export class ShardSimulator {
   /** Simulates day `day` (0-based; call in order) and returns its true events sorted by time. */
   simulateDay(day: number): EventBatch {
     const dayStart = this.startMs + day * DAY_MS;
+    this.dayEnd = dayStart + DAY_MS;
     this.regime = regimeAt(this.policy, dayStart);
     this.latent.beginDay();
     this.due.load(dayStart + DAY_MS);
@@ -197,7 +212,7 @@ export class ShardSimulator {
     const rng = this.behaviour.reset(this.shard.firstUser + u, day, index + 1);
     const b = this.s.behaviour;
     let t = start;
-    const sessionEnd = dayStart + DAY_MS - 10 * MINUTE;
+    const sessionEnd = dayStart + DAY_MS - SESSION_END_BEFORE_MIDNIGHT;
     const impressions = rng.poisson(b.impressionsPerSession);
     // Sessions end before midnight so a day's events stay inside the day.
     for (let i = 0; i < impressions && t < sessionEnd; i++) {
@@ -223,8 +238,9 @@ export class ShardSimulator {
     const { notes, brands, categories } = this.world;
     const brand = notes.brand[note]!;
     const pair = u * this.brandCount + brand;
+    const impression = this.noteEvent(Kind.impression, u, note, t, channel);
     // State changes at the stored (whole-ms) time, as `touch` does.
-    this.latent.exposure(pair, this.builder.cols.time[this.noteEvent(Kind.impression, u, note, t, channel)]!);
+    this.latent.exposure(pair, this.builder.cols.time[impression]!);
     const video = notes.isVideo[note] === 1;
     const state = this.latent.state[pair]!;
     const interestBoost = state >= AipsState.TI ? 1.5 : 1;
@@ -238,8 +254,10 @@ export class ShardSimulator {
     const strongRead = video ? dwell >= 0.5 : dwell >= 5;
     this.touch(pair, read, Kind.read, channel, strongRead);
     const back = this.linksUnderNote(u, note, pair, this.builder.cols.time[read]!);
-    // A user who followed a link engages, if at all, once back from the store.
+    // A user who followed a link engages, if at all, once back from the store, and not
+    // after the day's end.
     t = Math.max(t + (video ? 30 : dwell) * SECOND, back);
+    if (t + ENGAGEMENT_SPAN >= this.dayEnd) return t;
     const e = b.engagement;
     const boost = state >= AipsState.TI ? 2 : 1;
     if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false);
@@ -277,7 +295,8 @@ export class ShardSimulator {
     const note = sampler.sample(rng.next());
     const brand = this.world.notes.brand[note]!;
     const pair = u * this.brandCount + brand;
-    this.latent.exposure(pair, this.builder.cols.time[this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad)]!);
+    const impression = this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad);
+    this.latent.exposure(pair, this.builder.cols.time[impression]!);
     if (!rng.chance(this.s.behaviour.adCtr)) return t;
     t += 2 * SECOND;
     const click = this.noteEvent(Kind.ad_click, u, note, t, Channel.ad);
@@ -320,19 +339,23 @@ export class ShardSimulator {
    * the time of the trip's last event, when the user is back on the platform.
    */
   private followLink(u: number, note: number, pair: number, clickId: number, t: number, store: number, linkRow = -1): number {
-    const c = this.builder.cols;
     const link = linkRow >= 0 ? linkRow : this.noteEvent(Kind.link_click, u, note, t, Channel.link);
-    c.clickId[link] = clickId;
+    const linkTime = this.builder.cols.time[link]!;
+    this.builder.cols.clickId[link] = clickId;
     this.lastLinkClick[pair] = clickId;
-    this.lastLinkClickTime[pair] = c.time[link]!;
+    this.lastLinkClickTime[pair] = linkTime;
     this.lastLinkStore[pair] = store;
     this.touch(pair, link, Kind.link_click, Channel.link, true);
-    const rng = this.links.reset(this.shard.firstUser + u, c.time[link], Kind.store_visit);
-    t += 4 * SECOND;
-    c.note[this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, store, clickId)] = note;
+    const rng = this.links.reset(this.shard.firstUser + u, linkTime, Kind.store_visit);
+    // The trip ends with the day (a late-night visit's cart is the day's last moment).
+    const lastMoment = this.dayEnd - 1;
+    t = Math.min(t + 4 * SECOND, lastMoment);
+    const visit = this.retailEvent(Kind.store_visit, u, pair, t, Channel.link, store, clickId);
+    this.builder.cols.note[visit] = note;
     if (rng.chance(this.s.behaviour.addToCartAfterVisit)) {
-      t += rng.exponential(2 * MINUTE);
-      c.note[this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, store, clickId)] = note;
+      t = Math.min(t + rng.exponential(2 * MINUTE), lastMoment);
+      const cart = this.retailEvent(Kind.add_to_cart, u, pair, t, Channel.link, store, clickId);
+      this.builder.cols.note[cart] = note;
     }
     return t;
   }
@@ -356,7 +379,8 @@ export class ShardSimulator {
     this.touch(pair, row, Kind.search, Channel.search, true);
     const results = this.s.behaviour.searchResultsPerSearch;
     const sampler = this.world.notes.byBrand[brand]!;
-    for (let i = 0; i < results; i++) {
+    // Results are looked at until the session's end, like a session's slots.
+    for (let i = 0; i < results && t < this.dayEnd - SESSION_END_BEFORE_MIDNIGHT; i++) {
       t += rng.exponential(5 * SECOND) + SECOND;
       t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
     }
@@ -484,7 +508,6 @@ export class ShardSimulator {
     // Keyed by the global user, not the shard-local pair, so the shard size changes no draw.
     const rng = this.decide.reset(user, t, brand);
     const { brands } = this.world;
-    const c = this.builder.cols;
 
     // Where the purchase happens: own shop, the store a link led to, or a retailer found by search.
     let platform: number;
@@ -513,8 +536,8 @@ export class ShardSimulator {
     }
     const row = this.retailEvent(Kind.purchase, u, pair, t, channel, platform, clickId);
     const value = Math.round(brands.priceYuan[brand]! * rng.logNormal(1, 0.25) * 100) / 100;
-    c.value[row] = value;
-    c.cause[row] = q.sourceId[slot]!;
+    this.builder.cols.value[row] = value;
+    this.builder.cols.cause[row] = q.sourceId[slot]!;
     this.latent.purchase(pair, t);
     this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId, previousPurchase);
 
