@@ -27,7 +27,7 @@ function deliverAll(batchRows: number) {
     for (let i = 0; i < b.length; i++) rows.push([b.arrival[i]!, b.id[i]!, b.duplicate[i]!]);
   }
   let observed = 0;
-  for (let i = 0; i < events.length; i++) observed += events.observed[i]!;
+  for (let i = 0; i < events.length; i++) observed += events.observed[i] === 0 ? 0 : 1;
   return { rows, observed };
 }
 

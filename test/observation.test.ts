@@ -62,24 +62,30 @@ describe("click-id attribution across link policies", () => {
       const a = manifest.accuracy.attribution as { observedConversions: number; settings: StreamAttributionSettings; models: Record<string, { conversionsCredited: number }> };
       const fromEvents = attributePaths((await journeysFromEvents(outDir, a.settings)).table, { windowDays: a.settings.cidWindowDays, models: ["cid"] });
       const creditedFromEvents = Object.values(fromEvents.models.cid!.conversions).reduce((sum, n) => sum + n, 0);
-      return { observed: a.observedConversions, credited: a.models.cid!.conversionsCredited, creditedFromEvents };
+      return { observed: a.observedConversions, credited: a.models.cid!.conversionsCredited, creditedFromEvents, observedByChannel: manifest.purchases.observedByChannel };
     } finally {
       dir.cleanup();
     }
   }
 
-  it("credits only conversions a retailer passed back with a click id: none under a closed loop or open links with an alliance", async () => {
+  it("credits passed-back orders to their click and own-shop orders to the platform's own clicks; alliance matches to nothing", async () => {
     const closed = await cidOf({ policy: { type: "closed" } });
     const open = await cidOf({ policy: { type: "open", open: { clickAfterRead: 0.3 }, alliance: { sampleRate: 1, windowDays: 30 } } });
     const redcat = await cidOf({ policy: { type: "redcat", redcat: { windowDays: 30, categories: [...ALL_CATEGORIES] } } });
-    // Own-shop orders and alliance matches are observed, with no click id passed back.
-    expect(closed.observed).toBeGreaterThan(20);
-    expect(closed.credited).toBe(0);
-    expect(open.observed).toBeGreaterThan(closed.observed);
-    expect(open.credited).toBe(0);
-    expect(redcat.credited).toBeGreaterThan(20);
+    // A closed loop sees only own-shop orders, some after an ad click within 7 days.
+    expect(closed.observed).toBe(closed.observedByChannel.shop);
+    expect(closed.credited).toBeGreaterThan(10);
+    expect(closed.credited).toBeLessThanOrEqual(closed.observedByChannel.shop!);
+    // Open links with an alliance: the matches (over 20) come with no click id and stay uncredited.
+    expect(open.observed - open.observedByChannel.shop!).toBeGreaterThan(20);
+    expect(open.credited).toBeLessThanOrEqual(open.observedByChannel.shop!);
+    // Red Cat adds orders passed back with their click.
+    expect(redcat.credited).toBeGreaterThan(redcat.observedByChannel.shop!);
     expect(redcat.credited).toBeLessThan(redcat.observed);
+    // Open links show the click and nothing after it: matched orders count as spillover, not link.
+    expect(open.observedByChannel.link).toBe(0);
+    expect(open.observedByChannel.spillover).toBeGreaterThan(20);
     // Read back from the events files, alliance matches come without their click ids too.
-    expect([closed.creditedFromEvents, open.creditedFromEvents, redcat.creditedFromEvents]).toEqual([0, 0, redcat.credited]);
+    expect([closed.creditedFromEvents, open.creditedFromEvents, redcat.creditedFromEvents]).toEqual([closed.credited, open.credited, redcat.credited]);
   });
 });

@@ -1,6 +1,7 @@
 import { tap, type MonoTypeOperatorFunction } from "rxjs";
 import type { EventBatch } from "../events/batch.js";
 import { CHANNELS, Channel, KINDS, Kind } from "../events/enums.js";
+import { MATCHED_CHANNEL, Observed } from "../events/observedAs.js";
 import { SMALL_CREATOR_FOLLOWERS } from "../world/creators.js";
 import type { World } from "../world/world.js";
 
@@ -83,7 +84,7 @@ export class Tallier {
     for (let i = 0; i < batch.length; i++) {
       const k = kind[i]!;
       t.byKind[k]!++;
-      if (observed[i] !== 0) t.observedByKind[k]!++;
+      if (observed[i] !== Observed.not) t.observedByKind[k]!++;
       if (duplicate[i] === 1) {
         t.duplicates++;
         continue;
@@ -100,8 +101,9 @@ export class Tallier {
       if (k === Kind.like || k === Kind.collect || k === Kind.comment || k === Kind.share) t.interactions++;
       if (k === Kind.purchase) {
         t.purchasesByChannel[ch]!++;
-        if (observed[i] !== 0) {
-          t.observedPurchasesByChannel[ch]!++;
+        if (observed[i] !== Observed.not) {
+          // By the channel the platform sees: an alliance match's route stays hidden.
+          t.observedPurchasesByChannel[observed[i] === Observed.matched ? MATCHED_CHANNEL : ch]!++;
           t.observedPurchaseValue += batch.value[i]!;
         }
       }

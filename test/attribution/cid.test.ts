@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cid, resolveOptions } from "../../src/engines/attribution/index.js";
+import { cid, OWN_SHOP_ORDER, resolveOptions } from "../../src/engines/attribution/index.js";
 import type { PathTable } from "../../src/engines/attribution/index.js";
 import { InputError } from "../../src/errors.js";
 import { HAND_ROWS, tableOf } from "./helpers.js";
@@ -65,6 +65,28 @@ describe("cid", () => {
       [0, 0, 10],
     ]);
     expect(result.unattributed).toEqual({ conversions: 3, value: 35 });
+  });
+
+  it("ties an own-shop order to the platform's last click within 7 days, whatever windowDays", () => {
+    const table: PathTable = {
+      channels: ["X", "Y"],
+      paths: [[0, 1], [0, 1]],
+      conversions: [1, 1],
+      value: [10, 20],
+      nulls: [0, 0],
+      touchTimes: [[0, 2 * day], [0, 2 * day]],
+      // X carried a click id, Y none (a feed read).
+      clickIds: [[1, 0], [3, 0]],
+      conversionTimes: [6 * day, 8 * day],
+      conversionClickIds: [OWN_SHOP_ORDER, OWN_SHOP_ORDER],
+    };
+    const result = cid.attribute(table, resolveOptions({ windowDays: 30 }));
+    // Day 6: X's click on day 0 is within 7 days. Day 8: it is not.
+    expect(amounts(result)).toEqual([
+      [1, 0],
+      [10, 0],
+    ]);
+    expect(result.unattributed).toEqual({ conversions: 1, value: 20 });
   });
 
   it("credits nothing for a conversion passed back without a click id, or with one no touch carried", () => {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import { NONE } from "../../events/enums.js";
 import { attributePaths, type AttributionReport } from "../../engines/attribution/attributePaths.js";
 import { builtInModelNames } from "../../engines/attribution/registry.js";
-import { JourneyBuilder, type JourneyRows } from "../../engines/attribution/stream/journeyBuilder.js";
+import { conversionClickId, JourneyBuilder, type JourneyRows } from "../../engines/attribution/stream/journeyBuilder.js";
 import { JourneyLog, type JourneyPartial } from "../../engines/attribution/stream/journeyLog.js";
 import { mergeJourneys } from "../../engines/attribution/stream/journeyTable.js";
 import type { TouchColumns } from "../../engines/attribution/stream/pairTable.js";
@@ -147,7 +147,7 @@ function cutJourneys(events: EventObject[], lookbackMs: number, log: JourneyLog)
       open = end;
     }
     if (!conversion) break;
-    log.converted(columns, firstFrom(open, upTo, conversion.time - lookbackMs), upTo, conversion.id, conversion.time, conversion.value, conversion.clickId);
+    log.converted(columns, firstFrom(open, upTo, conversion.time - lookbackMs), upTo, conversion.id, conversion.time, conversion.value, conversionClickId(conversion.channel, conversion.clickId));
     open = upTo;
   }
 }

@@ -1,16 +1,18 @@
 import { InputError } from "../../errors.js";
 import { CreditSheet } from "./table.js";
-import type { AttributionModel } from "./types.js";
+import { OWN_SHOP_ORDER, type AttributionModel } from "./types.js";
 
 const DAY_MS = 86_400_000;
+/** The platform ties an order in its own shop to its last click within 7 days (DOMAIN). */
+export const OWN_SHOP_WINDOW_DAYS = 7;
 
 /**
- * Click-id attribution: a conversion passed back with a click id goes to the
- * last touch carrying that click id within `windowDays` before the conversion
- * (inclusive at both ends). A conversion with no click id (an own-shop order, a
- * data-alliance match), or whose click is not among its touches in the window,
- * goes to no channel and is counted as unattributed: a click id is evidence, and
- * its absence is not evidence for any other channel.
+ * Click-id attribution. A conversion a retailer passed back with a click id goes to the
+ * last touch carrying that click id within `windowDays` before it; an order in the
+ * platform's own shop goes to the last touch that carried any click id within
+ * OWN_SHOP_WINDOW_DAYS (both windows inclusive at both ends). Anything else (no click id,
+ * as for a data-alliance match, or no such touch) goes to no channel and is counted as
+ * unattributed: a click id is evidence, and its absence is not evidence for any other channel.
  */
 export const cid: AttributionModel = {
   name: "cid",
@@ -19,7 +21,6 @@ export const cid: AttributionModel = {
     if (touchTimes === undefined || clickIds === undefined || conversionClickIds === undefined) {
       throw new InputError("cid needs touch times and click ids of touches and conversions (journeys from events); this table has none");
     }
-    const windowMs = options.windowDays * DAY_MS;
     const sheet = new CreditSheet(table.channels);
     let unattributedConversions = 0;
     let unattributedValue = 0;
@@ -31,10 +32,13 @@ export const cid: AttributionModel = {
       const clicks = clickIds[p]!;
       const convertedAt = table.conversionTimes?.[p] ?? times[path.length - 1]!;
       const passedBackWith = conversionClickIds[p]!;
+      const ownShop = passedBackWith === OWN_SHOP_ORDER;
+      const from = convertedAt - (ownShop ? OWN_SHOP_WINDOW_DAYS : options.windowDays) * DAY_MS;
       let credited = -1;
       for (let i = path.length - 1; passedBackWith !== 0 && i >= 0 && credited < 0; i--) {
         const t = times[i]!;
-        if (clicks[i] === passedBackWith && t <= convertedAt && t >= convertedAt - windowMs) credited = i;
+        const evidence = ownShop ? clicks[i] !== 0 : clicks[i] === passedBackWith;
+        if (evidence && t <= convertedAt && t >= from) credited = i;
       }
       if (credited >= 0) {
         sheet.give(path[credited]!, 1, conversions, table.value[p]!);

@@ -1,6 +1,6 @@
 export { attributePaths } from "./attributePaths.js";
 export type { AttributePathsOptions, AttributionReport, ChannelValues, MarkovSummary, ModelCredit } from "./attributePaths.js";
-export { cid } from "./cid.js";
+export { cid, OWN_SHOP_WINDOW_DAYS } from "./cid.js";
 export { firstTouch } from "./firstTouch.js";
 export { lastTouch } from "./lastTouch.js";
 export { linear } from "./linear.js";
@@ -17,6 +17,7 @@ export { syntheticPathTable } from "./synthetic.js";
 export { tableProblems, totalsOf } from "./table.js";
 export type { Totals } from "./table.js";
 export { timeDecay } from "./timeDecay.js";
+export { OWN_SHOP_ORDER } from "./types.js";
 export type {
   AttributionModel,
   AttributionOptions,

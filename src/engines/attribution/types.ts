@@ -20,9 +20,15 @@ export interface PathTable {
   readonly clickIds?: readonly ArrayLike<number>[];
   /** Per-row conversion time in ms; the last touch time when absent. */
   readonly conversionTimes?: ArrayLike<number>;
-  /** Per-row click id the conversion was passed back with (0: none); rows of one journey each. */
+  /**
+   * Per-row click id the conversion was passed back with (0: none; OWN_SHOP_ORDER: an order
+   * in the platform's own shop, which it ties to its own clicks); rows of one journey each.
+   */
   readonly conversionClickIds?: ArrayLike<number>;
 }
+
+/** `conversionClickIds` of an order in the platform's own shop: no click id comes back, the platform has its own clicks. */
+export const OWN_SHOP_ORDER = -1;
 
 /** Options as callers give them; `resolveOptions` fills the defaults. */
 export interface AttributionOptions {

@@ -1,4 +1,5 @@
-import { NONE } from "../../../events/enums.js";
+import { Channel, NONE } from "../../../events/enums.js";
+import { OWN_SHOP_ORDER } from "../types.js";
 import type { ObservedBatch } from "../../../pipeline/deliver.js";
 import { DueQueue } from "./dueQueue.js";
 import { JourneyLog, type JourneyPartial } from "./journeyLog.js";
@@ -17,6 +18,14 @@ export type JourneyRows = Pick<
 >;
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A conversion's click id as cid reads it: the one a retailer passed back with it, or for an
+ * order in the platform's own shop (which the platform knows without passback) OWN_SHOP_ORDER.
+ */
+export function conversionClickId(channel: number, clickId: number): number {
+  return channel === Channel.shop ? OWN_SHOP_ORDER : clickId;
+}
 const HOUR_MS = 3_600_000;
 /** Pair key = user × BRAND_SPACE + brand stays an exact integer for any uint32 user. */
 const BRAND_SPACE = 2 ** 21;
@@ -112,7 +121,7 @@ export class JourneyBuilder {
     }
     if (pair < 0) pair = this.pairs.open(key);
     const id = rows.id[i]!;
-    if (role === Role.conversion) this.pairs.insertConversion(pair, time, id, rows.value[i]!, rows.clickId[i]!);
+    if (role === Role.conversion) this.pairs.insertConversion(pair, time, id, rows.value[i]!, conversionClickId(rows.channel[i]!, rows.clickId[i]!));
     else this.pairs.insertTouch(pair, time, id, rows.channel[i]!, rows.clickId[i]!, rows.note[i]!);
     this.settle(pair);
   }
