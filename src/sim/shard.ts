@@ -257,7 +257,8 @@ export class ShardSimulator {
     // A user who followed a link engages, if at all, once back from the store, and not
     // after the day's end.
     t = Math.max(t + (video ? 30 : dwell) * SECOND, back);
-    if (t + ENGAGEMENT_SPAN >= this.dayEnd) return t;
+    // (−1: times are stored rounded to the ms, and the last must stay before midnight.)
+    if (t + ENGAGEMENT_SPAN >= this.dayEnd - 1) return t;
     const e = b.engagement;
     const boost = state >= AipsState.TI ? 2 : 1;
     if (rng.chance(e.like * boost)) this.engage(Kind.like, u, note, pair, (t += SECOND), channel, false);
