@@ -48,6 +48,9 @@ export class Observer {
   private regime: Regime;
   /** Start of the regime after `regime` (+Infinity for the last). */
   private regimeUntil = -Infinity;
+  /** The regime's passback windows: orders, and retailer interactions (set with the regime). */
+  private orderWindowMs = 0;
+  private interactionWindowMs = 0;
 
   constructor(
     private readonly policy: LinkPolicy,
@@ -80,7 +83,7 @@ export class Observer {
         continue;
       }
       observed[i] = 0;
-      const windowMs = INTERACTION_KINDS[k] === 1 ? this.interactionWindowMs : this.regime.passbackWindowDays * DAY_MS;
+      const windowMs = INTERACTION_KINDS[k] === 1 ? this.interactionWindowMs : this.orderWindowMs;
       if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0) {
         const clicked = this.clickTime.get(clickId[i]!);
         if (clicked !== undefined && t - clicked <= windowMs) {
@@ -105,15 +108,12 @@ export class Observer {
     return (user - this.scope.firstUser) * this.scope.brandCount + brand;
   }
 
-  /** The regime's interaction window, never longer than its order window. */
-  private get interactionWindowMs(): number {
-    const r = this.regime;
-    return Math.min(r.passbackInteractionWindowHours * HOUR_MS, r.passbackWindowDays * DAY_MS);
-  }
-
   private enterRegime(t: number): void {
     const r = this.policy.regimes;
     this.regime = regimeAt(this.policy, t);
+    this.orderWindowMs = this.regime.passbackWindowDays * DAY_MS;
+    // Never longer than the order window.
+    this.interactionWindowMs = Math.min(this.regime.passbackInteractionWindowHours * HOUR_MS, this.orderWindowMs);
     const next = r[r.indexOf(this.regime) + 1];
     this.regimeUntil = next ? next.fromMs : Infinity;
   }

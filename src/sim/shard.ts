@@ -104,6 +104,8 @@ export class ShardSimulator {
   private seq = 0;
   /** End of the day being simulated: none of its events may reach it. */
   private dayEnd = 0;
+  /** When the day's sessions (their slots and search results) end. */
+  private sessionEnd = 0;
 
   constructor(
     private readonly s: Scenario,
@@ -161,6 +163,7 @@ export class ShardSimulator {
   simulateDay(day: number): EventBatch {
     const dayStart = this.startMs + day * DAY_MS;
     this.dayEnd = dayStart + DAY_MS;
+    this.sessionEnd = this.dayEnd - SESSION_END_BEFORE_MIDNIGHT;
     this.regime = regimeAt(this.policy, dayStart);
     this.latent.beginDay();
     this.due.load(dayStart + DAY_MS);
@@ -203,16 +206,16 @@ export class ShardSimulator {
     }
     if (rng.chance(this.s.purchase.baselinePerUserDay)) this.scheduleBaseline(u, dayStart, rng);
     let clock = dayStart;
-    for (let s = 0; s < sessions; s++) clock = this.session(u, day, s, Math.max(starts[s]!, clock), dayStart);
+    for (let s = 0; s < sessions; s++) clock = this.session(u, day, s, Math.max(starts[s]!, clock));
     this.runDue(dayStart + DAY_MS);
   }
 
   /** One session: a stream of feed and ad slots, maybe a search at the end. Returns when it ended. */
-  private session(u: number, day: number, index: number, start: number, dayStart: number): number {
+  private session(u: number, day: number, index: number, start: number): number {
     const rng = this.behaviour.reset(this.shard.firstUser + u, day, index + 1);
     const b = this.s.behaviour;
     let t = start;
-    const sessionEnd = dayStart + DAY_MS - SESSION_END_BEFORE_MIDNIGHT;
+    const sessionEnd = this.sessionEnd;
     const impressions = rng.poisson(b.impressionsPerSession);
     // Sessions end before midnight so a day's events stay inside the day.
     for (let i = 0; i < impressions && t < sessionEnd; i++) {
@@ -381,7 +384,7 @@ export class ShardSimulator {
     const results = this.s.behaviour.searchResultsPerSearch;
     const sampler = this.world.notes.byBrand[brand]!;
     // Results are looked at until the session's end, like a session's slots.
-    for (let i = 0; i < results && t < this.dayEnd - SESSION_END_BEFORE_MIDNIGHT; i++) {
+    for (let i = 0; i < results && t < this.sessionEnd; i++) {
       t += rng.exponential(5 * SECOND) + SECOND;
       t = this.showNote(u, sampler.sample(rng.next()), t, rng, Channel.search, this.s.behaviour.searchCtrMultiplier);
     }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
-import { MATCHED_CHANNEL, Observed } from "../../../events/observedAs.js";
+import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
 import { PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
@@ -118,7 +118,7 @@ function plainReader(data: Data): (i: number) => number {
   return (i) => values[offset + i]!;
 }
 
-const OUT_COLUMNS = ["id", "time", "arrival", "kind", "user", "brand", "note", "channel", "clickId", "value", "duplicate"] as const;
+const OUT_COLUMNS = ["id", "time", "arrival", "kind", "user", "brand", "note", "channel", "clickId", "value", "duplicate", "observed"] as const;
 
 class RowCollector {
   private readonly columns = Object.fromEntries(OUT_COLUMNS.map((name) => [name, [] as number[]])) as Record<(typeof OUT_COLUMNS)[number], number[]>;
@@ -137,17 +137,11 @@ class RowCollector {
       clickId: int64Reader(data("clickId")),
       value: plainReader(data("value")),
       duplicate: plainReader(data("duplicate")),
+      observed: plainReader(data("observed")),
     };
-    const observed = plainReader(data("observed"));
     for (let i = 0; i < batch.numRows; i++) {
-      const seen = observed(i);
-      if (seen === Observed.not || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
+      if (read.observed(i) === Observed.not || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
       for (const name of OUT_COLUMNS) this.columns[name].push(read[name](i));
-      // As the run's delivery hands them on: an alliance match without its click id and route.
-      if (seen === Observed.matched) {
-        this.columns.clickId[this.columns.clickId.length - 1] = 0;
-        this.columns.channel[this.columns.channel.length - 1] = MATCHED_CHANNEL;
-      }
     }
   }
 
@@ -163,6 +157,8 @@ class RowCollector {
       return out;
     };
     const c = this.columns;
+    // As the run's delivery hands them on: alliance matches without their click id and route.
+    const { clickId, channel } = platformRoute(gather(Uint8Array, c.observed), gather(Float64Array, c.clickId), gather(Uint8Array, c.channel), order.length);
     return {
       length: order.length,
       id: gather(Float64Array, c.id),
@@ -172,8 +168,8 @@ class RowCollector {
       user: gather(Uint32Array, c.user),
       brand: gather(Uint32Array, c.brand),
       note: gather(Uint32Array, c.note),
-      channel: gather(Uint8Array, c.channel),
-      clickId: gather(Float64Array, c.clickId),
+      channel,
+      clickId,
       value: gather(Float32Array, c.value),
     };
   }
