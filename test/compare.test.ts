@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compareScenarios, type CompareResult } from "../src/compare/compare.js";
 import { MetricNames } from "../src/compare/metricNames.js";
 import { loadScenario } from "../src/config/load.js";
+import { runsPerReplication } from "../src/compare/runCount.js";
 import { meanInterval } from "../src/compare/stats.js";
+import { writeCompare } from "../src/cli/compare.js";
 import { holds, parseThreshold } from "../src/compare/thresholds.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -22,6 +24,8 @@ describe("compare statistics", () => {
     expect(ci.high - ci.mean).toBeCloseTo((3.182446305284263 * sd) / 2, 9);
     expect(meanInterval([5, 5, 5])).toEqual({ mean: 5, low: 5, high: 5, n: 3 });
     expect(Number.isNaN(meanInterval([1]).low)).toBe(true);
+    // Identical values are that value exactly, with no width (summing 0.1 three times drifts).
+    expect(meanInterval([0.1, 0.1, 0.1])).toEqual({ mean: 0.1, low: 0.1, high: 0.1, n: 3 });
   });
 
   it("parses k6-style thresholds", () => {
@@ -147,7 +151,11 @@ describe("zhongcao compare", () => {
 
   it("--incrementality scores each model's credit shares against the channels' parts of the lift", async () => {
     const [a, b] = ["scenarios/open-2020.yaml", "scenarios/redcat-2025.yaml"].map((path) => loadScenario(path, { users: 1500, days: 20 }));
-    const result = await compareScenarios(a!, b!, { replications: 1, workers: 0, incrementality: true });
+    const runs: [number, number][] = [];
+    const result = await compareScenarios(a!, b!, { replications: 1, workers: 0, incrementality: true, onRun: (done, total) => runs.push([done, total]) });
+    // What the CLI sizes the work by (to decide on starting itself again) is what ran.
+    const expected = 2 * runsPerReplication(true);
+    expect(runs).toEqual(Array.from({ length: expected }, (_, i) => [i + 1, expected]));
     const value = (side: "a" | "b", name: string) => result.metrics.find((m) => m.metric === name)?.[side].mean ?? 0;
     const touch = ["organic_feed", "search", "ad", "link", "blue_link"];
     for (const side of ["a", "b"] as const) {
@@ -159,6 +167,51 @@ describe("zhongcao compare", () => {
         expect(result.metrics.find((m) => m.metric === `incremental.liftShareMAE.${model}`)![side].mean).toBeCloseTo(expected, 12);
       }
     }
+  });
+
+  it("with few replications, warns of differences equal in every replication and marks their intervals, and keeps each replication's values", async () => {
+    const out = join(dir.path, "flat");
+    const r = await runCli([
+      "compare",
+      "scenarios/closed-2022.yaml",
+      "scenarios/redcat-2025.yaml",
+      ...["--replications", "2", "--users", "2000", "--days", "10", "--workers", "0", "--quiet", "--out", out],
+      ...["--threshold", "high(purchases.true)<=1000000"],
+    ]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult & { thresholds: { reason?: string }[] };
+    const flat = result.metrics.filter((m) => m.diff.low === m.diff.high && m.diff.mean !== 0);
+    const zero = result.metrics.filter((m) => m.diff.low === m.diff.high && m.diff.mean === 0);
+    // At this size some counts differ by the same amount in both replications.
+    expect(flat.length).toBeGreaterThan(0);
+    expect(zero.length).toBeGreaterThan(0);
+    expect(result.warnings).toContainEqual(expect.stringContaining(`${flat.length} metrics differ by the same amount in all 2 replications, so their 95 % intervals have no width`));
+    expect(r.stdout).toContain(`warning: ${flat.length} metrics differ by the same amount`);
+    // Every interval can be recomputed from the values it was computed from.
+    for (const m of result.metrics) {
+      expect(meanInterval(m.perReplication.a)).toEqual(m.a);
+      expect(meanInterval(m.perReplication.b)).toEqual(m.b);
+      expect(meanInterval(m.perReplication.b.map((v, i) => v - m.perReplication.a[i]!))).toEqual(m.diff);
+    }
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html.match(/no spread: more replications needed/g)).toHaveLength(flat.length);
+    expect(html.match(/zero in every replication/g)).toHaveLength(zero.length);
+    // A bound of such an interval passes or fails as computed, with the reason beside it
+    // (at this seed and size, Red Cat adds one true purchase in both replications).
+    expect(flat.map((m) => m.metric)).toContain("purchases.true");
+    expect(result.thresholds[0]).toMatchObject({ ok: true, reason: "all 2 differences are equal: the interval has no width" });
+    expect(html).toContain("<td>all 2 differences are equal: the interval has no width</td>");
+    expect(r.stdout).toContain("ok   high(purchases.true)<=1000000 (actual 1.000; all 2 differences are equal: the interval has no width)");
+  });
+
+  it("writes nothing when interrupted while writing its output", async () => {
+    const out = join(dir.path, "interrupted");
+    const controller = new AbortController();
+    controller.abort(new Error("interrupted"));
+    await expect(writeCompare(out, { tool: "zhongcao", a: {}, b: {}, replications: 0, seeds: [], metrics: [] }, controller.signal)).rejects.toThrow(
+      "interrupted: the comparison was stopped and nothing was written",
+    );
+    expect(readdirSync(dir.path).filter((name) => name.startsWith("interrupted") || name.startsWith(".interrupted"))).toEqual([]);
   });
 
   it("lists a metric no run could measure as not measured, not as zero", async () => {

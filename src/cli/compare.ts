@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { CompareResult } from "../compare/compare.js";
 import { absentMeansZero } from "../compare/metrics.js";
+import { runsPerReplication } from "../compare/runCount.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { MAX_USERS } from "../config/schema.js";
@@ -39,7 +40,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
     .option("--workers <n>", "worker threads per run (default: available cores; 0 = inline). Filling every core turns V8's helper threads off, as for run", integer("--workers", 0, 256))
     .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it, and score each model's credit shares against the channels' parts of that lift")
-    .option("--threshold <expr>", "fail with exit 3 unless it holds, e.g. 'purchases.observed>0' (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .option("--threshold <expr>", "fail with exit 3 unless it holds, on B − A: METRIC<VALUE (or <=, >, >=) tests the mean difference, low(METRIC) and high(METRIC) its 95 % interval's bounds, e.g. 'low(purchases.observed)>0' (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .option("--out <dir>", "where compare.json goes (default: reports/compare-<a>-vs-<b>)")
     .option("--json", "print one JSON document")
     .option("--quiet", "no progress bar")
@@ -58,12 +59,11 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
       const [first, second] = [loadedA.scenario, loadedB.scenario];
       const outDir = flags.out ?? join("reports", `compare-${first.name}-vs-${second.name}`);
       await checkOutputDir(outDir);
-      // Every replication of both scenarios runs in the one process.
-      const totalUserDays = (userDays(first) + userDays(second)) * flags.replications;
-      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)), totalUserDays, [loadedA, loadedB]);
       const incrementality = flags.incrementality === true;
+      // Every run of both scenarios (twins without a channel included) runs in the one process.
+      const totalUserDays = (userDays(first) + userDays(second)) * flags.replications * runsPerReplication(incrementality);
+      await relaunchIfSaturated(launch, argv, Math.max(workerThreadsFor(first, flags.workers), workerThreadsFor(second, flags.workers)), totalUserDays, [loadedA, loadedB]);
       const progress = createProgress(flags.quiet !== true && flags.json !== true, "compare");
-      let result: CompareResult;
       // Installed before the probe run too, so Ctrl-C there also leaves nothing behind.
       const interrupt = interruptible();
       try {
@@ -75,26 +75,32 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
           const unknown = unknownThresholdMetrics(thresholds, names, incrementality);
           if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
         }
-        result = await compareScenarios(loadedA, loadedB, {
+        const result = await compareScenarios(loadedA, loadedB, {
           replications: flags.replications,
           incrementality,
           ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           onRun: (done, total) => progress.update(done, total, 0),
           signal: interrupt.signal,
         });
+        progress.stop();
+        const verdicts = checkThresholds(result, thresholds);
+        const doc = { tool: TOOL, version: VERSION, ...result, thresholds: verdicts };
+        // Still interruptible while the files are written: Ctrl-C then leaves no directory.
+        await writeCompare(outDir, doc, interrupt.signal);
+        process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));
+        failOnThresholds(verdicts);
       } finally {
         progress.stop();
         interrupt.dispose();
       }
-      const verdicts = checkThresholds(result, thresholds);
-      const doc = { tool: TOOL, version: VERSION, ...result, thresholds: verdicts };
-      await writeCompare(outDir, doc);
-      process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));
-      const failed = verdicts.filter((v) => !v.ok);
-      if (failed.length > 0) {
-        throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => (f.reason ? `${f.threshold} (${f.reason})` : f.threshold)).join(", ")}`);
-      }
     });
+}
+
+function failOnThresholds(verdicts: readonly Verdict[]): void {
+  const failed = verdicts.filter((v) => !v.ok);
+  if (failed.length > 0) {
+    throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => (f.reason ? `${f.threshold} (${f.reason})` : f.threshold)).join(", ")}`);
+  }
 }
 
 interface Verdict {
@@ -120,11 +126,15 @@ function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]
     // then the gate cannot show that the threshold holds, so it fails.
     if (!metric) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_REPORTED };
     const actual = metric.diff[t.statistic];
+    const { low, high, mean, n } = metric.diff;
+    // A bound of an interval with no width is no evidence: say so beside the verdict.
+    if (t.statistic !== "mean" && low === high && mean !== 0) return { threshold: t.source, actual, ok: holds(t, actual), reason: `all ${n} differences are equal: the interval has no width` };
     return { threshold: t.source, actual, ok: holds(t, actual) };
   });
 }
 
-async function writeCompare(outDir: string, doc: unknown): Promise<void> {
+/** Writes compare.json and report.html into `outDir` at once; nothing if `signal` aborts before the end. */
+export async function writeCompare(outDir: string, doc: unknown, signal: AbortSignal): Promise<void> {
   const dir = await AtomicDir.create(outDir);
   try {
     await mkdir(dir.path, { recursive: true });
@@ -133,10 +143,11 @@ async function writeCompare(outDir: string, doc: unknown): Promise<void> {
     // The report reads the document as written (unknown interval bounds are null in JSON).
     const { writeCompareReport } = await import("../report/html/compareReport.js");
     await writeCompareReport(dir.path, JSON.parse(json) as unknown);
+    signal.throwIfAborted();
     await dir.commit();
   } catch (error) {
     await dir.discard();
-    throw error;
+    throw signal.aborted ? new Error("interrupted: the comparison was stopped and nothing was written", { cause: error }) : error;
   }
 }
 
@@ -159,7 +170,7 @@ function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
   }
   if (verdicts.length > 0) {
     lines.push("", "thresholds:");
-    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (${v.reason ?? `actual ${num(v.actual)}`})`);
+    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (actual ${num(v.actual)}${v.reason ? `; ${v.reason}` : ""})`);
   }
   lines.push("", `wrote ${outputPath(outDir)}/ (compare.json, report.html)`);
   return `${lines.join("\n")}\n`;

@@ -9,6 +9,7 @@ import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
 import { incrementalMetrics } from "./incrementality.js";
 import { absentMeansZero, runMetrics } from "./metrics.js";
+import { runsPerReplication } from "./runCount.js";
 import { meanInterval, type Interval } from "./stats.js";
 
 
@@ -27,6 +28,8 @@ export interface MetricComparison {
   readonly b: Interval;
   /** Paired differences B − A over replications. */
   readonly diff: Interval;
+  /** Each replication's value, in seed order: what the intervals were computed from. */
+  readonly perReplication: { readonly a: number[]; readonly b: number[] };
 }
 
 export interface CompareResult {
@@ -76,8 +79,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   const warnings = differing.length > 0 ? [`scenarios differ beyond policy (${differing.join(", ")}): common random numbers are not exact`] : [];
   if (b0.scenario.seed !== a0.scenario.seed) warnings.push(`B's seed ${b0.scenario.seed} is not used: both sides run with A's seeds (${a0.scenario.seed} + replication) for common random numbers`);
   const seeds = Array.from({ length: o.replications }, (_, r) => (a0.scenario.seed + r) >>> 0);
-  const perRun = 1 + (o.incrementality ? TOUCH_CHANNELS.length : 0);
-  const total = seeds.length * 2 * perRun;
+  const total = seeds.length * 2 * runsPerReplication(o.incrementality);
   let done = 0;
   const sides: Record<string, number>[][] = [[], []];
   await inScratchDir("compare", async (scratch) => {
@@ -126,8 +128,14 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   const metrics = names.sort().map((metric) => {
     const va = runsA.map((m) => value(m, metric)!);
     const vb = runsB.map((m) => value(m, metric)!);
-    return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)) };
+    return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)), perReplication: { a: va, b: vb } };
   });
+  // The same non-zero difference in every replication gives an interval of no width: with
+  // few replications and whole counts that is chance, not certainty.
+  const flat = metrics.filter((m) => m.diff.n >= 2 && m.diff.low === m.diff.high && m.diff.mean !== 0).map((m) => m.metric);
+  if (flat.length > 0) {
+    warnings.push(`${flat.length} metrics differ by the same amount in all ${seeds.length} replications, so their 95 % intervals have no width; more replications would show their spread: ${listed(flat)}`);
+  }
   const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
   return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, zeroInEveryRun, notMeasuredInEveryRun, warnings };
 }

@@ -14,6 +14,11 @@ export interface Interval {
  */
 export function meanInterval(values: readonly number[], level = 0.95): Interval {
   const n = values.length;
+  if (n >= 2 && values.every((v) => v === values[0])) {
+    // Exactly that value and no spread: summing would drift (0.1 three times has mean 0.10000000000000002).
+    const v = values[0]!;
+    return { mean: v, low: v, high: v, n };
+  }
   const m = mean(values);
   if (n < 2) return { mean: m, low: Number.NaN, high: Number.NaN, n };
   const half = tQuantile(1 - (1 - level) / 2, n - 1) * (sampleStandardDeviation(values) / Math.sqrt(n));

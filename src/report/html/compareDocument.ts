@@ -15,7 +15,7 @@ export const compareDocument = z.object({
   seeds: z.array(z.number()),
   metrics: z.array(z.object({ metric: z.string(), a: interval, b: interval, diff: interval })),
   warnings: z.array(z.string()).default([]),
-  thresholds: z.array(z.object({ threshold: z.string(), actual: bound, ok: z.boolean() })).default([]),
+  thresholds: z.array(z.object({ threshold: z.string(), actual: bound, ok: z.boolean(), reason: z.string().optional() })).default([]),
 });
 export type CompareDocument = z.infer<typeof compareDocument>;
 export type MetricRow = CompareDocument["metrics"][number];

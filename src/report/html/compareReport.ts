@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { figure } from "./chart.js";
 import { compareDifferences } from "./charts/compareDifferences.js";
-import { compareDocument, type CompareDocument } from "./compareDocument.js";
+import { compareDocument, type CompareDocument, type MetricRow } from "./compareDocument.js";
 import { escapeHtml, facts, formatNumber, htmlDocument, table, verdict, warnings, type Cell } from "./page.js";
 import { REPORT_FILE } from "./runReport.js";
 
@@ -21,18 +21,20 @@ export async function compareReport(c: CompareDocument): Promise<string> {
     ]),
     `<p class="sub">A = ${escapeHtml(c.a.path)} · B = ${escapeHtml(c.b.path)} · twin runs share random numbers for everything the policy does not change</p>`,
     warnings(c.warnings),
-    c.thresholds.length === 0 ? "" : `<h2>Thresholds</h2>${table(["threshold", "actual B − A", "verdict"], c.thresholds.map((t) => [t.threshold, t.actual, verdict(t.ok)]))}`,
+    c.thresholds.length === 0 ? "" : `<h2>Thresholds</h2>${table(["threshold", "actual B − A", "verdict", "note"], c.thresholds.map((t) => [t.threshold, t.actual, verdict(t.ok), t.reason ?? ""]))}`,
     `<h2>Differences</h2>`,
     await figure(compareDifferences(c.metrics, c.replications)),
     `<h2>All metrics</h2>`,
-    table(["metric", "A", "B", "B − A", "95 % CI of B − A"], c.metrics.map((m): Cell[] => [m.metric, m.a.mean, m.b.mean, m.diff.mean, interval(m.diff.low, m.diff.high)])),
+    table(["metric", "A", "B", "B − A", "95 % CI of B − A"], c.metrics.map((m): Cell[] => [m.metric, m.a.mean, m.b.mean, m.diff.mean, interval(m.diff)])),
   ];
   return htmlDocument(`zhongcao compare: ${c.a.name} vs ${c.b.name}`, body.filter((s) => s !== "").join("\n"));
 }
 
-function interval(low: number, high: number): Cell {
+function interval({ mean, low, high }: MetricRow["diff"]): Cell {
   if (!Number.isFinite(low) || !Number.isFinite(high)) return "n/a (one replication)";
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
-  // A zero-width interval is what common random numbers promise for metrics the policy cannot move.
-  return low === high ? { html: `${escapeHtml(text)} <span class="ok">zero width</span>` } : text;
+  if (low !== high) return text;
+  // No difference in any replication: what common random numbers promise for metrics the
+  // policy cannot move. The same non-zero difference every time is only a lack of spread.
+  return mean === 0 ? { html: `${escapeHtml(text)} <span class="ok">zero in every replication</span>` } : { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
 }
