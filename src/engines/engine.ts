@@ -33,6 +33,11 @@ export interface ShardEngine<Partial> {
    * state for scorers only — the inference itself must not read it.
    */
   endOfDay?(day: number, dayEndMs: number, latent: LatentAips): void;
+  /**
+   * A day end after the last simulated day (see Engine.lateDays): no events happen, late rows
+   * still arrive, and every row that arrived before `dayEndMs` has been consumed.
+   */
+  endOfDayAfterRun?(day: number, dayEndMs: number): void;
   finish(): Partial;
 }
 
@@ -57,9 +62,21 @@ export interface Engine<Partial = unknown> {
   readonly name: string;
   createShardEngine(ctx: ShardEngineContext): ShardEngine<Partial>;
   /**
+   * Day ends the engine waits for after a day's end before its result for that day is final
+   * (rows that arrive late). After the last simulated day, a shard's delivery clock goes on
+   * for as many day ends as any engine waits (`endOfDayAfterRun`), so the last days get the
+   * rows that arrived in time, as every other day does.
+   */
+  lateDays?(scenario: Scenario): number;
+  /**
    * Folds the partial of the next shard into the running one (shard order). With it the
    * main thread keeps one partial instead of every shard's; `finalize` then gets one.
    */
   merge?(running: Partial, next: Partial): Partial;
   finalize(partials: Partial[], ctx: FinalizeContext): Promise<EngineOutput>;
+}
+
+/** Day ends a shard's delivery clock goes on for after its last day: the most any engine waits for late rows. */
+export function lateDaysAfterRun(engines: readonly Engine[], scenario: Scenario): number {
+  return Math.max(0, ...engines.map((e) => e.lateDays?.(scenario) ?? 0));
 }

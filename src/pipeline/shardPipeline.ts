@@ -8,7 +8,7 @@ import type { LinkPolicy } from "../sim/policy.js";
 import { FACTUAL, ShardSimulator, type Counterfactual, type ShardSpec } from "../sim/shard.js";
 import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
 import type { World } from "../world/world.js";
-import type { Engine } from "../engines/engine.js";
+import { lateDaysAfterRun, type Engine } from "../engines/engine.js";
 import { DAY_MS } from "../sim/kernel.js";
 import { CHANNELS } from "../events/enums.js";
 import { deliver, Deliverer, type ObservedBatch } from "./deliver.js";
@@ -102,6 +102,16 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
   } catch (error) {
     await sink?.close().catch(() => undefined);
     throw error;
+  }
+  // Late rows (passback, alliance matches) keep arriving after the last day. The delivery
+  // clock goes on for as many day ends as an engine waits for late rows, so the last days'
+  // results get exactly the rows that arrived in time, as every earlier day's did; whatever
+  // arrives later still is delivered at the end.
+  const lastClockDay = sim.days + lateDaysAfterRun(ctx.engines, scenario);
+  for (let day = sim.days; day < lastClockDay; day++) {
+    const dayEnd = startMs + (day + 1) * DAY_MS;
+    deliverer.releaseBefore(dayEnd).forEach(feed);
+    for (const engine of engines) engine.endOfDayAfterRun?.(day, dayEnd);
   }
   deliverer.flush().forEach(feed);
   const eventsFile = sink ? await sink.close() : null;

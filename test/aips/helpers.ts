@@ -1,5 +1,7 @@
 import { validateScenario } from "../../src/config/load.js";
 import type { ScenarioInput, Scenario } from "../../src/config/schema.js";
+import { lateDaysAfterRun } from "../../src/engines/engine.js";
+import { aipsEngine } from "../../src/engines/aips/index.js";
 import { AipsShardEngine } from "../../src/engines/aips/shardEngine.js";
 import type { AipsPartial } from "../../src/engines/aips/partial.js";
 import { allocateColumns } from "../../src/events/batch.js";
@@ -92,17 +94,20 @@ export function batchOf(s: Setup, events: readonly Ev[]): ObservedBatch {
 
 /**
  * Feeds `events` to a fresh engine the way the shard pipeline does: each day's arrivals
- * (in the order given), then the day's end, for `days` days; later arrivals before finish.
+ * (in the order given), then the day's end, for `days` days; then the day ends after the
+ * run that the engine waits for late rows, each after its arrivals; later arrivals before finish.
  */
 export function run(s: Setup, events: readonly Ev[], days: number): AipsPartial {
   const engine = engineFor(s);
   const latent = new LatentAips(s.users * s.world.brands.count, s.scenario, s.world.brands.count);
   const arrivalDay = (e: Ev) => Math.floor((e.arrivalHour ?? e.hour) / 24);
-  for (let day = 0; day < days; day++) {
+  const lastClockDay = days + lateDaysAfterRun([aipsEngine], s.scenario);
+  for (let day = 0; day < lastClockDay; day++) {
     engine.consume(batchOf(s, events.filter((e) => arrivalDay(e) === day)));
-    engine.endOfDay(day, s.startMs + (day + 1) * DAY_MS, latent);
+    if (day < days) engine.endOfDay(day, s.startMs + (day + 1) * DAY_MS, latent);
+    else engine.endOfDayAfterRun(day);
   }
-  engine.consume(batchOf(s, events.filter((e) => arrivalDay(e) >= days)));
+  engine.consume(batchOf(s, events.filter((e) => arrivalDay(e) >= lastClockDay)));
   return engine.finish();
 }
 

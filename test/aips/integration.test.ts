@@ -7,6 +7,7 @@ import { validateScenario } from "../../src/config/load.js";
 import type { AipsAccuracy } from "../../src/engines/aips/accuracy.js";
 import { AIPS_STATES } from "../../src/events/enums.js";
 import { runScenario } from "../../src/run/runScenario.js";
+import { DAY_MS } from "../../src/sim/kernel.js";
 
 const USERS = 2000;
 const DAYS = 20;
@@ -132,5 +133,43 @@ describe("AIPS in a full run", () => {
     expect(c.recall!).toBeLessThan(0.2);
     // Whatever the engine does call a purchase was one.
     expect(c.precision).toBe(1);
+  });
+});
+
+describe("AIPS lateness in a full run", () => {
+  it("counts as late exactly the rows that arrive after their day's snapshot, the last days' included", async () => {
+    // Alliance matches arrive days late, so some rows of the last days arrive after the run.
+    const lagDays = 2;
+    const days = 20;
+    const scenario = validateScenario(
+      {
+        name: "aips-late",
+        population: { users: 3000 },
+        simulation: { days, shardUsers: 1500 },
+        policy: { type: "hybrid", redcat: { windowDays: 15 }, alliance: { sampleRate: 0.5, windowDays: 30 } },
+        aips: { allowedLatenessHours: 24 * (lagDays - 1) + 6 },
+      },
+      "test",
+    );
+    const dir = join(root, "late");
+    await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: dir, events: true, workers: 0 });
+    const startMs = Date.parse(`${scenario.simulation.start}T00:00:00Z`);
+    // The first arrival of each observed event id: what the engine applies; later copies are repeats.
+    const firstArrival = new Map<number, { day: number; arrival: number }>();
+    for (const part of ["part-00000.arrow", "part-00001.arrow"]) {
+      const t = read(join(dir, "events"), part);
+      const [id, time, arrival, observed] = ["id", "time", "arrival", "observed"].map((name) => Array.from(column(t, name), Number));
+      for (let i = 0; i < t.numRows; i++) {
+        if (observed![i] === 0) continue;
+        const seen = firstArrival.get(id![i]!);
+        if (!seen || arrival![i]! < seen.arrival) firstArrival.set(id![i]!, { day: Math.floor((time![i]! - startMs) / DAY_MS), arrival: arrival![i]! });
+      }
+    }
+    // Day d's snapshot is taken at the end of day d + lag, for the last days as for any other.
+    const late = [...firstArrival.values()].filter((e) => e.arrival >= startMs + (e.day + 1 + lagDays) * DAY_MS);
+    const lastDays = late.filter((e) => e.day >= days - lagDays);
+    expect(lastDays.length).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { accuracy: { aips: AipsAccuracy } };
+    expect(manifest.accuracy.aips.events.lateDropped).toBe(late.length);
   });
 });

@@ -123,6 +123,16 @@ describe("AIPS delivery", () => {
     expect(partial.counters.lateDropped).toBe(1);
   });
 
+  it("holds the last days' snapshots to the same allowed lateness after the run ends", () => {
+    // A 4-day run: day 3's snapshot is final at the end of day 5, two day ends after the run.
+    const inTime: Ev = { id: 1, hour: noon(3), arrivalHour: noon(5), kind: "purchase" };
+    const tooLate: Ev = { id: 1, hour: noon(3), arrivalHour: noon(6), kind: "purchase" };
+    expect(stateOf(run(s, [inTime], 4), 3)).toBe("P");
+    const late = run(s, [tooLate], 4);
+    expect(stateOf(late, 3)).toBe("unmet");
+    expect(late.counters.lateDropped).toBe(1);
+  });
+
   it("takes each snapshot at once with no allowed lateness", () => {
     const now = setup({ allowedLatenessHours: 0 });
     const partial = run(now, [{ id: 1, hour: noon(3), arrivalHour: noon(4), kind: "purchase" }], 6);

@@ -1,6 +1,7 @@
 import type { Engine, EngineOutput, FinalizeContext, ShardEngineContext } from "../engine.js";
 import { summariseAccuracy } from "./accuracy.js";
 import { combineAips } from "./combine.js";
+import { resolveAipsOptions } from "./options.js";
 import type { AipsPartial } from "./partial.js";
 import { AipsShardEngine } from "./shardEngine.js";
 
@@ -8,6 +9,7 @@ import { AipsShardEngine } from "./shardEngine.js";
 export const aipsEngine: Engine<AipsPartial> = {
   name: "aips",
   createShardEngine: (ctx: ShardEngineContext) => new AipsShardEngine(ctx),
+  lateDays: (scenario) => resolveAipsOptions(scenario).lagDays,
   // Every figure is a count, so two shards sum into a partial of the same shape.
   merge: (running: AipsPartial, next: AipsPartial): AipsPartial => combineAips([running, next]),
   async finalize(partials: AipsPartial[], ctx: FinalizeContext): Promise<EngineOutput> {
@@ -20,7 +22,7 @@ export const aipsEngine: Engine<AipsPartial> = {
     const warnings: string[] = [];
     if (lateDropped > 0) {
       warnings.push(
-        `aips: ${lateDropped} events arrived after their day's snapshot (allowedLatenessHours ${ctx.scenario.aips.allowedLatenessHours}); they are missing from those snapshots and counted from the next`,
+        `aips: ${lateDropped} events arrived after their day's snapshot (allowedLatenessHours ${ctx.scenario.aips.allowedLatenessHours}); they are missing from those snapshots and counted from the next, if any`,
       );
     }
     if (afterEnd > 0) warnings.push(`aips: ${afterEnd} events fall after the last day and are in no snapshot`);

@@ -19,8 +19,8 @@ import { TruthRing } from "./truthRing.js";
  *
  * Event-time semantics: the snapshot of day d is the state derived at the end of day d
  * from every event whose *event time* is before that moment. It is taken when the
- * end-of-day call for day d + ⌈allowedLatenessHours / 24⌉ arrives (or at the end of the
- * stream), so an event that arrives up to that point is applied at its event time and
+ * end-of-day call for day d + ⌈allowedLatenessHours / 24⌉ arrives (after the last day, the
+ * run's delivery clock goes on to that day end: see `endOfDayAfterRun`), so an event that arrives up to that point is applied at its event time and
  * the snapshot is exactly what in-order, duplicate-free delivery gives. An event that
  * arrives after its day's snapshot was taken is counted in `lateDropped`: it is missing
  * from the snapshots already taken and, still at its event time, part of every later one.
@@ -85,14 +85,24 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   endOfDay(day: number, dayEndMs: number, latent: LatentAips): void {
     this.truth.record(day, latent.state, latent.changedToday);
     this.pending.push({ day, at: this.tickOf(dayEndMs) });
-    while (this.pending.length > 0 && this.pending[0]!.day <= day - this.o.lagDays) this.snapshot();
+    this.snapshotsDue(day);
+  }
+
+  /** The last days' snapshots, too, wait their lag: rows arriving after it are late for them as for any day. */
+  endOfDayAfterRun(day: number): void {
+    this.snapshotsDue(day);
   }
 
   finish(): AipsPartial {
+    // Normally none left: the run's clock went on for lateDays after the last day.
     while (this.pending.length > 0) this.snapshot();
     this.counters.afterEnd = this.open.size;
     const { engineCounts, truthCounts, truthNewTi, flows, confusion } = this.tally;
     return { brandCount: this.brandCount, engineCounts, truthCounts, truthNewTi, flows, confusion, counters: this.counters };
+  }
+
+  private snapshotsDue(day: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.day <= day - this.o.lagDays) this.snapshot();
   }
 
   private snapshot(): void {
