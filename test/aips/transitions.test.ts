@@ -108,6 +108,14 @@ describe("AIPS delivery", () => {
     expect(partial.counters).toMatchObject({ applied: 1, repeats: 1 });
   });
 
+  it("knows a late row's re-delivered copy after its id's slot of recent ids was taken", () => {
+    // The id table forgets an id when one 2^18 later takes its slot (rows of another half day).
+    const original: Ev = { id: 5, hour: 1, arrivalHour: 5, kind: "purchase" };
+    const sameSlot: Ev = { id: 5 + 2 ** 18, hour: 6, kind: "impression", note: image };
+    const copy: Ev = { ...original, arrivalHour: 8, duplicate: true };
+    expect(run(s, [original, sameSlot, copy], 1).counters).toMatchObject({ applied: 2, repeats: 1 });
+  });
+
   it("applies a purchase arriving within the allowed lateness at its event time", () => {
     const late: Ev = { id: 1, hour: noon(3), arrivalHour: noon(5), kind: "purchase" };
     const partial = run(s, [late], 7);
