@@ -44,8 +44,8 @@ export interface Fixture {
 /**
  * Simulates a single shard of the scaled default scenario, making the same calls in the
  * same order as the shard pipeline (re-batch, observe, deliver; day ends; the day ends after
- * the run that engines wait for; final flush), so
- * timed suites replay exactly what a run feeds each stage.
+ * the run that engines wait for; final flush), so timed suites replay exactly what a run
+ * feeds each stage.
  */
 export function buildFixture(size: RunSize): Fixture {
   const loaded = loadScenario(undefined, size);

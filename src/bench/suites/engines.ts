@@ -8,7 +8,8 @@ import type { BenchOp } from "../measure.js";
 /**
  * Every engine of a run (attribution, AIPS) over the fixture's delivered batches: fresh
  * shard engines, each batch consumed, day ends with the recorded latent state, the day ends
- * after the run, the final flush, finish — the calls the shard pipeline makes, without generation or delivery.
+ * after the run, the final flush, finish — the calls the shard pipeline makes, without
+ * generation or delivery.
  */
 export function enginesOp(f: Fixture): BenchOp {
   const { scenario } = f.loaded;
