@@ -5,6 +5,8 @@ import { EVENT_SPECS } from "./schemas/events.js";
 
 /** Schema metadata key of an events part's variant. */
 export const PART_VARIANT_KEY = "zhongcao.variant";
+/** Schema metadata key of the cid window the run attributed with (its policy's passback window), in days. */
+export const CID_WINDOW_KEY = "zhongcao.cid_window_days";
 
 /**
  * What, beyond the scenario file and seed, decides a run's events: flag overrides and the
@@ -24,9 +26,14 @@ export class EventsPartSink {
   private buffer: EventColumns = allocateColumns(EVENTS_CHUNK_ROWS);
   private filled = 0;
 
-  /** `variant`: what makes this run's parts differ from another run of the same scenario file and seed (see partVariant). */
-  constructor(path: string, identity: RunIdentity, shard: number, variant = "") {
-    this.sink = new ArrowFileSink(path, makeSchema(EVENT_SPECS, identity, { "zhongcao.shard": String(shard), [PART_VARIANT_KEY]: variant }), EVENT_SPECS);
+  /**
+   * `variant`: what makes this run's parts differ from another run of the same scenario file
+   * and seed (see partVariant); `cidWindowDays`: the run's cid window, so `attribute` over the
+   * parts credits as the run did.
+   */
+  constructor(path: string, identity: RunIdentity, shard: number, variant = "", cidWindowDays?: number) {
+    const metadata = { "zhongcao.shard": String(shard), [PART_VARIANT_KEY]: variant, ...(cidWindowDays === undefined ? {} : { [CID_WINDOW_KEY]: String(cidWindowDays) }) };
+    this.sink = new ArrowFileSink(path, makeSchema(EVENT_SPECS, identity, metadata), EVENT_SPECS);
   }
 
   async write(batch: EventBatch): Promise<void> {

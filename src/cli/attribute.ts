@@ -41,7 +41,7 @@ export function registerAttribute(program: Command): void {
     .option("--no-null", "Markov without the null state: only converting paths build the chain")
     .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
     .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30)")
-    .option("--window-days <n>", "events input: cid click-id window in days (default 7; `run` uses the scenario's passback window)")
+    .option("--window-days <n>", "events input: cid click-id window in days (default: the window the run used, its policy's passback window, recorded in the parts; 7 for parts without it)")
     .option("--model <file>", "module whose default export implements AttributionModel; repeatable", collect, [])
     .option("--json", "print one JSON document instead of tables")
     .action(async (input: string, flags: AttributeFlags) => {
@@ -60,11 +60,20 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
   for (const file of flags.model) custom.push(await loadModel(file));
   if (events) {
     const journeys = await journeysFromEvents(input, journeySettings(lookbackDays === undefined ? {} : { lookbackDays }));
+    // Without --window-days, cid credits with the window the run did (recorded in its parts).
+    const cidWindowDays = windowDays ?? journeys.cidWindowDays;
+    const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
+    if (windowDays === undefined && cidWindowDays !== undefined && cidWindowDays > lookback && names.includes("cid")) {
+      throw new InputError(
+        `--lookback-days: the run's cid window (${cidWindowDays} days, recorded in ${input}) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
+          "set --lookback-days to at least the window, or --window-days to at most --lookback-days",
+      );
+    }
     const report = attributePaths(journeys.table, {
       models: [...names, ...custom],
       noNull: !flags.null,
       ...(halfLife === undefined ? {} : { halfLife }),
-      ...(windowDays === undefined ? {} : { windowDays }),
+      ...(cidWindowDays === undefined ? {} : { windowDays: cidWindowDays }),
     });
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);

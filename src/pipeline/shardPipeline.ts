@@ -9,6 +9,7 @@ import { FACTUAL, ShardSimulator, type Counterfactual, type ShardSpec } from "..
 import type { TruthCredits, TruthPurchases } from "../sim/truth.js";
 import type { World } from "../world/world.js";
 import { lateDaysAfterRun, type Engine } from "../engines/engine.js";
+import { streamSettingsFor } from "../engines/attribution/stream/settings.js";
 import { DAY_MS } from "../sim/kernel.js";
 import { CHANNELS } from "../events/enums.js";
 import { deliver, Deliverer, type ObservedBatch } from "./deliver.js";
@@ -145,5 +146,5 @@ async function openEventsPart(ctx: ShardContext, spec: ShardSpec) {
   const { population, simulation } = ctx.scenario;
   const removed = ctx.counterfactual?.removedChannel ?? -1;
   const variant = partVariant(population.users, simulation.days, simulation.shardUsers, removed < 0 ? null : CHANNELS[removed]!);
-  return new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, ctx.identity, spec.index, variant);
+  return new EventsPartSink(`${ctx.eventsDir}/${partFileName(spec.index)}`, ctx.identity, spec.index, variant, streamSettingsFor(ctx.policy).cidWindowDays);
 }

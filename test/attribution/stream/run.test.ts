@@ -110,8 +110,9 @@ describe("attribution inside zhongcao run", () => {
 });
 
 describe("zhongcao attribute on events", () => {
-  it("rebuilds from a run directory exactly the journeys and credit of the run", async () => {
-    const { code, stdout } = await cli(["attribute", runDir, "--json", "--window-days", String(SCENARIO.policy.redcat.windowDays)]);
+  it("rebuilds from a run directory exactly the journeys and credit of the run, cid with the run's window", async () => {
+    // The run's 15-day passback window is recorded in its parts: no --window-days needed.
+    const { code, stdout } = await cli(["attribute", runDir, "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as CliReport;
     expect(Object.keys(report.models)).toEqual(builtInModelNames());
@@ -121,6 +122,21 @@ describe("zhongcao attribute on events", () => {
       const credit = report.models[row.model as string]!;
       const conversions = row.channel === "unattributed" ? credit.unattributed!.conversions : credit.conversions[row.channel as string];
       expect(conversions).toBe(row.conversions);
+    }
+  });
+
+  it("refuses a look-back shorter than the run's cid window, unless cid's window is given", async () => {
+    let stderr = "";
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      expect((await cli(["attribute", runDir, "--lookback-days", "10"])).code).toBe(2);
+      expect(stderr).toContain(`--lookback-days: the run's cid window (15 days, recorded in ${runDir}) is longer than the look-back (10 days)`);
+      expect((await cli(["attribute", runDir, "--lookback-days", "10", "--window-days", "10"])).code).toBe(0);
+    } finally {
+      err.mockRestore();
     }
   });
 

@@ -6,7 +6,7 @@ import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
-import { PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
+import { CID_WINDOW_KEY, PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
@@ -57,6 +57,8 @@ interface JourneyPart {
   readonly rows: JourneyRows;
   /** Scenario sha256, seed and variant (overrides, shard size, removed channel) from the schema metadata. */
   readonly run: string;
+  /** The cid window the run attributed with; absent in parts written before it was recorded. */
+  readonly cidWindowDays: number | undefined;
 }
 
 /**
@@ -73,7 +75,8 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
     for await (const batch of file.batches) rows.add(batch, index);
     const meta = file.schema.metadata;
     const run = `scenario ${meta.get(`${TOOL}.scenario_sha256`)?.slice(0, 12) ?? "?"}…, seed ${meta.get(`${TOOL}.seed`) ?? "?"}, ${meta.get(PART_VARIANT_KEY) ?? "no variant"}`;
-    return { path, rows: rows.sorted(), run };
+    const window = meta.get(CID_WINDOW_KEY);
+    return { path, rows: rows.sorted(), run, cidWindowDays: window === undefined ? undefined : Number(window) };
   } finally {
     await file.close();
   }
@@ -179,17 +182,20 @@ class RowCollector {
  * Journeys from events part files, one builder per part: parts are shards,
  * whose user ranges are disjoint, merged in part order as the run merges shards.
  */
-export async function journeysFromEvents(input: string, settings: JourneySettings): Promise<Journeys> {
+export async function journeysFromEvents(input: string, settings: JourneySettings): Promise<Journeys & { readonly cidWindowDays: number | undefined }> {
   const partials: JourneyPartial[] = [];
   const seen = new PartsOfOneRun();
+  let cidWindowDays: number | undefined;
   for (const path of await eventPartFiles(input)) {
     const part = await readJourneyPart(path);
     seen.add(part);
+    // Parts of one run attributed with one window.
+    cidWindowDays ??= part.cidWindowDays;
     const builder = new JourneyBuilder(settings);
     builder.consume(part.rows);
     partials.push(builder.finish());
   }
-  return mergeJourneys(partials);
+  return { ...mergeJourneys(partials), cidWindowDays };
 }
 
 /**
