@@ -6,7 +6,7 @@ const SLOTS_LOG2 = 18;
  * land in one compact stretch of the table instead of all over it. An id is forgotten
  * when another id whose sequence number differs by a multiple of 2^18 takes its slot:
  * ids generated 2^18 later (about half a day of rows at the default shard size), or a late
- * row from that far back; the engine remembers late rows apart (see `lateRepeat`). A
+ * row from that far back; the engine remembers rows that may come twice apart (RedeliveryIds). A
  * repeat that slips through cannot change any state, because the pair memory is
  * idempotent; it only counts once more as applied. Ids are never confused: a slot
  * matches only the whole id, and sequence numbers start at 1, so the empty slot (0)

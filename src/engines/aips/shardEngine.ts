@@ -8,13 +8,10 @@ import { resolveAipsOptions, type AipsOptions } from "./options.js";
 import { PairSignals } from "./pairSignals.js";
 import { emptyCounters, type AipsPartial } from "./partial.js";
 import { RecentIds } from "./recentIds.js";
-import { RecentIds as ArrivalRecentIds } from "../attribution/stream/recentIds.js";
-import { DAY_MS } from "../../sim/kernel.js";
+import { Kind } from "../../events/enums.js";
+import { RedeliveryIds } from "../redeliveryIds.js";
 import { classify, Signal } from "./signals.js";
 import { TruthRing } from "./truthRing.js";
-
-/** How long a late row's id is remembered at least: copies come hours after the original (the passback delay). */
-const LATE_IDS_MS = 2 * DAY_MS;
 
 /**
  * The AIPS engine for one shard.
@@ -40,7 +37,7 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
   private readonly signals: PairSignals;
   private readonly open = new OpenEvents();
   private readonly ids = new RecentIds();
-  private readonly lateIds = new ArrivalRecentIds(LATE_IDS_MS);
+  private readonly redelivered = new RedeliveryIds();
   private readonly derived: DerivedStates;
   private readonly truth: TruthRing;
   private readonly tally: DayTally;
@@ -65,7 +62,10 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     const { isVideo } = this.ctx.world.notes;
     const c = this.counters;
     for (let i = 0; i < batch.length; i++) {
-      if (this.ids.seen(batch.id[i]!) || this.lateRepeat(batch, i)) {
+      // `ids` forgets an id once 2^18 later ids have come (about half a day of rows at the
+      // default shard size); rows that may come twice are known whatever the shard size.
+      const mayComeTwice = batch.arrival[i] !== batch.time[i] || batch.kind[i] === Kind.purchase;
+      if (this.ids.seen(batch.id[i]!) || (mayComeTwice && this.redelivered.repeat(batch.id[i]!, batch.arrival[i]!))) {
         c.repeats++;
         continue;
       }
@@ -86,20 +86,6 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
         this.open.push(pair, tick, flags, batch.note[i]!);
       }
     }
-  }
-
-  /**
-   * Whether a row that arrived after its event time was seen before. Re-delivered copies
-   * are of such rows (passback, hours apart), and `ids` forgets an id once 2^18 later ids
-   * have come (at the default shard size, about half a day of rows): these few rows are
-   * remembered by arrival time instead, at least LATE_IDS_MS, so a copy is known whatever
-   * the shard's size.
-   */
-  private lateRepeat(batch: ObservedBatch, i: number): boolean {
-    const arrival = batch.arrival[i]!;
-    if (arrival === batch.time[i]) return false;
-    this.lateIds.advance(arrival);
-    return this.lateIds.repeat(batch.id[i]!);
   }
 
   endOfDay(day: number, dayEndMs: number, latent: LatentAips): void {

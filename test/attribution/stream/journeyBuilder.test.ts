@@ -60,6 +60,19 @@ describe("journey builder", () => {
     expect(j.counts).toMatchObject({ observedConversions: 1, duplicatesDropped: 2 });
   });
 
+  it("knows a conversion or a late row re-delivered long after the memory of recent ids", () => {
+    // Recent ids are remembered one to two allowed latenesses (48 h) of arrivals; these copies come days later.
+    const j = journeysOf([
+      touch(1, 0),
+      purchase(2, 10 / 24),
+      touch(3, 50 / 24, "search"),
+      purchase(2, 10 / 24, { arrival: 5 * DAY, duplicate: 1 }),
+      touch(4, 6, "ad", { arrival: 6 * DAY + HOUR }),
+      touch(4, 6, "ad", { arrival: 12 * DAY, duplicate: 1 }),
+    ]);
+    expect(j.counts).toMatchObject({ observedConversions: 1, duplicatesDropped: 2, lateConversions: 0, lateTouches: 0 });
+  });
+
   it("still places an event later than allowed while its journey is open", () => {
     const j = journeysOf([touch(1, 0), touch(2, 10, "search"), purchase(3, 5, { arrival: 8 * DAY })]);
     expect(convertingPaths(j)).toEqual([["organic_feed"]]);

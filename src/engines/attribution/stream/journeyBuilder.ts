@@ -5,6 +5,7 @@ import { DueQueue } from "./dueQueue.js";
 import { JourneyLog, type JourneyPartial } from "./journeyLog.js";
 import { PairTable } from "./pairTable.js";
 import { RecentIds } from "./recentIds.js";
+import { RedeliveryIds } from "../../redeliveryIds.js";
 import type { JourneySettings } from "./settings.js";
 import { Role, ROLE_BY_KIND } from "./touchKinds.js";
 
@@ -48,7 +49,8 @@ const BRAND_SPACE = 2 ** 21;
  * late and only counted. A closed pair is remembered for one look-back, so
  * events more than allowed lateness + look-back late are always counted too late.
  * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
- * pairs closed within the last look-back (all in typed columns, see PairTable), and ids of recent arrivals.
+ * pairs closed within the last look-back (all in typed columns, see PairTable), ids of recent arrivals,
+ * and ids of the few rows that may come twice (conversions, late rows) for 60 days.
  */
 export class JourneyBuilder {
   private readonly lookbackMs: number;
@@ -58,6 +60,7 @@ export class JourneyBuilder {
   private readonly pairs = new PairTable();
   private readonly queue = new DueQueue();
   private readonly ids: RecentIds;
+  private readonly redelivered = new RedeliveryIds();
   private readonly log = new JourneyLog();
 
   constructor(settings: JourneySettings) {
@@ -74,8 +77,10 @@ export class JourneyBuilder {
       const role = ROLE_BY_KIND[rows.kind[i]!]!;
       if (role === Role.ignored || rows.brand[i] === NONE || rows.user[i] === NONE) continue;
       this.advance(rows.arrival[i]!);
-      // A re-delivered row is known only by its id, as it would be to the platform.
-      if (this.ids.repeat(rows.id[i]!)) {
+      // A re-delivered row is known only by its id, as it would be to the platform. Rows that
+      // may come twice (late ones, conversions) are remembered longer than the ids of all rows.
+      const mayComeTwice = role === Role.conversion || rows.arrival[i] !== rows.time[i];
+      if (this.ids.repeat(rows.id[i]!) || (mayComeTwice && this.redelivered.repeat(rows.id[i]!, rows.arrival[i]!))) {
         counts.duplicatesDropped++;
         continue;
       }
