@@ -5,6 +5,8 @@ import { EVENT_SPECS } from "./schemas/events.js";
 
 /** Schema metadata key of an events part's variant. */
 export const PART_VARIANT_KEY = "zhongcao.variant";
+/** Schema metadata key of an events part's shard index. */
+export const SHARD_KEY = "zhongcao.shard";
 /** Schema metadata key of the cid window the run attributed with (its policy's passback window), in days. */
 export const CID_WINDOW_KEY = "zhongcao.cid_window_days";
 
@@ -15,6 +17,11 @@ export const CID_WINDOW_KEY = "zhongcao.cid_window_days";
  */
 export function partVariant(users: number, days: number, shardUsers: number, removedChannel: string | null): string {
   return `users ${users}, days ${days}, shard users ${shardUsers}, removed channel ${removedChannel ?? "none"}`;
+}
+
+/** The events part file of a shard: `events/part-NNNNN.arrow`. */
+export function partFileName(shard: number): string {
+  return `part-${String(shard).padStart(5, "0")}.arrow`;
 }
 
 /** Rows per record batch in events part files. Fixed, so file bytes never depend on pipeline batch size. */
@@ -32,7 +39,7 @@ export class EventsPartSink {
    * parts credits as the run did.
    */
   constructor(path: string, identity: RunIdentity, shard: number, variant = "", cidWindowDays?: number) {
-    const metadata = { "zhongcao.shard": String(shard), [PART_VARIANT_KEY]: variant, ...(cidWindowDays === undefined ? {} : { [CID_WINDOW_KEY]: String(cidWindowDays) }) };
+    const metadata = { [SHARD_KEY]: String(shard), [PART_VARIANT_KEY]: variant, ...(cidWindowDays === undefined ? {} : { [CID_WINDOW_KEY]: String(cidWindowDays) }) };
     this.sink = new ArrowFileSink(path, makeSchema(EVENT_SPECS, identity, metadata), EVENT_SPECS);
   }
 

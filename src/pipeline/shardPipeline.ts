@@ -46,10 +46,6 @@ export interface ShardResult {
   readonly enginePartials: unknown[];
 }
 
-export function partFileName(shard: number): string {
-  return `part-${String(shard).padStart(5, "0")}.arrow`;
-}
-
 /**
  * The shard pipeline: days → re-batch → observe → tally → (events part file) → deliver
  * (observed rows in arrival order, truth removed) → engines.
@@ -142,7 +138,7 @@ function summariseUsers(sim: ShardSimulator): ShardResult["users"] {
 }
 
 async function openEventsPart(ctx: ShardContext, spec: ShardSpec) {
-  const { EventsPartSink, partVariant } = await import("../arrow/eventsSink.js");
+  const { EventsPartSink, partFileName, partVariant } = await import("../arrow/eventsSink.js");
   const { population, simulation } = ctx.scenario;
   const removed = ctx.counterfactual?.removedChannel ?? -1;
   const variant = partVariant(population.users, simulation.days, simulation.shardUsers, removed < 0 ? null : CHANNELS[removed]!);

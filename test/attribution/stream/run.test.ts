@@ -151,7 +151,7 @@ describe("zhongcao attribute on events", () => {
     expect(short.totals.conversions).toBeLessThanOrEqual(full.totals.conversions);
   });
 
-  it("refuses parts that overlap (a copied part) or come from different runs, instead of counting events twice", async () => {
+  it("refuses parts that overlap (a copied part), come from different runs or leave out a shard, instead of counting events twice or too few", async () => {
     const stderrOf = async (argv: readonly string[]) => {
       let stderr = "";
       const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
@@ -196,5 +196,15 @@ describe("zhongcao attribute on events", () => {
 
     // The run's own parts pass: they hold disjoint users.
     expect((await cli(["attribute", join(runDir, "events"), "--json", "--models", "linear"])).code).toBe(0);
+
+    // A directory of a run with a part missing is refused; the part alone is attributed.
+    const partial = join(dir, "partial");
+    await mkdir(partial);
+    await copyFile(join(runDir, "events", "part-00001.arrow"), join(partial, "part-00001.arrow"));
+    const missing = await stderrOf(["attribute", partial, "--models", "linear"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain(`${partial}: the run had 2 shards, and parts are missing; attribute all the parts of a run, or name one part file\n  - missing: part-00000.arrow\n`);
+    expect((await cli(["attribute", join(partial, "part-00001.arrow"), "--models", "linear"])).code).toBe(0);
   });
 });

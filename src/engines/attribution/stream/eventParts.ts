@@ -6,7 +6,7 @@ import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
-import { CID_WINDOW_KEY, PART_VARIANT_KEY } from "../../../arrow/eventsSink.js";
+import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY } from "../../../arrow/eventsSink.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
@@ -19,11 +19,11 @@ const PART_FILE = /^part-\d+\.arrow$/;
  * The events part files named by INPUT: a part file itself, a run directory
  * (its `events/` parts) or an events directory, in part (= shard) order.
  */
-export async function eventPartFiles(input: string): Promise<string[]> {
+async function eventPartFiles(input: string): Promise<{ files: string[]; directory: string | null }> {
   const info = await stat(input).catch((error: unknown) => {
     throw cannotRead(input, error);
   });
-  if (!info.isDirectory()) return [input];
+  if (!info.isDirectory()) return { files: [input], directory: null };
   const eventsDir = join(input, "events");
   const dir = (await stat(eventsDir).then((s) => s.isDirectory()).catch(() => false)) ? eventsDir : input;
   const names = await readdir(dir).catch((error: unknown) => {
@@ -31,7 +31,7 @@ export async function eventPartFiles(input: string): Promise<string[]> {
   });
   const parts = names.filter((name) => PART_FILE.test(name)).sort();
   if (parts.length === 0) throw new InputError(`${input}: no events/part-*.arrow files (write them with \`zhongcao run --events\`)`);
-  return parts.map((name) => join(dir, name));
+  return { files: parts.map((name) => join(dir, name)), directory: dir };
 }
 
 /** Columns read, and the Arrow type each must have as `zhongcao run --events` writes it. */
@@ -59,6 +59,9 @@ interface JourneyPart {
   readonly run: string;
   /** The cid window the run attributed with; absent in parts written before it was recorded. */
   readonly cidWindowDays: number | undefined;
+  /** The part's shard, and how many shards its run had (from its variant); absent in parts without them. */
+  readonly shard: number | undefined;
+  readonly shardCount: number | undefined;
 }
 
 /**
@@ -76,7 +79,17 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
     const meta = file.schema.metadata;
     const run = `scenario ${meta.get(`${TOOL}.scenario_sha256`)?.slice(0, 12) ?? "?"}…, seed ${meta.get(`${TOOL}.seed`) ?? "?"}, ${meta.get(PART_VARIANT_KEY) ?? "no variant"}`;
     const window = meta.get(CID_WINDOW_KEY);
-    return { path, rows: rows.sorted(), run, cidWindowDays: window === undefined ? undefined : Number(window) };
+    const shard = meta.get(SHARD_KEY);
+    // "users U, days D, shard users S, …" (partVariant): the run had ⌈U / S⌉ shards.
+    const size = /^users (\d+), days \d+, shard users (\d+),/.exec(meta.get(PART_VARIANT_KEY) ?? "");
+    return {
+      path,
+      rows: rows.sorted(),
+      run,
+      cidWindowDays: window === undefined ? undefined : Number(window),
+      shard: shard === undefined ? undefined : Number(shard),
+      shardCount: size ? Math.ceil(Number(size[1]) / Number(size[2])) : undefined,
+    };
   } finally {
     await file.close();
   }
@@ -186,7 +199,8 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
   const partials: JourneyPartial[] = [];
   const seen = new PartsOfOneRun();
   let cidWindowDays: number | undefined;
-  for (const path of await eventPartFiles(input)) {
+  const { files, directory } = await eventPartFiles(input);
+  for (const path of files) {
     const part = await readJourneyPart(path);
     seen.add(part);
     // Parts of one run attributed with one window.
@@ -195,6 +209,8 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
     builder.consume(part.rows);
     partials.push(builder.finish());
   }
+  // A directory stands for a whole run: attributing some of its shards would look like a result.
+  if (directory) seen.checkComplete(directory);
   return { ...mergeJourneys(partials), cidWindowDays };
 }
 
@@ -207,9 +223,11 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
 class PartsOfOneRun {
   private first: JourneyPart | null = null;
   private readonly ranges: { path: string; low: number; high: number }[] = [];
+  private readonly shards = new Set<number>();
 
   add(part: JourneyPart): void {
     this.first ??= part;
+    if (part.shard !== undefined) this.shards.add(part.shard);
     if (part.run !== this.first.run) {
       throw new InputError(`${part.path}: from another run than ${this.first.path}; attribute the parts of one run`, [`this part: ${part.run}`, `that part: ${this.first.run}`]);
     }
@@ -227,5 +245,16 @@ class PartsOfOneRun {
       throw new InputError(`${part.path}: holds users ${low}–${high}, which overlap ${other.path} (users ${other.low}–${other.high}); the parts of a run hold disjoint users (is one a copy?)`);
     }
     this.ranges.push({ path: part.path, low, high });
+  }
+
+  /** Every shard of the run is there (parts that do not say their shard and run size are taken as they are). */
+  checkComplete(directory: string): void {
+    const count = this.first?.shardCount;
+    if (count === undefined) return;
+    const missing: string[] = [];
+    for (let shard = 0; shard < count && missing.length < 10; shard++) if (!this.shards.has(shard)) missing.push(partFileName(shard));
+    if (missing.length > 0) {
+      throw new InputError(`${directory}: the run had ${count} shards, and parts are missing; attribute all the parts of a run, or name one part file`, missing.map((name) => `missing: ${name}`));
+    }
   }
 }
