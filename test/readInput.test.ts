@@ -51,9 +51,16 @@ describe("reading input files", () => {
 
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
   it("names a path the OS refuses with its errno, as bad input", async () => {
-    await expect(readInputFile(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
+    await expect(readInputFile(dir, 1024, "a test file")).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
     await expect(readAll(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
-    await expect(readInputFile(join(dir, "nope"))).rejects.toThrow(new InputError(`${join(dir, "nope")}: no such file or directory`));
+    await expect(readInputFile(join(dir, "nope"), 1024, "a test file")).rejects.toThrow(new InputError(`${join(dir, "nope")}: no such file or directory`));
+  });
+
+  it("reads a file of up to its limit whole, and refuses a longer one, and a device, before reading", async () => {
+    const path = await file("limit.bin", new Uint8Array(1000).fill(7));
+    expect(await readInputFile(path, 1000, "a test file")).toEqual(Buffer.alloc(1000, 7));
+    await expect(readInputFile(path, 999, "a test file")).rejects.toThrow(new InputError(`${path}: larger than ${999 / 2 ** 20} MiB; a test file is read whole into memory, and may be at most that`));
+    await expect(readInputFile("/dev/zero", 2 ** 20, "a test file")).rejects.toThrow(new InputError("/dev/zero: a device, not a file"));
   });
 
   it("rethrows errors that are not from the OS: those are bugs, not bad input", () => {

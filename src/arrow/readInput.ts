@@ -1,4 +1,4 @@
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
 import { InputError } from "../errors.js";
 import { checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
@@ -21,10 +21,43 @@ export function cannotRead(path: string, error: unknown): InputError {
   return new InputError(error.code === "ENOENT" ? `${path}: no such file or directory` : `${path}: cannot read (${error.code})`);
 }
 
-export async function readInputFile(path: string): Promise<Buffer> {
-  return readFile(path).catch((error: unknown) => {
+/**
+ * The whole file, read into memory, if it holds at most `limit` bytes; larger input (or a
+ * device without end, `/dev/zero`) is bad input after `limit` bytes, not an out-of-memory
+ * crash. `what` names the kind of file in that message.
+ */
+export async function readInputFile(path: string, limit: number, what: string): Promise<Buffer> {
+  const handle = await open(path).catch((error: unknown) => {
     throw cannotRead(path, error);
   });
+  try {
+    const info = await handle.stat();
+    // Devices are no input files (`/dev/zero` would be read up to the limit for nothing).
+    if (info.isCharacterDevice() || info.isBlockDevice()) throw new InputError(`${path}: a device, not a file`);
+    if (info.isFile() && info.size > limit) throw tooLarge(path, limit, what);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, limit + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      // A file that grew since, or a pipe.
+      if (total > limit) throw tooLarge(path, limit, what);
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw error instanceof InputError ? error : cannotRead(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+const READ_CHUNK_BYTES = 1 << 24;
+
+function tooLarge(path: string, limit: number, what: string): InputError {
+  return new InputError(`${path}: larger than ${limit / 2 ** 20} MiB; ${what} is read whole into memory, and may be at most that`);
 }
 
 function notArrow(path: string, empty: boolean, detail?: string): InputError {

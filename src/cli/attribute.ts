@@ -12,6 +12,7 @@ import {
   type AttributionReport,
 } from "../engines/attribution/index.js";
 import { cannotRead, readInputFile } from "../arrow/readInput.js";
+import { utf8Text } from "../config/scenarioBytes.js";
 import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
 import { DEFAULT_LOOKBACK_DAYS } from "../engines/attribution/stream/settings.js";
 import { InputError } from "../errors.js";
@@ -78,7 +79,7 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);
   }
-  const table = parsePathCsv((await readInputFile(input)).toString("utf8"), { sep, source: input });
+  const table = parsePathCsv(utf8Text(await readInputFile(input, MAX_PATH_CSV_BYTES, "a path CSV"), input, "the path CSV"), { sep, source: input });
   // A header alone is almost always the wrong file or an export that failed: say so rather than print empty tables.
   if (table.paths.length === 0) throw new InputError(`${input}: no paths after the header; nothing to attribute`);
   const report = attributePaths(table, {
@@ -136,6 +137,9 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
 }
 
 /** The built-in model each model option is for. */
+/** Far above a real path CSV (a million paths take tens of MiB), and below V8's longest string. */
+const MAX_PATH_CSV_BYTES = 256 * 2 ** 20;
+
 const OPTION_MODELS = [
   ["--half-life", "halfLife", "time_decay"],
   ["--window-days", "windowDays", "cid"],

@@ -48,7 +48,7 @@ export function registerInspect(program: Command): void {
 
 /** `shownPath` is the row label (relative to the run directory); errors name `fullPath`, which the user can open. */
 async function summariseArrow(fullPath: string, shownPath: string): Promise<FileSummary> {
-  const bytes = await readInputFile(fullPath);
+  const bytes = await readInputFile(fullPath, MAX_INSPECTED_BYTES, "a file inspect checks");
   const { schema, batches } = readIpcBytes(bytes, fullPath);
   return {
     path: shownPath,
@@ -82,6 +82,9 @@ interface DirectoryResult {
 }
 
 /** An output as run.json lists it: an Arrow file inside the run directory, by a relative path. */
+/** inspect reads an Arrow file whole (to check it and its sha256); an events part of a long run can take a few GiB. */
+const MAX_INSPECTED_BYTES = 4 * 2 ** 30;
+
 const outputPath = z
   .string()
   .refine((p) => p.endsWith(".arrow") && !isAbsolute(p) && !p.split(/[/\\]/).includes(".."), "must be the relative path of an .arrow file inside the run directory");

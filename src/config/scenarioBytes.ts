@@ -46,16 +46,16 @@ export function readAtMost(path: string, limit: number): Buffer {
   }
 }
 
-/** The file as UTF-8 text; other encodings are named rather than read as garbage. */
-export function utf8Text(bytes: Buffer, path: string): string {
+/** The file as UTF-8 text; other encodings are named rather than read as garbage. `what` is the kind of file (for the advice). */
+export function utf8Text(bytes: Buffer, path: string, what = "the scenario"): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new InputError(`${path}: UTF-16 text; save the scenario as UTF-8`);
+    throw new InputError(`${path}: UTF-16 text; save ${what} as UTF-8`);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    throw new InputError(`${path}: not UTF-8 text (line ${lineAt(bytes, at)}, near byte offset ${at}); save the scenario as UTF-8`);
+    throw new InputError(`${path}: not UTF-8 text (line ${lineAt(bytes, at)}, near byte offset ${at}); save ${what} as UTF-8`);
   }
 }
 

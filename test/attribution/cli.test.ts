@@ -122,6 +122,20 @@ describe("zhongcao attribute", () => {
     expect(arrow.stderr).toContain("no events/part-*.arrow files");
   });
 
+  it("exits 2 on a path CSV that is not UTF-8, rather than merging channels whose names it cannot read", async () => {
+    const latin1 = join(dir, "latin1.csv");
+    // "café" and "cafè" in Latin-1: decoded loosely, both became one channel "caf\uFFFD".
+    await writeFile(latin1, Buffer.concat([Buffer.from(`${HEADER}\ncaf`), Buffer.from([0xe9]), Buffer.from(";1;10;0\ncaf"), Buffer.from([0xe8]), Buffer.from(";0;0;5\n")]));
+    const loose = await run(["attribute", latin1, "--models", "first_touch"]);
+    expect(loose.code).toBe(2);
+    expect(loose.stdout).toBe("");
+    // 0xe9 starts a three-byte sequence: decoding fails at the ';' after it.
+    expect(loose.stderr).toBe(`zhongcao: ${latin1}: not UTF-8 text (line 2, near byte offset ${HEADER.length + 5}); save the path CSV as UTF-8\n`);
+    const utf16 = join(dir, "utf16.csv");
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD.join("\n"), "utf16le")]));
+    expect((await run(["attribute", utf16])).stderr).toBe(`zhongcao: ${utf16}: UTF-16 text; save the path CSV as UTF-8\n`);
+  });
+
   it("exits 2 when cid is asked for on path CSV, which has no touch times", async () => {
     const { code, stdout, stderr } = await run(["attribute", await csv("cid.csv", GOOD), "--models", "cid"]);
     expect(code).toBe(2);
