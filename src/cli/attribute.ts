@@ -13,6 +13,7 @@ import {
 } from "../engines/attribution/index.js";
 import { cannotRead, readInputFile } from "../arrow/readInput.js";
 import { utf8Text } from "../config/scenarioBytes.js";
+import { positiveDecimal } from "./options.js";
 import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
 import { DEFAULT_LOOKBACK_DAYS } from "../engines/attribution/stream/settings.js";
 import { InputError } from "../errors.js";
@@ -114,8 +115,8 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   else if (sep.length !== 1) problems.push(`--sep: must be one character, got "${flags.sep}"`);
   let halfLife: number | undefined;
   if (flags.halfLife !== undefined) {
-    halfLife = Number(flags.halfLife);
-    if (!(Number.isFinite(halfLife) && halfLife > 0)) problems.push(`--half-life: must be a number > 0, got "${flags.halfLife}"`);
+    halfLife = positiveDecimal(flags.halfLife, MAX_HALF_LIFE);
+    if (Number.isNaN(halfLife)) problems.push(`--half-life: must be a decimal number in (0, ${MAX_HALF_LIFE}], got "${flags.halfLife}"`);
   }
   const lookbackDays = eventsOnlyDays("--lookback-days", flags.lookbackDays, events, problems);
   const windowDays = eventsOnlyDays("--window-days", flags.windowDays, events, problems);
@@ -137,6 +138,11 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
 }
 
 /** The built-in model each model option is for. */
+/** Days of look-back or window: at most the longest run (`--days`). */
+const MAX_DAYS = 3650;
+/** A half-life longer than this weighs every touch of any journey alike. */
+const MAX_HALF_LIFE = 1e6;
+
 /** Far above a real path CSV (a million paths take tens of MiB), and below V8's longest string. */
 const MAX_PATH_CSV_BYTES = 256 * 2 ** 20;
 
@@ -161,9 +167,9 @@ function optionsWithoutTheirModel(flags: AttributeFlags, names: readonly string[
 /** A day count that only events input has a use for: path CSV journeys carry no times. */
 function eventsOnlyDays(flag: string, text: string | undefined, events: boolean, problems: string[]): number | undefined {
   if (text === undefined) return undefined;
-  const days = Number(text);
+  const days = positiveDecimal(text, MAX_DAYS);
   if (!events) problems.push(`${flag}: applies to events input only; path CSV journeys have no times`);
-  else if (!(Number.isFinite(days) && days > 0)) problems.push(`${flag}: must be a number > 0, got "${text}"`);
+  else if (Number.isNaN(days)) problems.push(`${flag}: must be a decimal number of days in (0, ${MAX_DAYS}], got "${text}"`);
   return days;
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { DECIMAL } from "../decimal.js";
 
 /** Commander parser for integer flags; a bad value is a usage error (exit 2) naming the flag. */
 export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -9,4 +10,11 @@ export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER
     }
     return n;
   };
+}
+
+/** `text` as a decimal number in (0, max], or NaN. */
+export function positiveDecimal(text: string, max: number): number {
+  const trimmed = text.trim();
+  const n = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+  return n > 0 && n <= max ? n : Number.NaN;
 }

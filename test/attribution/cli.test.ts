@@ -102,8 +102,8 @@ describe("zhongcao attribute", () => {
   it.each([
     [["--models", "linear,magic"], '--models: unknown model "magic"'],
     [["--sep", ";;"], "--sep: must be one character"],
-    [["--half-life", "0"], "--half-life: must be a number > 0"],
-    [["--half-life", "soon"], "--half-life: must be a number > 0"],
+    [["--half-life", "0"], "--half-life: must be a decimal number in (0, 1000000]"],
+    [["--half-life", "soon"], "--half-life: must be a decimal number in (0, 1000000]"],
     // An option for a model that does not run would be ignored without a word.
     [["--models", "linear", "--half-life", "2"], "--half-life: applies to the time_decay model, which --models leaves out"],
     [["--models", "linear,shapley", "--no-null"], "--no-null: applies to the markov model, which --models leaves out"],
@@ -164,6 +164,20 @@ describe("zhongcao attribute", () => {
     // Within the look-back the flags pass, and the (empty) file is what is refused.
     const fine = await run(["attribute", file, "--lookback-days", "3", "--window-days", "3"]);
     expect(fine.stderr).toBe(`zhongcao: ${file}: not an Arrow IPC file (empty)\n`);
+  });
+
+  it.each([
+    [["--half-life", "0x10", "--models", "time_decay"], '--half-life: must be a decimal number in (0, 1000000], got "0x10"'],
+    [["--half-life", "Infinity", "--models", "time_decay"], '--half-life: must be a decimal number in (0, 1000000], got "Infinity"'],
+    [["--lookback-days", "0x10"], '--lookback-days: must be a decimal number of days in (0, 3650], got "0x10"'],
+    [["--lookback-days", "1e300"], '--lookback-days: must be a decimal number of days in (0, 3650], got "1e300"'],
+    [["--window-days", "0"], '--window-days: must be a decimal number of days in (0, 3650], got "0"'],
+  ])("exits 2 on a number flag %j that is not a plain decimal in range", async (flags, message) => {
+    const file = join(dir, "numbers.arrow");
+    await writeFile(file, "");
+    const { code, stderr } = await run(["attribute", file, ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 
   it("exits 2 on --sep with events input, which is Arrow", async () => {

@@ -1,5 +1,6 @@
 import { InputError } from "../../errors.js";
 import type { PathTable } from "./types.js";
+import { DECIMAL } from "../../decimal.js";
 
 /** ChannelAttribution's column names, required in this order. */
 export const PATH_CSV_HEADER = ["path", "total_conversions", "total_conversion_value", "total_null"] as const;
@@ -122,8 +123,6 @@ function addToTotals(totals: number[], amounts: readonly number[]): number | und
   return undefined;
 }
 
-/** Plain decimal, optionally with an exponent: Number() alone would also take `0x10`, `0b11` and `Infinity`. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** A non-negative finite number, or undefined after recording why not. */
 function parseAmount(field: string, column: string, at: string, problems: string[]): number | undefined {
