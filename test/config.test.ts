@@ -331,6 +331,8 @@ describe("zhongcao validate", () => {
     ["Latin-1 bytes", Buffer.from('name: ok\ndescription: "caf\xe9"\n', "latin1"), "not UTF-8 text (line 2, near byte offset 27); save the scenario as UTF-8"],
     ["UTF-16 text", Buffer.from("\ufeffname: ok\n", "utf16le"), "UTF-16 text; save the scenario as UTF-8"],
     ["an unknown YAML tag", Buffer.from("name: !foo x\n"), "line 1: Unresolved tag: !foo"],
+    ["nesting the parser cannot follow", Buffer.from(`a: ${"[".repeat(5000)}\n`), "not valid YAML/JSON\n  - line 1: nested too deeply for a scenario (column "],
+    ["a category listed twice for Red Cat", Buffer.from("policy: { type: redcat, redcat: { categories: [beauty, beauty] } }\n"), "policy.redcat.categories: each category at most once"],
   ])("rejects %s, naming what is wrong", async (_what, bytes, message) => {
     const dir = tempDir();
     try {
@@ -346,9 +348,9 @@ describe("zhongcao validate", () => {
     }
   });
 
-  it("stops reading a scenario past 16 MiB (/dev/zero), and UTF-8 text beyond ASCII is fine", async () => {
+  it("stops reading a scenario past 256 KiB (/dev/zero), and UTF-8 text beyond ASCII is fine", async () => {
     const endless = await runCli(["validate", "/dev/zero"]);
-    expect(endless).toEqual({ code: 2, stdout: "", stderr: "zhongcao: /dev/zero: more than 16 MiB; a scenario is a few kilobytes of YAML or JSON\n" });
+    expect(endless).toEqual({ code: 2, stdout: "", stderr: "zhongcao: /dev/zero: more than 256 KiB; a scenario is a few kilobytes of YAML or JSON\n" });
     const dir = tempDir();
     try {
       const file = join(dir.path, "utf8.yaml");

@@ -57,10 +57,14 @@ function parseText(text: string, path: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: "error" });
   // A warning here is an unknown tag (`!foo`), whose value would be read as if untagged.
   const problems = [...doc.errors, ...doc.warnings];
+  const line = (e: (typeof problems)[number]) => `line ${e.linePos?.[0]?.line ?? "?"}`;
+  // The parser recurses per level of nesting; past the stack it reports that, then every level again.
+  const tooDeep = problems.find((e) => e.message.startsWith("Maximum call stack size exceeded"));
+  if (tooDeep) throw new InputError(`${path}: not valid YAML/JSON`, [`${line(tooDeep)}: nested too deeply for a scenario (column ${tooDeep.linePos?.[0]?.col ?? "?"})`]);
   if (problems.length > 0) {
     throw new InputError(
       `${path}: not valid YAML/JSON`,
-      problems.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
+      problems.map((e) => `${line(e)}: ${e.message.split("\n")[0]}`),
     );
   }
   let value: unknown;
@@ -216,7 +220,7 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
   } catch (error) {
     throw new InputError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${path}: more than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB; a scenario is a few kilobytes of YAML or JSON`);
+  if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${path}: more than ${MAX_SCENARIO_BYTES / 2 ** 10} KiB; a scenario is a few kilobytes of YAML or JSON`);
   const document = parseText(utf8Text(bytes, path), path);
   const scenario = validateScenario(withFileName(document, path), path, overrides);
   return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides, bytes };

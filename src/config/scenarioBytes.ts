@@ -3,8 +3,12 @@ import { InputError } from "../errors.js";
 
 // A scenario file's bytes and text: bounded reading and encoding checks, before any parsing.
 
-/** Far above any real scenario; a bound so that `/dev/zero` or a wrong file fails at once. */
-export const MAX_SCENARIO_BYTES = 16 * 2 ** 20;
+/**
+ * Far above any real scenario (a few KiB); a bound so that `/dev/zero` or a wrong file fails
+ * at once. Parsing is the cost to bound: YAML takes about a second and hundreds of MiB per
+ * 2 MiB of one long list, so the bound is kept small.
+ */
+export const MAX_SCENARIO_BYTES = 256 * 2 ** 10;
 
 /**
  * Scenario files a launcher read before starting the run again (cli/relaunch.ts), by path

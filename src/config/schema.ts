@@ -28,7 +28,11 @@ export const MAX_ENTITIES = 100_000_000;
  */
 export const MAX_PER_SESSION = 1_000;
 /** Day lengths of decay windows: ten years, longer than any run (days are kept in Int32 due-day tables). */
-const days = positive.max(3650);
+/** The longest run, in days (`simulation.days`). */
+const MAX_DAYS = 3650;
+const days = positive.max(MAX_DAYS);
+/** A timeline switches at most once a day. */
+const MAX_SWITCHES = MAX_DAYS;
 /**
  * Bounds on money, time and multipliers, far beyond any real scenario: without them a
  * typo such as 1e300 passes validation and turns into Infinity in float32 output columns
@@ -250,7 +254,11 @@ const redcat = z
     windowDays: z.union([z.literal(7), z.literal(15), z.literal(30)], { error: "must be one of 7, 15, 30" }).default(7),
     minExperienceScore: positive.max(5).default(4.5),
     minDailyBudgetYuan: nonNegative.max(MAX_YUAN).default(5_000),
-    categories: z.array(z.enum(CATEGORY_NAMES)).optional(),
+    categories: z
+      .array(z.enum(CATEGORY_NAMES))
+      .max(CATEGORY_NAMES.length)
+      .refine((list) => new Set(list).size === list.length, { message: "each category at most once" })
+      .optional(),
     passback,
   })
   .prefault({});
@@ -304,6 +312,7 @@ const policy = z.discriminatedUnion("type", [
     switches: z
       .array(switchEntry)
       .min(1)
+      .max(MAX_SWITCHES)
       .refine((list) => list.every((s, i) => i === 0 || s.from > list[i - 1]!.from), { message: "switch dates must increase" }),
     alliance: alliance.optional(),
   }),
@@ -360,7 +369,7 @@ export const scenarioSchema = z.strictObject({
   simulation: z
     .strictObject({
       start: z.iso.date().default("2025-05-07"),
-      days: count.max(3650).default(60),
+      days: count.max(MAX_DAYS).default(60),
       /**
        * Users per shard: shards are fixed user ranges, independent of worker count. 2,500
        * keeps a shard's per-pair state small: against 10,000, peak RSS is ~45 % lower at two
