@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
@@ -81,33 +81,39 @@ describe("zhongcao inspect on bad input", () => {
     }
   });
 
-  it("lists outputs missing from the directory or changed since run.json, and then exits 2 naming them", async () => {
+  it("lists outputs missing from the directory, changed since run.json or not listed in it, and then exits 2 naming them", async () => {
     const d = await subdir("missing");
     await write(join(d, "kept.arrow"), ipc(2));
     await write(join(d, "changed.arrow"), ipc(4));
+    await mkdir(join(d, "events"));
+    await write(join(d, "events", "part-00009.arrow"), ipc(3));
     const outputs = [
       { path: "kept.arrow", sha256: sha256(ipc(2)), rows: 2 },
       { path: "changed.arrow", sha256: "f".repeat(64), rows: 4 },
       { path: "gone.arrow", sha256: "e".repeat(64), rows: 7 },
     ];
     await write(join(d, "run.json"), JSON.stringify(manifest(outputs)));
-    const damaged = `zhongcao: ${d}: the run directory does not match its run.json\n  - changed.arrow: does not match run.json (sha256 or rows)\n  - gone.arrow: listed in run.json but not in the directory\n`;
+    const damaged = `zhongcao: ${d}: the run directory does not match its run.json\n  - changed.arrow: does not match run.json (sha256 or rows)\n  - events/part-00009.arrow: in the directory but not listed in run.json\n  - gone.arrow: listed in run.json but not in the directory\n`;
     const text = await runCli(["inspect", d]);
     expect(text.code).toBe(2);
     expect(text.stderr).toBe(damaged);
     expect(text.stdout).toMatch(/^kept\.arrow .* ok$/m);
     expect(text.stdout).toMatch(/^changed\.arrow .* MISMATCH$/m);
     expect(text.stdout).toMatch(/^gone\.arrow .* MISSING$/m);
+    expect(text.stdout).toMatch(/^events\/part-00009\.arrow .* NOT LISTED$/m);
     const json = await runCli(["inspect", d, "--json"]);
     expect(json.code).toBe(2);
     expect(json.stderr).toBe(damaged);
     const result = JSON.parse(json.stdout) as { files: { path: string; matchesManifest?: boolean }[]; missing: string[] };
     expect(result.files.map((f) => [f.path, f.matchesManifest])).toEqual([
       ["changed.arrow", false],
+      ["events/part-00009.arrow", false],
       ["kept.arrow", true],
     ]);
     expect(result.missing).toEqual(["gone.arrow"]);
     // Intact again: exit 0.
+    await rm(join(d, "changed.arrow"));
+    await rm(join(d, "events"), { recursive: true });
     await write(join(d, "run.json"), JSON.stringify(manifest(outputs.slice(0, 1))));
     expect((await runCli(["inspect", d])).code).toBe(0);
   });

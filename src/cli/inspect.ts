@@ -17,8 +17,10 @@ interface FileSummary {
   batches: number;
   bytes: number;
   sha256: string;
-  /** For files listed in run.json: whether the bytes still match the manifest. */
+  /** In a run directory: whether the bytes still match the manifest (false too for a file run.json does not list). */
   matchesManifest?: boolean;
+  /** In a run directory: an Arrow file run.json does not list (a part copied in, say: `attribute` would read it). */
+  unlisted?: boolean;
   schema: { name: string; type: string }[];
   metadata: Record<string, string>;
 }
@@ -37,7 +39,10 @@ export function registerInspect(program: Command): void {
         const result = await inspectDirectory(path);
         process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : renderDirectory(result));
         // The listing above shows which; the exit code lets a script see it too.
-        const damaged = [...result.files.filter((f) => f.matchesManifest === false).map((f) => `${f.path}: does not match run.json (sha256 or rows)`), ...result.missing.map((p) => `${p}: listed in run.json but not in the directory`)];
+        const damaged = [
+          ...result.files.filter((f) => f.matchesManifest === false).map((f) => (f.unlisted ? `${f.path}: in the directory but not listed in run.json` : `${f.path}: does not match run.json (sha256 or rows)`)),
+          ...result.missing.map((p) => `${p}: listed in run.json but not in the directory`),
+        ];
         if (damaged.length > 0) throw new InputError(`${path}: the run directory does not match its run.json`, damaged);
       } else {
         const file = await summariseArrow(path, path);
@@ -140,6 +145,7 @@ async function inspectDirectory(dir: string): Promise<DirectoryResult> {
     const summary = await summariseArrow(join(dir, p), p);
     const listed = manifest?.outputs.find((o) => o.path === p);
     if (listed) summary.matchesManifest = listed.sha256 === summary.sha256 && listed.rows === summary.rows;
+    else if (manifest) Object.assign(summary, { matchesManifest: false, unlisted: true });
     files.push(summary);
   }
   const missing = (manifest?.outputs ?? []).map((o) => o.path).filter((p) => !paths.includes(p));
@@ -151,7 +157,7 @@ function renderFiles(files: FileSummary[], withSchema: boolean, missing: readonl
   const w = Math.max(4, ...files.map((f) => f.path.length), ...missing.map((p) => p.length));
   lines.push(`${"file".padEnd(w)}  ${"rows".padStart(12)}  ${"batches".padStart(7)}  ${"MiB".padStart(8)}  sha256        manifest`);
   for (const f of files) {
-    const check = f.matchesManifest === undefined ? "-" : f.matchesManifest ? "ok" : "MISMATCH";
+    const check = f.matchesManifest === undefined ? "-" : f.matchesManifest ? "ok" : f.unlisted ? "NOT LISTED" : "MISMATCH";
     lines.push(
       `${f.path.padEnd(w)}  ${f.rows.toLocaleString("en-US").padStart(12)}  ${String(f.batches).padStart(7)}  ${(f.bytes / 2 ** 20).toFixed(1).padStart(8)}  ${f.sha256.slice(0, 12)}  ${check}`,
     );
