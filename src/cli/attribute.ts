@@ -137,7 +137,6 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   return { names, sep, halfLife, lookbackDays, windowDays };
 }
 
-/** The built-in model each model option is for. */
 /** Days of look-back or window: at most the longest run (`--days`). */
 const MAX_DAYS = 3650;
 /** A half-life longer than this weighs every touch of any journey alike. */
@@ -146,6 +145,7 @@ const MAX_HALF_LIFE = 1e6;
 /** Far above a real path CSV (a million paths take tens of MiB), and below V8's longest string. */
 const MAX_PATH_CSV_BYTES = 256 * 2 ** 20;
 
+/** The built-in model each model option is for. */
 const OPTION_MODELS = [
   ["--half-life", "halfLife", "time_decay"],
   ["--window-days", "windowDays", "cid"],

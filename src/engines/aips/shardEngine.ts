@@ -21,9 +21,10 @@ import { TruthRing } from "./truthRing.js";
  *
  * Event-time semantics: the snapshot of day d is the state derived at the end of day d
  * from every event whose *event time* is before that moment. It is taken when the
- * end-of-day call for day d + ⌈allowedLatenessHours / 24⌉ arrives (after the last day, the
- * run's delivery clock goes on to that day end: see `endOfDayAfterRun`), so an event that arrives up to that point is applied at its event time and
- * the snapshot is exactly what in-order, duplicate-free delivery gives. An event that
+ * end-of-day call for day d + ⌈allowedLatenessHours / 24⌉ arrives (after the last day,
+ * the run's delivery clock goes on to that day end: see `endOfDayAfterRun`), so an event
+ * that arrives up to that point is applied at its event time and the snapshot is exactly
+ * what in-order, duplicate-free delivery gives. An event that
  * arrives after its day's snapshot was taken is counted in `lateDropped`: it is missing
  * from the snapshots already taken and, still at its event time, part of every later one.
  *
