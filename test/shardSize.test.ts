@@ -9,14 +9,15 @@ const dir = tempDir("zhongcao-shard-size-");
 afterAll(() => dir.cleanup());
 
 /** A Red Cat world with enough link traffic that where purchases happen varies. */
-function manifestAt(shardUsers: number): Promise<RunManifest> {
+function manifestAt(shardUsers: number, passback: object = {}, days = 12, users = 1500): Promise<RunManifest> {
   const scenario = smallScenario({
     seed: 5,
-    simulation: { days: 12, shardUsers },
+    population: { users },
+    simulation: { days, shardUsers },
     behaviour: { adLoad: 0.3, adCtr: 0.1 },
-    policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+    policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2, passback } },
   });
-  const out = join(dir.path, String(shardUsers));
+  const out = join(dir.path, `${shardUsers}-${JSON.stringify(passback)}-${days}-${users}`);
   return runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: out, events: false, report: false, workers: 0 }).then(() => JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest);
 }
 
@@ -33,5 +34,22 @@ describe("shard size", () => {
     expect(split.calibration).toEqual(whole.calibration);
     const flat = (m: RunManifest) => JSON.stringify(m.accuracy, (_k, v: unknown) => (typeof v === "number" ? Number(v.toPrecision(12)) : v));
     expect(flat(split)).toBe(flat(whole));
+  });
+
+  it("changes no engine counter either when passback re-delivers every row, up to months later", async () => {
+    // Copies come an exponential time after their original with the delay's median as mean:
+    // 30 days here. The whole run's 2^18-odd ids fill the AIPS engine's table of recent ids
+    // in one shard, not in ten.
+    const passback = { delayMedianHours: 720, duplicateRate: 1 };
+    const [whole, split] = await Promise.all([manifestAt(3000, passback, 30, 3000), manifestAt(300, passback, 30, 3000)]);
+    expect(whole.events.total).toBeGreaterThan(2 ** 18);
+    const counters = (m: RunManifest) => {
+      const { aips, attribution } = m.accuracy as { aips: { events: unknown }; attribution: { observedConversions: number; duplicatesDropped: number } };
+      return { aips: aips.events, observedConversions: attribution.observedConversions, duplicatesDropped: attribution.duplicatesDropped };
+    };
+    expect(whole.events.duplicates).toBeGreaterThan(50);
+    expect(counters(split)).toEqual(counters(whole));
+    // Every copy is known for one: the AIPS engine counts as many repeats as there are copies.
+    expect(counters(whole).aips).toMatchObject({ repeats: whole.events.duplicates });
   });
 });

@@ -109,7 +109,7 @@ describe("AIPS delivery", () => {
   });
 
   it("knows a late row's re-delivered copy after its id's slot of recent ids was taken", () => {
-    // The id table forgets an id when one 2^18 later takes its slot (rows of another half day).
+    // The id table forgets an id when one 2^18 later takes its slot (weeks of rows later, or days in a big shard).
     const original: Ev = { id: 5, hour: 1, arrivalHour: 5, kind: "purchase" };
     const sameSlot: Ev = { id: 5 + 2 ** 18, hour: 6, kind: "impression", note: image };
     const copy: Ev = { ...original, arrivalHour: 8, duplicate: true };

@@ -8,8 +8,7 @@ import { resolveAipsOptions, type AipsOptions } from "./options.js";
 import { PairSignals } from "./pairSignals.js";
 import { emptyCounters, type AipsPartial } from "./partial.js";
 import { RecentIds } from "./recentIds.js";
-import { Kind } from "../../events/enums.js";
-import { RedeliveryIds } from "../redeliveryIds.js";
+import { mayComeTwice, RedeliveryIds } from "../redeliveryIds.js";
 import { classify, Signal } from "./signals.js";
 import { TruthRing } from "./truthRing.js";
 
@@ -63,10 +62,11 @@ export class AipsShardEngine implements ShardEngine<AipsPartial> {
     const { isVideo } = this.ctx.world.notes;
     const c = this.counters;
     for (let i = 0; i < batch.length; i++) {
-      // `ids` forgets an id once 2^18 later ids have come (about half a day of rows at the
-      // default shard size); rows that may come twice are known whatever the shard size.
-      const mayComeTwice = batch.arrival[i] !== batch.time[i] || batch.kind[i] === Kind.purchase;
-      if (this.ids.seen(batch.id[i]!) || (mayComeTwice && this.redelivered.repeat(batch.id[i]!, batch.arrival[i]!))) {
+      // `ids` forgets an id once 2^18 later ids of the shard have come (weeks of rows at the
+      // default shard size, fewer days in bigger shards): rows that may come twice are first
+      // checked against a memory by arrival time, so their copies are known whatever the shard size.
+      const id = batch.id[i]!;
+      if ((mayComeTwice(batch.time[i]!, batch.arrival[i]!, batch.kind[i]!) && this.redelivered.repeat(id, batch.arrival[i]!)) || this.ids.seen(id)) {
         c.repeats++;
         continue;
       }

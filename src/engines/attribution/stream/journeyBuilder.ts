@@ -5,7 +5,7 @@ import { DueQueue } from "./dueQueue.js";
 import { JourneyLog, type JourneyPartial } from "./journeyLog.js";
 import { PairTable } from "./pairTable.js";
 import { RecentIds } from "./recentIds.js";
-import { RedeliveryIds } from "../../redeliveryIds.js";
+import { mayComeTwice, RedeliveryIds } from "../../redeliveryIds.js";
 import type { JourneySettings } from "./settings.js";
 import { Role, ROLE_BY_KIND } from "./touchKinds.js";
 
@@ -50,7 +50,7 @@ const BRAND_SPACE = 2 ** 21;
  * events more than allowed lateness + look-back late are always counted too late.
  * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
  * pairs closed within the last look-back (all in typed columns, see PairTable), ids of recent arrivals,
- * and ids of the few rows that may come twice (conversions, late rows) for 60 days.
+ * and ids of the few rows that may come twice (late rows, purchases) for 600 days.
  */
 export class JourneyBuilder {
   private readonly lookbackMs: number;
@@ -78,9 +78,9 @@ export class JourneyBuilder {
       if (role === Role.ignored || rows.brand[i] === NONE || rows.user[i] === NONE) continue;
       this.advance(rows.arrival[i]!);
       // A re-delivered row is known only by its id, as it would be to the platform. Rows that
-      // may come twice (late ones, conversions) are remembered longer than the ids of all rows.
-      const mayComeTwice = role === Role.conversion || rows.arrival[i] !== rows.time[i];
-      if (this.ids.repeat(rows.id[i]!) || (mayComeTwice && this.redelivered.repeat(rows.id[i]!, rows.arrival[i]!))) {
+      // may come twice (late ones, purchases) are remembered far longer than other rows' ids.
+      const id = rows.id[i]!;
+      if ((mayComeTwice(rows.time[i]!, rows.arrival[i]!, rows.kind[i]!) && this.redelivered.repeat(id, rows.arrival[i]!)) || this.ids.repeat(id)) {
         counts.duplicatesDropped++;
         continue;
       }
