@@ -185,7 +185,7 @@ describe("zhongcao compare", () => {
     // At this size some counts differ by the same amount in both replications.
     expect(flat.length).toBeGreaterThan(0);
     expect(zero.length).toBeGreaterThan(0);
-    expect(result.warnings).toContainEqual(expect.stringContaining(`${flat.length} metrics differ by the same amount in all 2 replications, so their 95 % intervals have no width`));
+    expect(result.warnings).toContainEqual(expect.stringContaining(`${flat.length} metrics differ by the same amount in all 2 replications, so the 95 % interval has no width`));
     expect(r.stdout).toContain(`warning: ${flat.length} metrics differ by the same amount`);
     // Every interval can be recomputed from the values it was computed from.
     for (const m of result.metrics) {

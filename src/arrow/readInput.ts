@@ -34,7 +34,20 @@ export async function readInputFile(path: string, limit: number, what: string): 
     const info = await handle.stat();
     // Devices are no input files (`/dev/zero` would be read up to the limit for nothing).
     if (info.isCharacterDevice() || info.isBlockDevice()) throw new InputError(`${path}: a device, not a file`);
-    if (info.isFile() && info.size > limit) throw tooLarge(path, limit, what);
+    if (info.isFile()) {
+      if (info.size > limit) throw tooLarge(path, limit, what);
+      // One buffer of the file's size: the bytes are held once, not once in chunks and again joined.
+      const bytes = Buffer.allocUnsafe(info.size);
+      let filled = 0;
+      while (filled < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      // A file that grew since its size was read is read no further: what it was then is what is used.
+      return bytes.subarray(0, filled);
+    }
+    // A pipe: chunks until its end, or past the limit.
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -43,7 +56,6 @@ export async function readInputFile(path: string, limit: number, what: string): 
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      // A file that grew since, or a pipe.
       if (total > limit) throw tooLarge(path, limit, what);
     }
     return Buffer.concat(chunks, total);
@@ -54,7 +66,8 @@ export async function readInputFile(path: string, limit: number, what: string): 
   }
 }
 
-const READ_CHUNK_BYTES = 1 << 24;
+/** Chunks of a pipe's bytes: large enough to read fast, small enough not to allocate much past a short input. */
+const READ_CHUNK_BYTES = 1 << 20;
 
 function tooLarge(path: string, limit: number, what: string): InputError {
   return new InputError(`${path}: larger than ${limit / 2 ** 20} MiB; ${what} is read whole into memory, and may be at most that`);

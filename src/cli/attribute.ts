@@ -62,20 +62,12 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
   for (const file of flags.model) custom.push(await loadModel(file));
   if (events) {
     const journeys = await journeysFromEvents(input, journeySettings(lookbackDays === undefined ? {} : { lookbackDays }));
-    // Without --window-days, cid credits with the window the run did (recorded in its parts).
-    const cidWindowDays = windowDays ?? journeys.cidWindowDays;
-    const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
-    if (windowDays === undefined && cidWindowDays !== undefined && cidWindowDays > lookback && names.includes("cid")) {
-      throw new InputError(
-        `--lookback-days: the run's cid window (${cidWindowDays} days, recorded in ${input}) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
-          "set --lookback-days to at least the window, or --window-days to at most --lookback-days",
-      );
-    }
+    const cidWindowDays = windowDays ?? cidWindowAfterReading(journeys.cidWindowDays, lookbackDays ?? DEFAULT_LOOKBACK_DAYS, names.includes("cid"), input);
     const report = attributePaths(journeys.table, {
       models: [...names, ...custom],
       noNull: !flags.null,
       ...(halfLife === undefined ? {} : { halfLife }),
-      ...(cidWindowDays === undefined ? {} : { windowDays: cidWindowDays }),
+      windowDays: cidWindowDays,
     });
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);
@@ -89,6 +81,22 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
     ...(halfLife === undefined ? {} : { halfLife }),
   });
   return flags.json === true ? `${JSON.stringify(report)}\n` : renderReport(report);
+}
+
+/**
+ * Without --window-days, cid credits with the window the run did, recorded in its parts (the
+ * default for parts without it); that window must fit in the look-back as a given one must.
+ */
+function cidWindowAfterReading(recorded: number | undefined, lookback: number, cid: boolean, input: string): number {
+  const window = recorded ?? resolveOptions().windowDays;
+  if (cid && window > lookback) {
+    const which = recorded === undefined ? "cid's default window" : `the run's cid window (recorded in ${input})`;
+    throw new InputError(
+      `--lookback-days: ${which} of ${window} days is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
+        "set --lookback-days to at least the window, --window-days to at most --lookback-days, or leave cid out of --models",
+    );
+  }
+  return window;
 }
 
 interface ParsedFlags {
@@ -121,14 +129,13 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   const lookbackDays = eventsOnlyDays("--lookback-days", flags.lookbackDays, events, problems);
   const windowDays = eventsOnlyDays("--window-days", flags.windowDays, events, problems);
   problems.push(...optionsWithoutTheirModel(flags, names, events));
-  if (events && names.includes("cid")) {
-    const window = windowDays ?? resolveOptions().windowDays;
+  // Journeys hold touches within the look-back only: a click before it cannot reach cid. The
+  // window a run recorded in its parts is checked once they are read (cidWindowAfterReading).
+  if (events && names.includes("cid") && windowDays !== undefined) {
     const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
-    // Journeys hold touches within the look-back only: a click before it cannot reach cid.
-    if (window > lookback) {
-      const which = windowDays === undefined ? "default window" : "window";
+    if (windowDays > lookback) {
       problems.push(
-        `--window-days: cid's ${which} (${window} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
+        `--window-days: cid's window (${windowDays} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
           "set --window-days to at most --lookback-days, or leave cid out of --models",
       );
     }

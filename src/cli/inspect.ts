@@ -86,10 +86,10 @@ interface DirectoryResult {
   missing: string[];
 }
 
-/** An output as run.json lists it: an Arrow file inside the run directory, by a relative path. */
 /** inspect reads an Arrow file whole (to check it and its sha256); an events part of a long run can take a few GiB. */
 const MAX_INSPECTED_BYTES = 4 * 2 ** 30;
 
+/** An output as run.json lists it: an Arrow file inside the run directory, by a relative path. */
 const outputPath = z
   .string()
   .refine((p) => p.endsWith(".arrow") && !isAbsolute(p) && !p.split(/[/\\]/).includes(".."), "must be the relative path of an .arrow file inside the run directory");

@@ -134,7 +134,8 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   // few replications and whole counts that is chance, not certainty.
   const flat = metrics.filter((m) => m.diff.n >= 2 && m.diff.low === m.diff.high && m.diff.mean !== 0).map((m) => m.metric);
   if (flat.length > 0) {
-    warnings.push(`${flat.length} metrics differ by the same amount in all ${seeds.length} replications, so their 95 % intervals have no width; more replications would show their spread: ${listed(flat)}`);
+    const these = flat.length === 1 ? "1 metric differs by the same amount in all" : `${flat.length} metrics differ by the same amount in all`;
+    warnings.push(`${these} ${seeds.length} replications, so the 95 % interval has no width; more replications would show the spread: ${listed(flat)}`);
   }
   const describe = (l: LoadedScenario) => ({ path: l.path, name: l.scenario.name, sha256: l.sha256, policy: l.scenario.policy.type });
   return { a: describe(a0), b: describe(b0), replications: seeds.length, seeds, metrics, zeroInEveryRun, notMeasuredInEveryRun, warnings };

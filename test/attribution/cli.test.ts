@@ -151,7 +151,6 @@ describe("zhongcao attribute", () => {
   });
 
   it.each([
-    [["--lookback-days", "3"], "--window-days: cid's default window (7 days) is longer than the look-back (3 days), so clicks in between would go uncounted; set --window-days to at most --lookback-days, or leave cid out of --models"],
     [["--lookback-days", "10", "--window-days", "14"], "--window-days: cid's window (14 days) is longer than the look-back (10 days)"],
     [["--models", "linear", "--window-days", "3"], "--window-days: applies to the cid model, which --models leaves out"],
   ])("exits 2 on events flags %j that would leave cid conversions uncounted or be ignored", async (flags, message) => {

@@ -133,7 +133,10 @@ describe("zhongcao attribute on events", () => {
     });
     try {
       expect((await cli(["attribute", runDir, "--lookback-days", "10"])).code).toBe(2);
-      expect(stderr).toContain(`--lookback-days: the run's cid window (15 days, recorded in ${runDir}) is longer than the look-back (10 days)`);
+      expect(stderr).toContain(`--lookback-days: the run's cid window (recorded in ${runDir}) of 15 days is longer than the look-back (10 days)`);
+      // The window the run recorded is the one checked, not cid's default of 7 days.
+      expect((await cli(["attribute", runDir, "--lookback-days", "5"])).code).toBe(2);
+      expect(stderr).not.toContain("default window");
       expect((await cli(["attribute", runDir, "--lookback-days", "10", "--window-days", "10"])).code).toBe(0);
     } finally {
       err.mockRestore();

@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS } from "../../../events/enums.js";
@@ -203,6 +203,8 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
   for (const path of files) {
     const part = await readJourneyPart(path);
     seen.add(part);
+    // The first part says how many the run had: a missing one is refused before the work.
+    if (directory && path === files[0]) seen.checkComplete(directory, files.map((file) => basename(file)));
     // Parts of one run attributed with one window.
     cidWindowDays ??= part.cidWindowDays;
     const builder = new JourneyBuilder(settings);
@@ -210,7 +212,7 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
     partials.push(builder.finish());
   }
   // A directory stands for a whole run: attributing some of its shards would look like a result.
-  if (directory) seen.checkComplete(directory);
+  if (directory) seen.checkComplete(directory, seen.shardFileNames());
   return { ...mergeJourneys(partials), cidWindowDays };
 }
 
@@ -247,12 +249,21 @@ class PartsOfOneRun {
     this.ranges.push({ path: part.path, low, high });
   }
 
-  /** Every shard of the run is there (parts that do not say their shard and run size are taken as they are). */
-  checkComplete(directory: string): void {
+  /** The part files of the shards the parts read so far say they are. */
+  shardFileNames(): string[] {
+    return [...this.shards].map(partFileName);
+  }
+
+  /**
+   * Every shard of the run is among `present` (part file names: by name before the parts are
+   * read, by what they say after). Parts that do not say their run's size are taken as they are.
+   */
+  checkComplete(directory: string, present: readonly string[]): void {
     const count = this.first?.shardCount;
     if (count === undefined) return;
+    const names = new Set(present);
     const missing: string[] = [];
-    for (let shard = 0; shard < count && missing.length < 10; shard++) if (!this.shards.has(shard)) missing.push(partFileName(shard));
+    for (let shard = 0; shard < count && missing.length < 10; shard++) if (!names.has(partFileName(shard))) missing.push(partFileName(shard));
     if (missing.length > 0) {
       throw new InputError(`${directory}: the run had ${count} shards, and parts are missing; attribute all the parts of a run, or name one part file`, missing.map((name) => `missing: ${name}`));
     }
