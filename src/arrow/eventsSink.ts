@@ -19,6 +19,12 @@ export function partVariant(users: number, days: number, shardUsers: number, rem
   return `users ${users}, days ${days}, shard users ${shardUsers}, removed channel ${removedChannel ?? "none"}`;
 }
 
+/** How many shards the run of a part with this variant had (⌈users / shard users⌉), if it says. */
+export function shardCountOfVariant(variant: string): number | undefined {
+  const size = /^users (\d+), days \d+, shard users (\d+),/.exec(variant);
+  return size ? Math.ceil(Number(size[1]) / Number(size[2])) : undefined;
+}
+
 /** The events part file of a shard: `events/part-NNNNN.arrow`. */
 export function partFileName(shard: number): string {
   return `part-${String(shard).padStart(5, "0")}.arrow`;

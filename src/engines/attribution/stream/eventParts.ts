@@ -6,7 +6,7 @@ import { CHANNELS, KINDS } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
-import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY } from "../../../arrow/eventsSink.js";
+import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY, shardCountOfVariant } from "../../../arrow/eventsSink.js";
 import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
@@ -80,15 +80,13 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
     const run = `scenario ${meta.get(`${TOOL}.scenario_sha256`)?.slice(0, 12) ?? "?"}…, seed ${meta.get(`${TOOL}.seed`) ?? "?"}, ${meta.get(PART_VARIANT_KEY) ?? "no variant"}`;
     const window = meta.get(CID_WINDOW_KEY);
     const shard = meta.get(SHARD_KEY);
-    // "users U, days D, shard users S, …" (partVariant): the run had ⌈U / S⌉ shards.
-    const size = /^users (\d+), days \d+, shard users (\d+),/.exec(meta.get(PART_VARIANT_KEY) ?? "");
     return {
       path,
       rows: rows.sorted(),
       run,
       cidWindowDays: window === undefined ? undefined : Number(window),
       shard: shard === undefined ? undefined : Number(shard),
-      shardCount: size ? Math.ceil(Number(size[1]) / Number(size[2])) : undefined,
+      shardCount: shardCountOfVariant(meta.get(PART_VARIANT_KEY) ?? ""),
     };
   } finally {
     await file.close();
