@@ -102,9 +102,11 @@ describe("zhongcao bench (CLI)", () => {
     // A line per stage on stderr, also when it is not a terminal (a CI log).
     expect(first.stderr).toBe("bench: fixture…\nbench: calibration…\nbench: naive-baseline…\nbench: calibration…\nbench: markov-solve…\nbench: calibration…\n");
     expect(first.code).toBe(0);
-    const report = JSON.parse(readFileSync(saved, "utf8")) as { suites: { name: string; samples: number; perSecond: number; vsCalibration: number; meanMs: number }[] };
+    const report = JSON.parse(readFileSync(saved, "utf8")) as { suites: { name: string; samples: number; perSecond: number; vsCalibration: number; meanMs: number; calibration: { perSecond: number } }[] };
     expect(report.suites.map((s) => s.name)).toEqual(["markov-solve"]);
     expect(report.suites[0]!.samples).toBeGreaterThan(1);
+    // Paths a second have no ratio to the naive baseline's events a second.
+    expect(report.suites[0]).toMatchObject({ unit: "paths", vsBaseline: null });
 
     const again = await runCli([...quick, "--compare", saved, "--quiet"]);
     expect(again.code).toBe(0);
@@ -135,13 +137,19 @@ describe("zhongcao bench (CLI)", () => {
     ["JSON that is not a bench result", JSON.stringify({ tool: "zhongcao", suites: 3 }), /not a zhongcao bench result[\s\S]*suites: /],
     [
       "a result with a single sample",
-      JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, calibration: { rme: 1 }, samples: 1, rme: 0, perSecond: 1 }] }),
+      JSON.stringify({ ...minimal(), suites: [{ name: "generate", vsCalibration: 1, calibration: { rme: 1, perSecond: 1 }, samples: 1, rme: 0, perSecond: 1 }] }),
       /several samples/,
     ],
     [
       "a result listing one suite twice",
-      JSON.stringify({ ...minimal(), suites: [1, 1e300].map((vsCalibration) => ({ name: "markov-solve", vsCalibration, calibration: { rme: 1 }, samples: 5, rme: 1, perSecond: 1 })) }),
+      JSON.stringify({ ...minimal(), suites: [1, 2].map((perSecond) => ({ name: "markov-solve", vsCalibration: perSecond, calibration: { rme: 1, perSecond: 1 }, samples: 5, rme: 1, perSecond })) }),
       /suites\.1\.name: suite "markov-solve" is listed more than once/,
+    ],
+    [
+      // A ratio that does not follow from its figures could make the gate pass whatever was measured.
+      "a result whose calibrated ratio is not its figures' ratio",
+      JSON.stringify({ ...minimal(), suites: [{ name: "markov-solve", vsCalibration: 1e-300, calibration: { rme: 1, perSecond: 1e8 }, samples: 5, rme: 1, perSecond: 3e6 }] }),
+      /suites\.0\.vsCalibration: 1e-300 is not perSecond ÷ calibration\.perSecond \(0\.03\)/,
     ],
   ])("exits 2 before timing anything when --compare names %s", async (_what, content, message) => {
     const file = join(dir.path, `bad-${++badFiles}.json`);
@@ -186,7 +194,7 @@ describe("zhongcao bench (CLI)", () => {
     expect(r.stderr).toContain(message);
   });
 
-  const suite = (name: string) => ({ name, vsCalibration: 1e-9, calibration: { rme: 1 }, samples: 10, rme: 1, perSecond: 1 });
+  const suite = (name: string) => ({ name, vsCalibration: 1e-9, calibration: { rme: 1, perSecond: 1e9 }, samples: 10, rme: 1, perSecond: 1 });
   const savedWith = (names: string[], quickRun = true) => JSON.stringify({ ...minimal(quickRun), suites: names.map(suite) });
 
   it.each([

@@ -15,7 +15,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
-const ratio = (n: number) => (n >= 100 ? count(n) : n.toPrecision(3));
+const ratio = (n: number | null) => (n === null ? "-" : n >= 100 ? count(n) : n.toPrecision(3));
 const pct = (n: number) => `${n >= 0 ? "+" : ""}${(100 * n).toFixed(1)} %`;
 const mib = (bytes: number) => `${count(bytes / 2 ** 20)} MiB`;
 

@@ -10,6 +10,9 @@ import type { Comparable } from "./compare.js";
 import { comparedSuites, planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
 
+/** How far a saved ratio may be from the figures it was computed from (float rounding only). */
+const RATIO_TOLERANCE = 1e-9;
+
 /** A mean the gate can judge: several samples, a finite margin of error. */
 const measured = {
   samples: z.number().int().min(2, "the gate needs several samples, not one"),
@@ -31,13 +34,20 @@ const savedSchema = z.looseObject({
   machine: z.looseObject({ cpu: z.string(), cores: z.number(), node: z.string() }),
   calibration: z.looseObject(measured),
   suites: z
-    .array(z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), calibration: z.looseObject({ rme: z.number().nonnegative() }), ...measured }))
-    // The gate looks suites up by name: a second entry would shadow the first unseen.
+    .array(
+      z.looseObject({ name: z.string(), vsCalibration: z.number().positive(), calibration: z.looseObject({ rme: z.number().nonnegative(), perSecond: z.number().positive() }), ...measured }),
+    )
     .superRefine((suites, ctx) => {
       const seen = new Set<string>();
       for (const [i, suite] of suites.entries()) {
+        // The gate looks suites up by name: a second entry would shadow the first unseen.
         if (seen.has(suite.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `suite "${suite.name}" is listed more than once` });
         seen.add(suite.name);
+        // The gate judges vsCalibration: it must be the ratio of the figures beside it, not any number.
+        const ratio = suite.perSecond / suite.calibration.perSecond;
+        if (Math.abs(suite.vsCalibration - ratio) > RATIO_TOLERANCE * ratio) {
+          ctx.addIssue({ code: "custom", path: [i, "vsCalibration"], message: `${suite.vsCalibration} is not perSecond ÷ calibration.perSecond (${ratio})` });
+        }
       }
     }),
 });
