@@ -30,22 +30,34 @@ describe("LatentAips.changedToday", () => {
   });
 });
 
-describe("LatentAips light signals", () => {
+describe("LatentAips reads and light signals", () => {
   const s = smallScenario();
   const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
   const dayEnd = (day: number) => start + (day + 1) * DAY_MS;
+  type Signal = (latent: LatentAips, t: number) => void;
+  const shortRead: Signal = (latent, t) => latent.light(0, t, true);
 
-  /** The pair's state at the end of each day, with light signals at the given days (noon). */
-  function statesWith(lightDays: readonly number[], days: number): number[] {
+  /** The pair's state at the end of each day, with `signal` at the given days (noon). */
+  function statesWith(lightDays: readonly number[], days: number, signal: Signal = shortRead): number[] {
     const latent = new LatentAips(1, s, 1);
     const states: number[] = [];
     for (let day = 0; day < days; day++) {
-      for (const d of lightDays) if (d === day) latent.light(0, start + day * DAY_MS + DAY_MS / 2);
+      for (const d of lightDays) if (d === day) signal(latent, start + day * DAY_MS + DAY_MS / 2);
       latent.endOfDay(day, dayEnd(day), new Float64Array(6));
       states.push(latent.state[0]!);
     }
     return states;
   }
+
+  it("count a long read that does not convince as a read, and a like or comment not at all (DOMAIN: reading several notes)", () => {
+    const unconvincedLongRead: Signal = (latent, t) => latent.strong(0, t, false, true);
+    expect(statesWith([0, 1, 2], 4, unconvincedLongRead)[2]).toBe(AipsState.TI);
+    const like: Signal = (latent, t) => latent.light(0, t, false);
+    expect(statesWith([0, 1, 2, 3, 4], 6, like)[4]).toBe(AipsState.I);
+    // An unconvinced strong signal that is no read (a collect, a share) is interest only.
+    const unconvincedCollect: Signal = (latent, t) => latent.strong(0, t, false, false);
+    expect(statesWith([0, 1, 2], 4, unconvincedCollect)[2]).toBe(AipsState.I);
+  });
 
   it("make true interest when enough come while the interest lasts", () => {
     expect(s.aipsTruth.readsForTrueInterest).toBe(3);

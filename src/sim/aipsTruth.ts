@@ -60,23 +60,31 @@ export class LatentAips {
     this.scheduleBy(pair, t + this.cfg.awarenessDecayDays * DAY_MS);
   }
 
-  /** A light signal (read, like); enough reads of the brand make true interest. */
-  light(pair: number, t: number): void {
-    const s = this.state[pair]!;
-    if (s < I) this.set(pair, I);
+  /** A light signal (a short read, a like, a comment); `read` says it is a read of a note. */
+  light(pair: number, t: number, read: boolean): void {
+    if (this.state[pair]! < I) this.set(pair, I);
     this.signalAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
-    if (s <= TI && this.reads[pair]! < 255 && ++this.reads[pair]! >= this.cfg.readsForTrueInterest) {
-      this.promoteToTrueInterest(pair, t);
-    }
+    if (read) this.countRead(pair, t);
   }
 
-  /** A strong signal; `convinced` is the hidden draw of whether it reflects real interest. */
-  strong(pair: number, t: number, convinced: boolean): void {
+  /**
+   * A strong signal; `convinced` is the hidden draw of whether it reflects real interest. A
+   * long read that does not convince still counts as one of the reads that make true interest.
+   */
+  strong(pair: number, t: number, convinced: boolean, read: boolean): void {
     if (this.state[pair]! < I) this.set(pair, I);
     this.signalAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (convinced) this.promoteToTrueInterest(pair, t);
+    else if (read) this.countRead(pair, t);
+  }
+
+  /** DOMAIN: true interest includes reading several notes on the brand; likes and comments are not reads. */
+  private countRead(pair: number, t: number): void {
+    if (this.state[pair]! <= TI && this.reads[pair]! < 255 && ++this.reads[pair]! >= this.cfg.readsForTrueInterest) {
+      this.promoteToTrueInterest(pair, t);
+    }
   }
 
   private promoteToTrueInterest(pair: number, t: number): void {

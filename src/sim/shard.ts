@@ -438,8 +438,9 @@ export class ShardSimulator {
     const user = this.builder.cols.user[row]!;
     // The stored (whole-ms) event time, so truth refers to exactly what the events say.
     const t = this.builder.cols.time[row]!;
-    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction);
-    else this.latent.light(pair, t);
+    const read = kind === Kind.read;
+    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction, read);
+    else this.latent.light(pair, t, read);
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
     // A removed channel's touches still happen but plant nothing (the counterfactual twin).
     if (mass <= 0 || channel === this.counterfactual.removedChannel) return;
