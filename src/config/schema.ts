@@ -227,7 +227,7 @@ const purchase = z
     delaySigma: positive.max(MAX_SIGMA).default(0.9),
     /** Link clicks lead to faster purchases: median delay = cycle × this factor. */
     linkDelayFactor: multiplier.default(0.3),
-    /** Share of non-link purchases made on the platform's own shop (when the brand has one). */
+    /** Share of purchases made on the platform's own shop (when the brand has one), drawn first: a link's store gets the rest of a linked buyer's purchases. */
     redShopShare: share.default(0.06),
     /** Probability a buyer who clicked a store link buys in that store. */
     linkStoreLoyalty: share.default(0.85),
