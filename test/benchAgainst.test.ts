@@ -86,6 +86,13 @@ describe("zhongcao bench --against --processes (CLI)", () => {
     expect(r.stderr).toMatch(/the reference build measures other sizes \(.*"paths":5/);
   }, 120_000);
 
+  it("refuses, with exit 2, a reference that measured none of this build's suites: a gate that compared nothing does not pass", async () => {
+    const renamed = fakeBuild(dir.path, "renamed", 'for (const s of report.suites) s.name = "retired-suite";');
+    const r = await runCli([...quick, "--against", renamed, "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--against .*renamed: the two builds measured no suite in common \((markov-solve, retired-suite|retired-suite, markov-solve)\), so nothing was compared/);
+  }, 120_000);
+
   it("fails with exit 1, before timing this build, when the reference prints more than its JSON", async () => {
     const chatty = fakeBuild(dir.path, "chatty", 'process.stdout.write("warming up\\n");');
     const r = await runCli([...quick, "--against", chatty]);

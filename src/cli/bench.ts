@@ -152,6 +152,10 @@ async function gateAgainst(dir: string, flags: BenchFlags): Promise<void> {
         onRun: (side, run, total) => status && process.stderr.write(`bench: ${side === "current" ? "this build" : "reference build"}, run ${run} of ${total}…\n`),
       });
       comparison = compareResults(against.pooledRuns(runs.reference), against.pooledRuns(runs.current), flags.threshold ?? DEFAULT_THRESHOLD_PCT);
+      // As --compare refuses a saved result that lacks this run's suites: a gate that judged nothing must not pass.
+      if (comparison.rows.length === 0) {
+        throw new InputError(`--against ${dir}: the two builds measured no suite in common (${comparison.unmatched.join(", ")}), so nothing was compared`);
+      }
       printed = { json: { runs, comparison }, text: `${renderAlternation(runs, dir)}\n${renderComparison(comparison, `${label}, measured alternately in this run`)}` };
     }
   } catch (error) {
