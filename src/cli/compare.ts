@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { CompareResult } from "../compare/compare.js";
 import { absentMeansZero } from "../compare/metrics.js";
 import { runsPerReplication } from "../compare/runCount.js";
+import { noSpread } from "../compare/stats.js";
 import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { MAX_USERS } from "../config/schema.js";
@@ -126,9 +127,8 @@ function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]
     // then the gate cannot show that the threshold holds, so it fails.
     if (!metric) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_REPORTED };
     const actual = metric.diff[t.statistic];
-    const { low, high, mean, n } = metric.diff;
     // A bound of an interval with no width is no evidence: say so beside the verdict.
-    if (t.statistic !== "mean" && low === high && mean !== 0) return { threshold: t.source, actual, ok: holds(t, actual), reason: `all ${n} differences are equal: the interval has no width` };
+    if (t.statistic !== "mean" && noSpread(metric.diff)) return { threshold: t.source, actual, ok: holds(t, actual), reason: `all ${metric.diff.n} differences are equal: the interval has no width` };
     return { threshold: t.source, actual, ok: holds(t, actual) };
   });
 }

@@ -10,7 +10,7 @@ import { inScratchDir } from "../run/scratchDir.js";
 import { incrementalMetrics } from "./incrementality.js";
 import { absentMeansZero, runMetrics } from "./metrics.js";
 import { runsPerReplication } from "./runCount.js";
-import { meanInterval, type Interval } from "./stats.js";
+import { meanInterval, noSpread, type Interval } from "./stats.js";
 
 
 export interface CompareOptions {
@@ -130,9 +130,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     const vb = runsB.map((m) => value(m, metric)!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)), perReplication: { a: va, b: vb } };
   });
-  // The same non-zero difference in every replication gives an interval of no width: with
-  // few replications and whole counts that is chance, not certainty.
-  const flat = metrics.filter((m) => m.diff.n >= 2 && m.diff.low === m.diff.high && m.diff.mean !== 0).map((m) => m.metric);
+  const flat = metrics.filter((m) => noSpread(m.diff)).map((m) => m.metric);
   if (flat.length > 0) {
     const these = flat.length === 1 ? "1 metric differs by the same amount in all" : `${flat.length} metrics differ by the same amount in all`;
     warnings.push(`${these} ${seeds.length} replications, so the 95 % interval has no width; more replications would show the spread: ${listed(flat)}`);

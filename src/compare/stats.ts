@@ -24,3 +24,12 @@ export function meanInterval(values: readonly number[], level = 0.95): Interval 
   const half = tQuantile(1 - (1 - level) / 2, n - 1) * (sampleStandardDeviation(values) / Math.sqrt(n));
   return { mean: m, low: m - half, high: m + half, n };
 }
+
+/**
+ * The same non-zero difference in every replication: an interval of no width that is no
+ * certainty (with few replications and whole counts it comes by chance). A difference of 0
+ * everywhere is not this: it is what common random numbers give where the policy cannot act.
+ */
+export function noSpread(i: Interval): boolean {
+  return i.n >= 2 && i.low === i.high && i.mean !== 0;
+}

@@ -5,6 +5,7 @@ import { compareDifferences } from "./charts/compareDifferences.js";
 import { compareDocument, type CompareDocument, type MetricRow } from "./compareDocument.js";
 import { escapeHtml, facts, formatNumber, htmlDocument, table, verdict, warnings, type Cell } from "./page.js";
 import { REPORT_FILE } from "./runReport.js";
+import { noSpread } from "../../compare/stats.js";
 
 /** Writes `report.html` for a comparison next to its compare.json. */
 export async function writeCompareReport(dir: string, doc: unknown): Promise<void> {
@@ -30,11 +31,11 @@ export async function compareReport(c: CompareDocument): Promise<string> {
   return htmlDocument(`zhongcao compare: ${c.a.name} vs ${c.b.name}`, body.filter((s) => s !== "").join("\n"));
 }
 
-function interval({ mean, low, high }: MetricRow["diff"]): Cell {
+function interval(diff: MetricRow["diff"]): Cell {
+  const { low, high } = diff;
   if (!Number.isFinite(low) || !Number.isFinite(high)) return "n/a (one replication)";
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
-  if (low !== high) return text;
-  // No difference in any replication: what common random numbers promise for metrics the
-  // policy cannot move. The same non-zero difference every time is only a lack of spread.
-  return mean === 0 ? { html: `${escapeHtml(text)} <span class="ok">zero in every replication</span>` } : { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
+  if (noSpread(diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
+  // No difference in any replication: what common random numbers promise for metrics the policy cannot move.
+  return low === high ? { html: `${escapeHtml(text)} <span class="ok">zero in every replication</span>` } : text;
 }
