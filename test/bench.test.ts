@@ -7,7 +7,8 @@ import { compareResults, type Comparable, type Comparison } from "../src/bench/c
 import type { Measurement } from "../src/bench/measure.js";
 import { planSizes, resolvePlan } from "../src/bench/plan.js";
 import { renderComparison, renderReport } from "../src/bench/render.js";
-import { baselineResult, REPORT_FORMAT, scalingReport, type BenchReport } from "../src/bench/report.js";
+import { pairedSpeedup } from "../src/bench/pairedSpeedup.js";
+import { baselineResult, REPORT_FORMAT, scalingReport, targetChecks, type BenchReport } from "../src/bench/report.js";
 import { runCli, tempDir } from "./helpers.js";
 
 /** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
@@ -341,6 +342,9 @@ describe("the scaling suite", () => {
       // 1 worker ran 1st, 4th and 5th: 11, 14, 15 s; 2 workers 2nd, 3rd and 6th: 7, 8, 11 s.
       expect(one).toMatchObject({ workers: 1, samples: 3, meanMs: 40_000 / 3, processSeconds: 43 / 3, peakRssBytes: 200, v8HelperThreads: true });
       expect(two).toMatchObject({ workers: 2, samples: 3, meanMs: 26_000 / 3, processSeconds: 29 / 3, cpuSeconds: 52 / 3, v8HelperThreads: false });
+      // Each count's seconds in round order, so the report can pair them round by round.
+      expect(one!.roundSeconds).toEqual([11, 14, 15]);
+      expect(two!.roundSeconds).toEqual([7, 8, 11]);
       expect(result.flatness).toMatchObject({ days: [1, 10], peakRssBytes: [100, 1_000], ratio: 10 });
     } finally {
       dir.cleanup();
@@ -357,8 +361,9 @@ describe("the scaling report", () => {
       users: 100_000,
       days: 30,
       runs: [
-        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27, v8HelperThreads: true, processSeconds: 22 },
-        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25, v8HelperThreads: false, processSeconds: 16 },
+        { ...timing(20_000, 1e7), workers: 1, peakRssBytes: 400 * 2 ** 20, cpuSeconds: 27, v8HelperThreads: true, processSeconds: 22, roundSeconds: [20, 20, 20] },
+        // A slow spell in round 3 fell on the two-worker run alone.
+        { ...timing(12_500, 1e7), workers: 2, peakRssBytes: 600 * 2 ** 20, cpuSeconds: 25, v8HelperThreads: false, processSeconds: 16, roundSeconds: [10, 10, 17.5] },
       ],
       flatness: { users: 10_000, days: [10, 100], events: [1, 10], peakRssBytes: [100, 110], ratio: 1.1 },
     },
@@ -381,13 +386,40 @@ describe("the scaling report", () => {
       baseline,
       suites: [],
       scaling,
-      targets: [],
+      targets: targetChecks([], scaling),
     };
     const lines = renderReport(report).split("\n");
     const row = (workers: string) => lines.find((l) => l.startsWith(`${workers} `))!.trim().split(/\s{2,}/);
-    // … speed-up, process s, process speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS, V8 helper threads
-    expect(row("1").slice(-7)).toEqual(["1.00×", "22.0", "1.00×", "27.0", "1.35", "400 MiB", "on"]);
-    expect(row("2").slice(-7)).toEqual(["1.60×", "16.0", "1.38×", "25.0", "2.00", "600 MiB", "off"]);
+    // … speed-up, paired speed-up (interval), process s, process speed-up, CPU s, cores busy (CPU s ÷ wall), peak RSS, V8 helper threads
+    expect(row("1").slice(-8)).toEqual(["1.00×", "1.00× (1.00–1.00)", "22.0", "1.00×", "27.0", "1.35", "400 MiB", "on"]);
+    const pairedText = `${paired.mean.toFixed(2)}× (${paired.low.toFixed(2)}–${paired.high.toFixed(2)})`;
+    expect(row("2").slice(-8)).toEqual(["1.60×", pairedText, "16.0", "1.38×", "25.0", "2.00", "600 MiB", "off"]);
+    const target = lines.find((l) => l.startsWith("2 workers ÷ 1, paired by round"))!.trim().split(/\s{2,}/);
+    expect(target.slice(1)).toEqual([`${paired.mean.toPrecision(3)} (${paired.low.toFixed(2)}–${paired.high.toFixed(2)})`, "≥ 1.7", "MISSED"]);
+  });
+
+  // Rounds 1 and 2 ran 2× faster on two workers, round 3 20/17.5 faster: the geometric mean of the three ratios.
+  const logs = [Math.log(2), Math.log(2), Math.log(20 / 17.5)];
+  const logMean = (logs[0]! + logs[1]! + logs[2]!) / 3;
+  const logSd = Math.sqrt(logs.reduce((sum, l) => sum + (l - logMean) ** 2, 0) / 2);
+  const t975df2 = 4.302652729749464;
+  const paired = scaling.rows[1]!.pairedSpeedup;
+
+  it("pairs each round's two-worker run with its one-worker run: the geometric mean of the rounds' speed-ups, with a 95 % t interval", () => {
+    expect(paired.mean).toBeCloseTo(Math.cbrt((2 * 2 * 20) / 17.5), 12);
+    expect(paired.mean).not.toBeCloseTo(1.6, 2); // not the ratio of means
+    expect(paired.low).toBeCloseTo(Math.exp(logMean - (t975df2 * logSd) / Math.sqrt(3)), 9);
+    expect(paired.high).toBeCloseTo(Math.exp(logMean + (t975df2 * logSd) / Math.sqrt(3)), 9);
+    expect(paired.n).toBe(3);
+    expect(scaling.rows[0]!.pairedSpeedup).toEqual({ mean: 1, low: 1, high: 1, n: 3 });
+  });
+
+  it("checks the two-worker target on the paired speed-up too, its interval beside it", () => {
+    const check = targetChecks([], scaling).find((c) => c.name === "2 workers ÷ 1, paired by round")!;
+    expect(check).toMatchObject({ value: paired.mean, target: "≥ 1.7", met: false, interval: { low: paired.low, high: paired.high } });
+    const one = pairedSpeedup([30], [15]);
+    expect(one.mean).toBeCloseTo(2, 12);
+    expect([one.low, one.high]).toEqual([Number.NaN, Number.NaN]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Interval } from "../compare/stats.js";
 import type { InterleavedSuite } from "./interleave.js";
 import type { Comparable, Comparison } from "./compare.js";
 import type { Measurement } from "./measure.js";
@@ -20,6 +21,10 @@ const pct = (n: number) => `${n >= 0 ? "+" : ""}${(100 * n).toFixed(1)} %`;
 const mib = (bytes: number) => `${count(bytes / 2 ** 20)} MiB`;
 
 const margin = (rme: number) => `±${rme.toFixed(1)} %`;
+/** A value and its interval, "-" for bounds a single sample cannot give. */
+const withInterval = (value: string, low: number, high: number, digits: number) =>
+  Number.isFinite(low) && Number.isFinite(high) ? `${value} (${low.toFixed(digits)}–${high.toFixed(digits)})` : `${value} (-)`;
+const pairedCell = (i: Interval) => withInterval(`${i.mean.toFixed(2)}×`, i.low, i.high, 2);
 
 function timingCells(m: Measurement): string[] {
   return [m.meanMs.toFixed(m.meanMs < 10 ? 3 : 1), margin(m.rme), String(m.samples), count(m.perSecond)];
@@ -32,6 +37,7 @@ function scalingText(s: ScalingReport): string {
     ratio(r.vsCalibration),
     ratio(r.vsBaseline),
     `${r.speedup.toFixed(2)}×`,
+    pairedCell(r.pairedSpeedup),
     r.processSeconds.toFixed(1),
     `${r.processSpeedup.toFixed(2)}×`,
     r.cpuSeconds.toFixed(1),
@@ -42,8 +48,9 @@ function scalingText(s: ScalingReport): string {
   const f = s.flatness;
   return [
     `scaling: default scenario, ${count(s.users)} users × ${s.days} days, one child process per run`,
-    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "process s", "process speed-up", "CPU s", "cores busy", "peak RSS", "V8 helpers"], rows),
+    table(["workers", "mean ms", "rme", "n", "events/s", "× calibration", "× baseline", "speed-up", "paired (95 %)", "process s", "process speed-up", "CPU s", "cores busy", "peak RSS", "V8 helpers"], rows),
     "mean ms and speed-up: run.json's timing (no process start-up, no report.html); process s: the whole child process, start-up, a relaunch and report.html included.",
+    "paired: the speed-up round by round (both counts ran back to back in each round, so a slow spell of the machine cancels), geometric mean and 95 % interval.",
     "CPU s: the run's whole process (workers, V8's helper threads, main thread); cores busy = CPU s ÷ run.json's wall time.",
     "V8 helpers: V8's compiler and GC threads, turned off when the workers fill every core (the run starts itself again).",
     `RSS flatness: ${count(f.users)} users, ${f.days[0]} → ${f.days[1]} days (${count(f.events[0])} → ${count(f.events[1])} events), ` +
@@ -64,7 +71,7 @@ export function renderReport(r: BenchReport): string {
   ];
   if (r.scaling) parts.push(scalingText(r.scaling));
   if (r.targets.length > 0) {
-    parts.push(table(["target", "value", "wanted", ""], r.targets.map((t) => [t.name, ratio(t.value), t.target, t.met ? "met" : "MISSED"])));
+    parts.push(table(["target", "value", "wanted", ""], r.targets.map((t) => [t.name, t.interval ? withInterval(ratio(t.value), t.interval.low, t.interval.high, 2) : ratio(t.value), t.target, t.met ? "met" : "MISSED"])));
   }
   return `${parts.join("\n\n")}\n`;
 }

@@ -22,6 +22,8 @@ export interface WorkerRun extends Measurement {
   readonly v8HelperThreads: boolean;
   /** Mean wall seconds of the whole process, start-up, relaunch and report.html included. */
   readonly processSeconds: number;
+  /** run.json's seconds of each sample, in round order: sample i of every worker count ran in round i. */
+  readonly roundSeconds: readonly number[];
 }
 
 export interface Flatness {
@@ -112,6 +114,7 @@ export async function scalingSuite(plan: BenchPlan["scaling"], scratch: string, 
         cpuSeconds: mean(samples.map((r) => r.cpuSeconds)),
         v8HelperThreads: samples.at(-1)!.v8HelperThreads,
         processSeconds: mean(samples.map((r) => r.processSeconds)),
+        roundSeconds: samples.map((r) => r.seconds),
       });
     }
     const f = plan.flatness;
