@@ -115,7 +115,7 @@ describe("zhongcao compare", () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown metric in --threshold");
-    expect(r.stderr).toContain("purchases.nope: not a metric compare reports (near it: purchases.observed, purchases.observed.<channel>");
+    expect(r.stderr).toContain("purchases.nope: not a metric compare reports (near it: purchases.true, purchases.observed, ");
     expect(r.stderr).toContain("accuracy.aips.byCategory.toys.accuracy: not a metric compare reports (near it: accuracy.aips.byCategory.<category>.accuracy");
     expect(r.stderr).toContain("incremental.link: incremental metrics need --incrementality");
     // Known names, including channel- and category-keyed ones, are not listed.

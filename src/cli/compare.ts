@@ -5,10 +5,10 @@ import type { CompareResult } from "../compare/compare.js";
 import { absentMeansZero } from "../compare/metrics.js";
 import { runsPerReplication } from "../compare/runCount.js";
 import { noSpread } from "../compare/stats.js";
-import { holds, parseThreshold, type Threshold } from "../compare/thresholds.js";
+import { holds, parseThreshold, type Threshold, type Verdict } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { MAX_USERS } from "../config/schema.js";
-import { GateError, InputError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { AtomicDir } from "../run/atomicDir.js";
 import { userDays, workerThreadsFor } from "../run/shardPlan.js";
 import { checkOutputDir, outputPath } from "../run/outputDir.js";
@@ -16,6 +16,7 @@ import { TOOL, VERSION } from "../version.js";
 import { integer } from "./options.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
+import { failOnThresholds, num, verdictLines } from "./verdicts.js";
 import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface CompareFlags {
@@ -97,22 +98,6 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     });
 }
 
-function failOnThresholds(verdicts: readonly Verdict[]): void {
-  const failed = verdicts.filter((v) => !v.ok);
-  if (failed.length > 0) {
-    throw new GateError(`${failed.length} threshold(s) failed: ${failed.map((f) => (f.reason ? `${f.threshold} (${f.reason})` : f.threshold)).join(", ")}`);
-  }
-}
-
-interface Verdict {
-  threshold: string;
-  /** The statistic's value; null in JSON (NaN here) when the metric was not reported. */
-  actual: number;
-  ok: boolean;
-  /** Why a threshold could not be checked, if it could not. */
-  reason?: string;
-}
-
 const NOT_REPORTED = "not reported: missing from some run";
 const NOT_MEASURED = "not measured in every run";
 
@@ -151,12 +136,6 @@ export async function writeCompare(outDir: string, doc: unknown, signal: AbortSi
   }
 }
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) return "n/a";
-  const abs = Math.abs(x);
-  return abs !== 0 && (abs < 0.01 || abs >= 1e7) ? x.toExponential(2) : x.toFixed(abs >= 100 ? 0 : 3);
-}
-
 function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
   const lines = [
     `A = ${r.a.name} (${r.a.policy})   B = ${r.b.name} (${r.b.policy})   ${r.replications} replications, seeds ${r.seeds[0]}…${r.seeds[r.seeds.length - 1]}`,
@@ -168,10 +147,7 @@ function render(r: CompareResult, verdicts: Verdict[], outDir: string): string {
   for (const m of r.metrics) {
     lines.push(`${m.metric.padEnd(w)}  ${num(m.a.mean).padStart(12)}  ${num(m.b.mean).padStart(12)}  ${num(m.diff.mean).padStart(12)}  [${num(m.diff.low)}, ${num(m.diff.high)}]`);
   }
-  if (verdicts.length > 0) {
-    lines.push("", "thresholds:");
-    for (const v of verdicts) lines.push(`  ${v.ok ? "ok  " : "FAIL"} ${v.threshold} (actual ${num(v.actual)}${v.reason ? `; ${v.reason}` : ""})`);
-  }
+  lines.push(...verdictLines(verdicts));
   lines.push("", `wrote ${outputPath(outDir)}/ (compare.json, report.html)`);
   return `${lines.join("\n")}\n`;
 }

@@ -6,7 +6,10 @@ import { loadScenario, DEFAULT_SCENARIO_PATH, type ScenarioOverrides } from "../
 import { MAX_USERS } from "../config/schema.js";
 import { DEFAULT_BATCH_ROWS, userDays, workerThreadsFor } from "../run/shardPlan.js";
 import type { RunManifest } from "../report/manifest.js";
+import { parseThreshold } from "../compare/thresholds.js";
+import { InputError } from "../errors.js";
 import { integer } from "./options.js";
+import { failOnThresholds, verdictLines } from "./verdicts.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 import { outputPath } from "../run/outputDir.js";
@@ -23,6 +26,7 @@ interface RunFlags {
   batchRows: number;
   workers?: number;
   removeChannel?: ChannelName;
+  threshold: string[];
 }
 
 export function registerRun(program: Command, launch: LaunchContext = {}, argv: readonly string[] = []): void {
@@ -40,7 +44,18 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     .option("--events", "also write every event to events/part-NNNNN.arrow")
     .option("--json", "print run.json to stdout and nothing else")
     .option("--quiet", "no progress bar and no summary")
+    .option(
+      "--threshold <expr>",
+      "exit 3 after writing the run unless it holds on the run's own metric: METRIC<VALUE (or <=, >, >=), names as compare reports them, e.g. 'accuracy.aips.tiPrecision>=0.6'; the verdicts go into run.json (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .action(async (scenarioPath: string, flags: RunFlags) => {
+      const thresholds = flags.threshold.map(parseThreshold);
+      const bounds = thresholds.filter((t) => t.statistic !== "mean");
+      if (bounds.length > 0) {
+        throw new InputError(`--threshold ${bounds.map((t) => `'${t.source}'`).join(", ")}: low() and high() are bounds of compare's confidence interval; one run has none (give the metric alone)`);
+      }
       const overrides: ScenarioOverrides = {};
       if (flags.seed !== undefined) overrides.seed = flags.seed;
       if (flags.users !== undefined) overrides.users = flags.users;
@@ -54,6 +69,12 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
       try {
         // Loaded here, not at the top: a run that starts itself again never needs the engine.
         const { runScenario } = await import("../run/runScenario.js");
+        if (thresholds.length > 0) {
+          // A misspelt metric is bad input: caught against a tiny probe run, before this one starts.
+          const { MetricNames, unknownThresholdMetrics } = await import("../compare/metricNames.js");
+          const unknown = unknownThresholdMetrics(thresholds, await MetricNames.probe([loaded], false, interrupt.signal), false, "run");
+          if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
+        }
         const { manifest } = await runScenario(loaded, {
           outDir,
           events: flags.events === true,
@@ -62,10 +83,13 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
           ...(flags.removeChannel === undefined ? {} : { removeChannel: flags.removeChannel }),
           onProgress: (done, total, events) => progress.update(done, total, events),
           signal: interrupt.signal,
+          thresholds,
         });
         progress.stop();
         if (flags.json === true) process.stdout.write(`${JSON.stringify(manifest)}\n`);
         else if (flags.quiet !== true) process.stdout.write(summary(manifest, outDir));
+        // The run is written whole either way: a gate that fails keeps what it judged.
+        failOnThresholds(manifest.thresholds ?? []);
       } finally {
         progress.stop();
         interrupt.dispose();
@@ -85,6 +109,7 @@ function summary(m: RunManifest, outDir: string): string {
     ...m.warnings.map((w) => `warning     ${w}`),
     // The outputs listed in run.json, run.json itself and report.html.
     `wrote       ${outputPath(outDir)}/ (${m.outputs.length + 2} files)`,
+    ...verdictLines(m.thresholds ?? []),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { distance as editDistance } from "fastest-levenshtein";
 import { withOverrides, type ScenarioFile } from "../config/load.js";
 import { CHANNELS } from "../events/enums.js";
 import { runScenario } from "../run/runScenario.js";
@@ -61,14 +62,21 @@ export class MetricNames {
     return this.exact.has(name) || this.patterns.has(this.pattern(name));
   }
 
-  /** Up to `n` known name patterns sharing the most leading segments with `name`, for an error message. */
+  /**
+   * Up to `n` known name patterns sharing the most leading segments with `name`, the closest
+   * spelling first (a typo finds its word), for an error message.
+   */
   near(name: string, n = 4): string[] {
-    const segments = this.pattern(name).split(".");
+    const wanted = this.pattern(name);
+    const segments = wanted.split(".");
     const known = [...this.patterns, ...this.exact].sort();
     for (let keep = segments.length - 1; keep > 0; keep--) {
       const prefix = `${segments.slice(0, keep).join(".")}.`;
       const close = known.filter((pattern) => pattern.startsWith(prefix));
-      if (close.length > 0) return close.slice(0, n);
+      if (close.length === 0) continue;
+      const distance = new Map(close.map((pattern) => [pattern, editDistance(pattern, wanted)]));
+      // Stable: equally close names stay in alphabetical order.
+      return close.sort((a, b) => distance.get(a)! - distance.get(b)!).slice(0, n);
     }
     return known.filter((pattern) => !pattern.includes(".")).concat(known.filter((pattern) => !pattern.startsWith("accuracy."))).slice(0, n);
   }
@@ -81,13 +89,17 @@ export class MetricNames {
   }
 }
 
-/** The thresholds naming a metric no comparison of these scenarios can report, as messages. */
-export function unknownThresholdMetrics(thresholds: readonly Threshold[], names: MetricNames, incrementality: boolean): string[] {
+/**
+ * The thresholds naming a metric that `verb` cannot report, as messages: compare (with or
+ * without --incrementality), or one run, which has no twin runs and so no incremental metrics.
+ */
+export function unknownThresholdMetrics(thresholds: readonly Threshold[], names: MetricNames, incrementality: boolean, verb: "compare" | "run" = "compare"): string[] {
+  const reporter = verb === "compare" ? "compare reports" : "a run reports";
   return thresholds
     .filter((t) => !names.has(t.metric))
     .map((t) =>
       !incrementality && t.metric.startsWith("incremental.")
-        ? `${t.metric}: incremental metrics need --incrementality`
-        : `${t.metric}: not a metric compare reports (near it: ${names.near(t.metric).join(", ")})`,
+        ? `${t.metric}: incremental metrics need ${verb === "compare" ? "--incrementality" : "twin runs: compare --incrementality"}`
+        : `${t.metric}: not a metric ${reporter} (near it: ${names.near(t.metric).join(", ")})`,
     );
 }

@@ -1,4 +1,6 @@
 import { InputError } from "../errors.js";
+import type { RunManifest } from "../report/manifest.js";
+import { runMetrics } from "./metrics.js";
 
 /**
  * Thresholds written as data, k6 style: `metric<value` (also <=, >, >=) on the mean
@@ -40,4 +42,29 @@ export function holds(t: Threshold, actual: number): boolean {
     case ">=":
       return actual >= t.value;
   }
+}
+
+/** What a `--threshold` came to, as run.json and compare.json record it. */
+export interface Verdict {
+  threshold: string;
+  /** The statistic's value; null in JSON (NaN here) when the metric was not reported. */
+  actual: number;
+  ok: boolean;
+  /** Why a threshold could not be checked, if it could not. */
+  reason?: string;
+}
+
+/**
+ * Thresholds on one run's own metrics (the names compare reports for each side). A metric
+ * the run reports as a ratio of nothing (a model's shares when nothing was observed), or
+ * does not report at all, cannot be shown to hold, so its threshold fails.
+ */
+export function judgeRun(manifest: RunManifest, thresholds: readonly Threshold[]): Verdict[] {
+  const metrics = runMetrics(manifest, { keepNonFinite: true });
+  return thresholds.map((t) => {
+    const actual = metrics[t.metric];
+    if (actual === undefined) return { threshold: t.source, actual: Number.NaN, ok: false, reason: "not reported by this run" };
+    if (Number.isNaN(actual)) return { threshold: t.source, actual, ok: false, reason: "not measured in this run: a ratio of nothing" };
+    return { threshold: t.source, actual, ok: holds(t, actual) };
+  });
 }

@@ -5,6 +5,7 @@ import type { Combined } from "../run/combine.js";
 import type { ShardSpec } from "../sim/shard.js";
 import { TOUCHES_PER_PAIR } from "../sim/touchHistory.js";
 import { TOOL, VERSION } from "../version.js";
+import type { Verdict } from "../compare/thresholds.js";
 import type { CalibrationRow } from "./calibration.js";
 import { v8HelperThreads } from "../run/v8Mode.js";
 
@@ -61,6 +62,8 @@ export interface RunManifest {
   calibration: CalibrationRow[];
   accuracy: Record<string, unknown>;
   warnings: string[];
+  /** `run --threshold`: each threshold on this run's metrics and what it came to (absent without one). */
+  thresholds?: Verdict[];
 }
 
 /** Fields that depend on the machine, the moment or execution settings, not on scenario and seed. */

@@ -4,6 +4,7 @@ import { makeSchema, type RunIdentity } from "../arrow/columns.js";
 import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { AIPS_TRUTH_DAILY_SPECS, TRUTH_CREDIT_SPECS, TRUTH_PURCHASE_SPECS } from "../arrow/schemas/truth.js";
 import type { LoadedScenario } from "../config/load.js";
+import { judgeRun, type Threshold } from "../compare/thresholds.js";
 import { AIPS_STATES, Channel, type ChannelName } from "../events/enums.js";
 import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
@@ -43,6 +44,8 @@ export interface RunOptions {
   readonly onProgress?: (done: number, total: number, events: number) => void;
   /** Aborts the run; nothing is left on disk. */
   readonly signal?: AbortSignal;
+  /** Judged on the run's metrics and recorded in run.json (`thresholds`); failing one does not fail the run. */
+  readonly thresholds?: readonly Threshold[];
 }
 
 export interface RunResult {
@@ -148,6 +151,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       removedChannel: options.removeChannel ?? null,
       adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
     });
+    if (options.thresholds !== undefined && options.thresholds.length > 0) manifest.thresholds = judgeRun(manifest, options.thresholds);
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     if (options.report !== false) await writeRunReport(dir.path, manifest);
     options.signal?.throwIfAborted();

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runMetrics } from "../src/compare/metrics.js";
+import type { RunManifest } from "../src/report/manifest.js";
+import { runCli, tempDir } from "./helpers.js";
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+const SMALL = ["--users", "1500", "--days", "8", "--workers", "0"];
+const TINY = ["--users", "300", "--days", "3", "--workers", "0"];
+
+describe("run --threshold", () => {
+  it("judges each threshold on the run's own metrics, records the verdicts in run.json, and exits 3 after writing the whole run when one fails", async () => {
+    const out = join(dir.path, "gate");
+    const r = await runCli([
+      "run", ...TINY, "--out", out,
+      "--threshold", "accuracy.aips.tiPrecision>=0.01",
+      "--threshold", "purchases.true<1",
+      // So few observed purchases that no model credits any: its error is a ratio of nothing, which no threshold can pass.
+      "--threshold", "accuracy.attribution.models.linear.channelShareMAE<1",
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe("zhongcao: 2 threshold(s) failed: purchases.true<1, accuracy.attribution.models.linear.channelShareMAE<1 (not measured in this run: a ratio of nothing)\n");
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest;
+    const metrics = runMetrics(manifest);
+    expect(metrics["purchases.true"]).toBeGreaterThan(0);
+    expect(manifest.purchases.observed).toBe(0);
+    expect(manifest.thresholds).toEqual([
+      { threshold: "accuracy.aips.tiPrecision>=0.01", actual: metrics["accuracy.aips.tiPrecision"], ok: true },
+      { threshold: "purchases.true<1", actual: metrics["purchases.true"], ok: false },
+      { threshold: "accuracy.attribution.models.linear.channelShareMAE<1", actual: null, ok: false, reason: "not measured in this run: a ratio of nothing" },
+    ]);
+    expect(r.stdout).toContain("  FAIL purchases.true<1 (actual ");
+    expect(r.stdout).toContain("  ok   accuracy.aips.tiPrecision>=0.01 (actual ");
+    // The run is complete: every listed output and the report are there.
+    for (const o of manifest.outputs) expect(existsSync(join(out, o.path))).toBe(true);
+    expect(existsSync(join(out, "report.html"))).toBe(true);
+  });
+
+  it("exits 0 when every threshold holds, and --json prints run.json with the verdicts", async () => {
+    const r = await runCli(["run", ...SMALL, "--out", join(dir.path, "pass"), "--json", "--threshold", "purchases.true>0", "--threshold", "events.total>=1000"]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(r.stdout) as RunManifest;
+    expect(manifest.thresholds!.map((v) => v.ok)).toEqual([true, true]);
+  });
+
+  it("leaves thresholds out of run.json when none is given", async () => {
+    const r = await runCli(["run", ...SMALL, "--out", join(dir.path, "none"), "--json"]);
+    expect(r.code).toBe(0);
+    expect("thresholds" in (JSON.parse(r.stdout) as object)).toBe(false);
+  });
+
+  it("rejects misspelt metrics, interval bounds and bad syntax with exit 2 before the run, naming the closest names", async () => {
+    const out = join(dir.path, "bad");
+    const unknown = await runCli(["run", ...SMALL, "--quiet", "--out", out, "--threshold", "accuracy.aips.tiPrecison>=0.6", "--threshold", "incremental.link>0", "--threshold", "purchases.observed.link>=0"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown metric in --threshold");
+    expect(unknown.stderr).toContain("accuracy.aips.tiPrecison: not a metric a run reports (near it: accuracy.aips.tiPrecision, ");
+    expect(unknown.stderr).toContain("incremental.link: incremental metrics need twin runs: compare --incrementality");
+    expect(unknown.stderr).not.toContain("purchases.observed.link:");
+    const bound = await runCli(["run", ...SMALL, "--out", out, "--threshold", "low(purchases.true)>0"]);
+    expect(bound.code).toBe(2);
+    expect(bound.stderr).toContain("low() and high() are bounds of compare's confidence interval; one run has none");
+    const syntax = await runCli(["run", ...SMALL, "--out", out, "--threshold", "purchases.true=5"]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toContain("--threshold 'purchases.true=5': expected METRIC<VALUE");
+    expect(existsSync(out)).toBe(false);
+  });
+});
