@@ -109,6 +109,37 @@ describe("link policies", () => {
     expect(Math.min(...blueLinks)).toBeGreaterThanOrEqual(blueFrom);
   });
 
+  it("timeline: passback follows the regime in force, so a brand that left Red Cat is no longer passed back for earlier clicks", () => {
+    const switchAt = Date.parse("2025-05-27T00:00:00Z");
+    const s = scenario(
+      {
+        type: "timeline",
+        switches: [
+          { from: "2025-05-07", policy: { type: "redcat", redcat: { windowDays: 30, categories: ALL_CATEGORIES, minExperienceScore: 4.5, minDailyBudgetYuan: 5000 } } },
+          { from: "2025-05-27", policy: { type: "hybrid", redcat: { windowDays: 30, categories: ["beauty"], minExperienceScore: 4.5, minDailyBudgetYuan: 5000 } } },
+        ],
+      },
+      45,
+    );
+    const { events: e, world } = simulateShardInMemory(s);
+    const beauty = world.categories.names.indexOf("beauty");
+    const tagged = { stillIn: 0, stillInSeen: 0, left: 0, leftSeen: 0 };
+    for (let i = 0; i < e.length; i++) {
+      if (e.duplicate[i] === 1 || e.clickId[i] === 0 || e.time[i]! < switchAt) continue;
+      if (e.platform[i] === Platform.red || e.platform[i] === Platform.red_shop) continue;
+      if (e.kind[i] !== Kind.purchase) continue;
+      const stillIn = world.brands.category[e.brand[i]!] === beauty;
+      tagged[stillIn ? "stillIn" : "left"]++;
+      if (e.observed[i] === Observed.seen) tagged[stillIn ? "stillInSeen" : "leftSeen"]++;
+    }
+    // Orders after the switch still carry click ids of earlier Red Cat clicks of every category …
+    expect(tagged.left).toBeGreaterThan(10);
+    expect(tagged.stillIn).toBeGreaterThan(10);
+    // … but only brands Red Cat still covers are passed back.
+    expect(tagged.leftSeen).toBe(0);
+    expect(tagged.stillInSeen).toBeGreaterThan(0);
+  });
+
   it("open links: the platform sees the link click and nothing after it", () => {
     const { events: e } = simulateShardInMemory(scenario({ type: "open", open: { clickAfterRead: 0.2 } }));
     let clicks = 0;

@@ -24,8 +24,9 @@ export interface ObserverScope {
  * The observation layer: decides which true events the platform sees under the policy,
  * when they arrive, and which arrive twice.
  * - On-platform events (own-shop orders included) arrive at once.
- * - Off-platform events are seen through CID passback when the regime in force passes back:
- *   tagged with the id of an ad click made under a regime that passes back, whose time lies
+ * - Off-platform events are seen through CID passback when the regime in force passes back
+ *   for their brand (Red Cat covers it): tagged with the id of an ad click made under a
+ *   regime that passes back, whose time lies
  *   inside the window (orders) or the interaction window (store visits, searches,
  *   add-to-cart); hours to days late, so out of order; a share re-delivered (a duplicate
  *   row right after its original, same id).
@@ -84,7 +85,8 @@ export class Observer {
       }
       observed[i] = 0;
       const windowMs = INTERACTION_KINDS[k] === 1 ? this.interactionWindowMs : this.orderWindowMs;
-      if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0) {
+      // The regime in force decides: a brand Red Cat no longer covers is not passed back, whenever its click was.
+      if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0 && this.regime.redcatEligible[brand[i]!] === 1) {
         const clicked = this.clickTime.get(clickId[i]!);
         if (clicked !== undefined && t - clicked <= windowMs) {
           observed[i] = 1;

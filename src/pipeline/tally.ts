@@ -102,7 +102,8 @@ export class Tallier {
       if (k === Kind.purchase) {
         t.purchasesByChannel[ch]!++;
         if (observed[i] !== Observed.not) {
-          // By the channel the platform sees: an alliance match's route stays hidden.
+          // By the order's route, but an alliance match's route stays hidden: it counts as spillover.
+          // (A spillover order in the store a link led to is passed back with its click id and counts as spillover.)
           t.observedPurchasesByChannel[observed[i] === Observed.matched ? MATCHED_CHANNEL : ch]!++;
           t.observedPurchaseValue += batch.value[i]!;
         }
