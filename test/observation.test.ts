@@ -89,3 +89,25 @@ describe("click-id attribution across link policies", () => {
     expect([closed.creditedFromEvents, open.creditedFromEvents, redcat.creditedFromEvents]).toEqual([closed.credited, open.credited, redcat.credited]);
   });
 });
+
+describe("arrival times", () => {
+  it("are whole milliseconds, as event parts store them, for passback, its copies and alliance matches alike", () => {
+    const redcat = smallScenario({
+      ...busy,
+      policy: { type: "redcat", redcat: { windowDays: 30, categories: [...ALL_CATEGORIES], minExperienceScore: 4.5, minDailyBudgetYuan: 5000 }, alliance: { sampleRate: 1, windowDays: 30 } },
+    });
+    const { events: e } = simulateShardInMemory(redcat);
+    const late = { seen: 0, copies: 0, matched: 0, fractional: 0 };
+    for (let i = 0; i < e.length; i++) {
+      if (e.arrival[i] === e.time[i]) continue;
+      if (e.duplicate[i] === 1) late.copies++;
+      else if (e.observed[i] === Observed.matched) late.matched++;
+      else late.seen++;
+      if (!Number.isInteger(e.arrival[i])) late.fractional++;
+    }
+    expect(late.seen).toBeGreaterThan(10);
+    expect(late.copies).toBeGreaterThan(0);
+    expect(late.matched).toBeGreaterThan(0);
+    expect(late.fractional).toBe(0);
+  });
+});

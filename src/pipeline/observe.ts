@@ -91,10 +91,11 @@ export class Observer {
         if (clicked !== undefined && t - clicked <= windowMs) {
           observed[i] = 1;
           const rng = this.rng.reset(user[i]!, t, k);
-          arrival[i] = t + rng.logNormal(this.regime.passbackDelayMedianHours, 1) * HOUR_MS;
+          // Whole ms, as event parts store it, so `attribute` over the parts delivers in the run's order.
+          arrival[i] = Math.round(t + rng.logNormal(this.regime.passbackDelayMedianHours, 1) * HOUR_MS);
           if (rng.chance(this.regime.duplicateRate)) {
             dupRows.push(i);
-            dupArrival.push(arrival[i]! + rng.exponential(this.regime.passbackDelayMedianHours * HOUR_MS));
+            dupArrival.push(Math.round(arrival[i]! + rng.exponential(this.regime.passbackDelayMedianHours * HOUR_MS)));
           }
           continue;
         }
@@ -129,7 +130,7 @@ export class Observer {
     const t = batch.time[i]!;
     if (t - this.lastRead[this.pair(u, batch.brand[i]!)]! > a.windowDays * DAY_MS) return;
     batch.observed[i] = Observed.matched;
-    batch.arrival[i] = t + this.rng.reset(u, t, Kind.purchase).logNormal(a.delayMedianDays, 0.5) * DAY_MS;
+    batch.arrival[i] = Math.round(t + this.rng.reset(u, t, Kind.purchase).logNormal(a.delayMedianDays, 0.5) * DAY_MS);
   }
 
   private rememberClick(clickId: number, t: number): void {
