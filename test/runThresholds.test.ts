@@ -36,6 +36,11 @@ describe("run --threshold", () => {
     // The run is complete: every listed output and the report are there.
     for (const o of manifest.outputs) expect(existsSync(join(out, o.path))).toBe(true);
     expect(existsSync(join(out, "report.html"))).toBe(true);
+    // inspect shows what the gate judged.
+    const inspected = await runCli(["inspect", out]);
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain("thresholds:\n  ok   accuracy.aips.tiPrecision>=0.01 (actual ");
+    expect(inspected.stdout).toContain("  FAIL purchases.true<1 (actual ");
   });
 
   it("exits 0 when every threshold holds, and --json prints run.json with the verdicts", async () => {

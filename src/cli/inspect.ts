@@ -9,6 +9,7 @@ import { formatIssues } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { CalibrationRow } from "../report/calibration.js";
 import type { RunManifest } from "../report/manifest.js";
+import { verdictLines } from "./verdicts.js";
 import { TOOL } from "../version.js";
 
 interface FileSummary {
@@ -199,5 +200,7 @@ function renderDirectory(r: DirectoryResult): string {
   }
   parts.push(renderFiles(r.files, false, r.missing));
   if (m) parts.push("", "calibration against DOMAIN.md targets:", renderCalibration(m.calibration));
+  // What `run --threshold` judged, as run.json recorded it.
+  if (m?.thresholds) parts.push(`${verdictLines(m.thresholds).slice(1).join("\n")}\n`);
   return `${parts.join("\n")}`;
 }
