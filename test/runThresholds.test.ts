@@ -35,7 +35,9 @@ describe("run --threshold", () => {
     expect(r.stdout).toContain("  ok   accuracy.aips.tiPrecision>=0.01 (actual ");
     // The run is complete: every listed output and the report are there.
     for (const o of manifest.outputs) expect(existsSync(join(out, o.path))).toBe(true);
-    expect(existsSync(join(out, "report.html"))).toBe(true);
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    expect(report).toContain("<h3>Thresholds</h3>");
+    expect(report).toMatch(/<td>purchases\.true&#60;1<\/td><td class="n">[\d,.]+<\/td><td><span class="bad">FAIL<\/span><\/td>/);
     // inspect shows what the gate judged.
     const inspected = await runCli(["inspect", out]);
     expect(inspected.code).toBe(0);

@@ -32,7 +32,7 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
   const attribution = parseSummary(attributionSummary, m.accuracy.attribution);
   const aips = parseSummary(aipsSummary, m.accuracy.aips);
   const body = [
-    `<div class="top"><div>${header(m)}${warnings(m.warnings)}</div><div><h3>Calibration</h3>${calibrationTable(m.calibration)}</div></div>`,
+    `<div class="top"><div>${header(m)}${warnings(m.warnings)}${thresholdTable(m)}</div><div><h3>Calibration</h3>${calibrationTable(m.calibration)}</div></div>`,
     `<h2>Attribution</h2>`,
     await figure(conversionsByChannel(attribution)),
     attribution ? attributionTable(attribution) : "",
@@ -87,6 +87,13 @@ function calibrationTable(rows: readonly CalibrationRow[]): string {
     ["metric", "value", "target", "ok", "source"],
     rows.map((r) => [r.metric, r.value, `${formatNumber(r.min)} – ${formatNumber(r.max)}`, verdict(r.ok), r.source]),
   );
+}
+
+/** What `run --threshold` judged (nothing when the run had no threshold). */
+function thresholdTable(m: RunManifest): string {
+  if (!m.thresholds || m.thresholds.length === 0) return "";
+  const rows = m.thresholds.map((v): Cell[] => [v.threshold, Number.isFinite(v.actual) ? v.actual : "n/a", verdict(v.ok), v.reason ?? ""]);
+  return `<h3>Thresholds</h3>${table(["threshold", "actual", "ok", "why not judged"], rows)}`;
 }
 
 function attributionTable(a: AttributionSummary): string {
