@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
 import { AtomicDir } from "../src/run/atomicDir.js";
 import { tempDir } from "./helpers.js";
 
@@ -38,6 +39,19 @@ describe("AtomicDir.commit", () => {
     expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("someone else's");
     await run.discard();
     expect(readdirSync(dir.path).filter((f) => f.includes("taken"))).toEqual(["taken"]);
+  });
+
+  it("refuses, and leaves alone, a file that took the name during the run (exit 2, not a raw ENOTDIR)", async () => {
+    const target = join(dir.path, "taken-by-file");
+    const run = await AtomicDir.create(target);
+    fill(run.path, "mine");
+    writeFileSync(target, "someone else's file");
+    const failure = await run.commit().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as Error).message).toBe(`output directory ${target}: taken during the run by a file; it was left as it was, and this run was not written`);
+    expect(readFileSync(target, "utf8")).toBe("someone else's file");
+    await run.discard();
+    expect(readdirSync(dir.path).filter((f) => f.includes("taken-by-file"))).toEqual(["taken-by-file"]);
   });
 
   it("throws, rather than retrying, when the parent refuses the rename (EPERM is not a race)", async (ctx) => {

@@ -19,7 +19,11 @@ describe("checkOutputDir", () => {
   it("accepts a new path, an empty directory and earlier zhongcao outputs (compare.json of either shape)", async () => {
     await expect(checkOutputDir(join(dir.path, "new", "deeper"))).resolves.toBeUndefined();
     await expect(checkOutputDir(directoryWith("empty", {}))).resolves.toBeUndefined();
-    await expect(checkOutputDir(directoryWith("run", { "run.json": JSON.stringify({ tool: "zhongcao" }), "x.arrow": "" }))).resolves.toBeUndefined();
+    const outputs = [{ path: "x.arrow" }, { path: "events/part-00000.arrow" }, { path: "events/part-00001.arrow" }];
+    const run = directoryWith("run", { "run.json": JSON.stringify({ tool: "zhongcao", outputs }), "x.arrow": "", "report.html": "" });
+    mkdirSync(join(run, "events"));
+    for (const part of ["part-00000.arrow", "part-00001.arrow"]) writeFileSync(join(run, "events", part), "");
+    await expect(checkOutputDir(run)).resolves.toBeUndefined();
     const legacyCompare = { a: {}, b: {}, replications: 2, seeds: [1, 2], metrics: [], warnings: [] };
     await expect(checkOutputDir(directoryWith("compare", { "compare.json": JSON.stringify(legacyCompare) }))).resolves.toBeUndefined();
   });
@@ -42,6 +46,18 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(join(dir.path, "file", "a", "b"))).rejects.toThrow(/file is a file, not a directory/);
     await expect(checkOutputDir(directoryWith("other", { "run.json": JSON.stringify({ tool: "other" }) }))).rejects.toThrow(/not an earlier zhongcao output/);
     await expect(checkOutputDir(directoryWith("broken", { "compare.json": "{" }))).rejects.toThrow(/not an earlier zhongcao output/);
+  });
+
+  it("refuses an earlier output holding files zhongcao did not write: a run.json copied into a folder of other work does not make it replaceable", async () => {
+    const outputs = [{ path: "x.arrow" }, { path: "events/part-00000.arrow" }];
+    const copied = directoryWith("analysis", { "run.json": JSON.stringify({ tool: "zhongcao", outputs }), "thesis.txt": "precious", "x.arrow": "" });
+    await expect(checkOutputDir(copied)).rejects.toThrow(/analysis: holds files zhongcao did not write \(thesis\.txt\)/);
+    const extraPart = directoryWith("extra-part", { "run.json": JSON.stringify({ tool: "zhongcao", outputs }) });
+    mkdirSync(join(extraPart, "events"));
+    for (const part of ["part-00000.arrow", "notes.md"]) writeFileSync(join(extraPart, "events", part), "");
+    await expect(checkOutputDir(extraPart)).rejects.toThrow(/holds files zhongcao did not write \(events\/notes\.md\)/);
+    const compared = directoryWith("compared", { "compare.json": JSON.stringify({ tool: "zhongcao" }), "report.html": "", "plot.png": "" });
+    await expect(checkOutputDir(compared)).rejects.toThrow(/holds files zhongcao did not write \(plot\.png\)/);
   });
 
   it("refuses an empty path, the working directory and its ancestors, and a place no file can be made", async () => {

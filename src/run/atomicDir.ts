@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import { checkOutputDir, missingParents, outputPath } from "./outputDir.js";
@@ -46,8 +46,8 @@ export class AtomicDir {
           await rename(this.path, this.target);
           break;
         } catch (error) {
-          // A directory in the way: ENOTEMPTY on Linux, EEXIST elsewhere. Anything else
-          // (EPERM from a parent that refuses removals, say) is not a race and is thrown.
+          // Something in the way (see isOccupied). Anything else (EPERM from a parent that
+          // refuses removals, say) is not a race and is thrown.
           if (!isOccupied(error)) throw error;
           // Each attempt follows another run's commit; this many mean something else is going on.
           if (attempt > MAX_COMMIT_ATTEMPTS) throw new Error(`output directory ${this.target}: still taken after ${MAX_COMMIT_ATTEMPTS} attempts to move it aside`, { cause: error });
@@ -69,10 +69,9 @@ export class AtomicDir {
           () => true,
         );
         if (foreign) {
+          const what = (await stat(aside).then((s) => s.isDirectory(), () => true)) ? "a directory that is not an earlier zhongcao output" : "a file";
           await rename(aside, this.target).catch(() => undefined);
-          throw new InputError(
-            `output directory ${this.target}: taken during the run by a directory that is not an earlier zhongcao output; it was left as it was, and this run was not written`,
-          );
+          throw new InputError(`output directory ${this.target}: taken during the run by ${what}; it was left as it was, and this run was not written`);
         }
         trackTempDir(aside, []);
         movedAside.push(aside);
@@ -93,9 +92,10 @@ export class AtomicDir {
   }
 }
 
+/** Something holds the target: a directory (ENOTEMPTY on Linux, EEXIST elsewhere) or a file or link (ENOTDIR). */
 function isOccupied(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOTEMPTY" || code === "EEXIST";
+  return code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR";
 }
 
 const MAX_COMMIT_ATTEMPTS = 100;

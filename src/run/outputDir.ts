@@ -11,7 +11,8 @@ const MARKERS = ["run.json", "compare.json"] as const;
  * Rejects, before any work starts, an output directory zhongcao must not write: an empty
  * path, the working directory or one of its ancestors, a path under a file or where no
  * file can be created, an existing file, or a non-empty directory that is not an earlier
- * zhongcao output (a run replaces its directory whole, so anything else in it would be lost).
+ * zhongcao output or holds files besides it (a run replaces its directory whole, so anything
+ * else in it would be lost).
  */
 export async function checkOutputDir(given: string): Promise<void> {
   if (given.trim() === "") throw new InputError("output directory: empty path");
@@ -52,12 +53,47 @@ export async function checkOutputDir(given: string): Promise<void> {
   });
   if (entries.length === 0) return checkReplaceable(target);
   for (const marker of MARKERS) {
-    if (entries.includes(marker) && (await writtenByZhongcao(join(target, marker)))) return checkReplaceable(target);
+    if (!entries.includes(marker)) continue;
+    const doc = await writtenByZhongcao(join(target, marker));
+    if (doc === null) continue;
+    // A marker copied into a folder of other work does not make the folder replaceable.
+    const foreign = await entriesNotWritten(target, entries, marker, doc);
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, … (${foreign.length} in all)` : "");
+      throw new InputError(
+        `output directory ${target}: holds files zhongcao did not write (${shown}); a run replaces its directory whole, so choose another --out or move them first`,
+      );
+    }
+    return checkReplaceable(target);
   }
   throw new InputError(
     `output directory ${target}: not empty and not an earlier zhongcao output (no run.json or compare.json written by zhongcao); ` +
       "a run replaces its directory whole, so choose another --out or remove it first",
   );
+}
+
+/**
+ * What in an earlier output directory zhongcao did not write: besides its marker and
+ * report.html, a run directory holds only the outputs its run.json lists (events parts
+ * under events/), a compare directory nothing else.
+ */
+async function entriesNotWritten(target: string, entries: readonly string[], marker: (typeof MARKERS)[number], doc: Record<string, unknown>): Promise<string[]> {
+  const listed = marker === "run.json" && Array.isArray(doc.outputs) ? doc.outputs.map((o: unknown) => String((o as { path?: unknown }).path).replace(/\\/g, "/")) : [];
+  const written = new Set<string>([marker, "report.html", ...listed]);
+  const foreign: string[] = [];
+  for (const entry of entries) {
+    if (written.has(entry)) continue;
+    const inside = listed.filter((path) => path.startsWith(`${entry}/`));
+    if (inside.length === 0) {
+      foreign.push(entry);
+      continue;
+    }
+    // A directory of listed outputs (events/): each of its entries must be one of them.
+    const children = await readdir(join(target, entry)).catch(() => null);
+    if (children === null) foreign.push(entry);
+    else for (const child of children) if (!inside.includes(`${entry}/${child}`)) foreign.push(`${entry}/${child}`);
+  }
+  return foreign;
 }
 
 /**
@@ -138,12 +174,12 @@ function cannotUse(target: string, path: string, error: NodeJS.ErrnoException): 
   return new InputError(`output directory ${target}: cannot use ${path} (${error.code ?? error.message})`);
 }
 
-/** run.json and compare.json carry `tool: "zhongcao"`; compare.json written before it did has its own shape. */
-async function writtenByZhongcao(path: string): Promise<boolean> {
+/** run.json and compare.json carry `tool: "zhongcao"`; compare.json written before it did has its own shape. The document, or null. */
+async function writtenByZhongcao(path: string): Promise<Record<string, unknown> | null> {
   try {
     const doc = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
-    return doc.tool === "zhongcao" || (Array.isArray(doc.metrics) && typeof doc.replications === "number" && Array.isArray(doc.seeds));
+    return doc.tool === "zhongcao" || (Array.isArray(doc.metrics) && typeof doc.replications === "number" && Array.isArray(doc.seeds)) ? doc : null;
   } catch {
-    return false;
+    return null;
   }
 }
