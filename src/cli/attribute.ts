@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import type { Command } from "commander";
 import {
   attributePaths,
@@ -180,15 +181,34 @@ function eventsOnlyDays(flag: string, text: string | undefined, events: boolean,
   return days;
 }
 
-/** A directory or an Arrow file holds events; anything else is read as path CSV. */
+/**
+ * A directory or an Arrow file holds events; anything else is read as path CSV. An Arrow file
+ * is known by its name or, whatever its name, by the magic bytes it starts with.
+ */
 async function isEventsInput(input: string): Promise<boolean> {
-  let isDirectory: boolean;
+  let info: Stats;
   try {
-    isDirectory = (await stat(input)).isDirectory();
+    info = await stat(input);
   } catch (error) {
     throw cannotRead(input, error);
   }
-  return isDirectory || /\.(arrow|feather|ipc)$/i.test(input);
+  if (info.isDirectory() || /\.(arrow|feather|ipc)$/i.test(input)) return true;
+  // Only a regular file is peeked at: a pipe's first bytes would be gone for the CSV reader.
+  return info.isFile() && (await startsWithArrowMagic(input));
+}
+
+const ARROW_MAGIC = Buffer.from("ARROW1");
+
+async function startsWithArrowMagic(path: string): Promise<boolean> {
+  const handle = await open(path, "r").catch(() => null);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(ARROW_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(ARROW_MAGIC);
+  } finally {
+    await handle.close();
+  }
 }
 
 function renderJourneys(counts: JourneyCounts): string {

@@ -152,6 +152,12 @@ describe("zhongcao attribute on events", () => {
     expect(Object.keys(short.models)).toEqual(["linear"]);
     expect(short.journeys.observedConversions).toBe(full.journeys.observedConversions);
     expect(short.totals.conversions).toBeLessThanOrEqual(full.totals.conversions);
+    // Known by its magic bytes whatever its name, not taken for a path CSV.
+    const renamed = join(runDir, "..", "part-without-extension");
+    await copyFile(part, renamed);
+    const same = await cli(["attribute", renamed, "--json"]);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout)).toEqual(full);
   });
 
   it("refuses parts that overlap (a copied part), come from different runs or leave out a shard, instead of counting events twice or too few", async () => {
