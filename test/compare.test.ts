@@ -103,6 +103,12 @@ describe("zhongcao compare", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses standard input for both scenarios, which can be read once", async () => {
+    const r = await runCli(["compare", "-", "/dev/stdin", "--out", join(dir.path, "stdin-twice"), ...SMALL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("zhongcao: compare - /dev/stdin: both scenarios would come from standard input, which is read once; give at least one as a file\n");
+  });
+
   it("rejects an unknown --threshold metric with exit 2 before any replication runs", async () => {
     const out = join(dir.path, "unknown");
     // After the replications, an unreported name fails the gate with exit 3; exit 2 and this

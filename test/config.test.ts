@@ -219,6 +219,11 @@ describe("scenario validation", () => {
     });
     expect(() => validateScenario({}, "x", { users: 0 })).toThrow(/population\.users/);
     expect(() => validateScenario({}, "x", { users: 1e12 })).toThrow(/population\.users: Too big/);
+    // A file valid on its own that the flags make invalid: the message names the flags, not the file alone.
+    expect(() => validateScenario({ simulation: { shardUsers: 1 }, population: { users: 10 } }, "s1.yaml", { users: 2_000_000, seed: 3 })).toThrow(
+      "s1.yaml with --seed 3 --users 2000000: invalid scenario",
+    );
+    expect(() => validateScenario({ seed: -1 }, "s2.yaml")).toThrow(/^s2\.yaml: invalid scenario\n/);
     // A section that is there but not a mapping is reported, not written into or replaced.
     for (const [doc, path] of [[{ population: 5 }, "population"], [{ simulation: "abc" }, "simulation"], [{ population: null }, "population"], [{ simulation: null }, "simulation"]] as const) {
       expect(problemsOf(doc, { users: 2000, days: 5 })).toEqual([expect.stringMatching(new RegExp(`^${path}: Invalid input: expected object, received `))]);

@@ -53,6 +53,8 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
       if (bounds.length > 0 && flags.replications < 2) {
         throw new InputError(`--threshold ${bounds.map((t) => `'${t.source}'`).join(", ")}: low() and high() are bounds of a confidence interval, which needs --replications 2 or more`);
       }
+      const stdin = (path: string) => path === "-" || path === "/dev/stdin";
+      if (stdin(a) && stdin(b)) throw new InputError(`compare ${a} ${b}: both scenarios would come from standard input, which is read once; give at least one as a file`);
       const overrides: ScenarioOverrides = {};
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;

@@ -166,8 +166,14 @@ export function validateScenario(raw: unknown, where: string, overrides: Scenari
   const result = scenarioSchema.safeParse(withOverrides);
   const issues = result.success ? [] : result.error.issues;
   const problems = [...formatIssues(issues), ...crossFieldProblems(withOverrides, issues)];
-  if (!result.success || problems.length > 0) throw new InputError(`${where}: invalid scenario`, problems);
+  if (!result.success || problems.length > 0) throw new InputError(`${where}${withFlags(overrides)}: invalid scenario`, problems);
   return result.data;
+}
+
+/** The flags that changed the file, for a message: a problem may be theirs (` with --users 2000000`). */
+function withFlags(o: ScenarioOverrides): string {
+  const flags = (["seed", "users", "days"] as const).filter((k) => o[k] !== undefined).map((k) => `--${k} ${o[k]}`);
+  return flags.length === 0 ? "" : ` with ${flags.join(" ")}`;
 }
 
 function applyOverrides(raw: unknown, o: ScenarioOverrides): unknown {
