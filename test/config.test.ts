@@ -179,6 +179,17 @@ describe("scenario validation", () => {
     expect(problemsOf({ categories: categories({ beauty: 1e6, fashion: 1 }) })).toEqual([]);
   });
 
+  it("fills a category's fields left out with that category's own built-in values", () => {
+    const s = validateScenario({ categories: { beauty: { share: 0 }, fmcg: { ctr: 0.05, priceYuan: 90 } } }, "x");
+    const builtIn = validateScenario({}, "x").categories;
+    expect(s.categories.beauty).toEqual({ ...builtIn.beauty, share: 0 });
+    expect(s.categories.fmcg).toEqual({ ...builtIn.fmcg, ctr: 0.05, priceYuan: 90 });
+    expect(s.categories.health).toEqual(builtIn.health);
+    expect(builtIn.fmcg).toEqual({ share: 0.14, ctr: 0.03, decisionCycleDays: 10, priceYuan: 70, redcatPilot: true });
+    // A field given is still checked, and unknown fields are still errors.
+    expect(problemsOf({ categories: { beauty: { ctr: 2, colour: "red" } } })).toEqual(["categories.beauty.ctr: Too big: expected number to be <=1", "categories.beauty.colour: unknown key"]);
+  });
+
   it("bounds a shard's (user, brand) pairs and the number of shards", () => {
     expect(problemsOf({ population: { users: 1_000_000 }, simulation: { shardUsers: 1_000_000 }, brands: { count: 1000 }, notes: { count: 1000 } })).toEqual([
       expect.stringMatching(/^simulation\.shardUsers: a shard would hold 1000000000 \(user, brand\) pairs .* at most 67108864/),

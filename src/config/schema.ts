@@ -65,20 +65,33 @@ export { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
  */
 const MAX_CATEGORY_SHARE = 1e6;
 
-const category = z.strictObject({
-  /** Share of brands (and of user affinity mass) in this category. */
-  share: nonNegative.max(MAX_CATEGORY_SHARE),
-  /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
-  ctr: share,
-  /** Median days from a touch to the purchase it causes (the category's decision cycle). */
-  decisionCycleDays: days,
-  /** Median order value in yuan. */
-  priceYuan: positive.max(MAX_YUAN),
-  /** Red Cat pilot category (eligible from launch). */
-  redcatPilot: z.boolean(),
-});
+interface CategoryDefaults {
+  share: number;
+  ctr: number;
+  decisionCycleDays: number;
+  priceYuan: number;
+  redcatPilot: boolean;
+}
 
-const DEFAULT_CATEGORIES: Record<CategoryName, z.input<typeof category>> = {
+/** A category's fields; each one left out takes that category's built-in value (DEFAULT_CATEGORIES). */
+function category(d: CategoryDefaults) {
+  return z
+    .strictObject({
+      /** Share of brands (and of user affinity mass) in this category. */
+      share: nonNegative.max(MAX_CATEGORY_SHARE).default(d.share),
+      /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
+      ctr: share.default(d.ctr),
+      /** Median days from a touch to the purchase it causes (the category's decision cycle). */
+      decisionCycleDays: days.default(d.decisionCycleDays),
+      /** Median order value in yuan. */
+      priceYuan: positive.max(MAX_YUAN).default(d.priceYuan),
+      /** Red Cat pilot category (eligible from launch). */
+      redcatPilot: z.boolean().default(d.redcatPilot),
+    })
+    .prefault({});
+}
+
+const DEFAULT_CATEGORIES: Record<CategoryName, CategoryDefaults> = {
   beauty: { share: 0.26, ctr: 0.04, decisionCycleDays: 29, priceYuan: 260, redcatPilot: true },
   fashion: { share: 0.18, ctr: 0.03, decisionCycleDays: 10, priceYuan: 220, redcatPilot: false },
   home: { share: 0.12, ctr: 0.015, decisionCycleDays: 20, priceYuan: 180, redcatPilot: false },
@@ -91,10 +104,7 @@ const DEFAULT_CATEGORIES: Record<CategoryName, z.input<typeof category>> = {
 
 const categories = z
   .strictObject(
-    Object.fromEntries(CATEGORY_NAMES.map((c) => [c, category.default(DEFAULT_CATEGORIES[c] as never)])) as Record<
-      CategoryName,
-      z.ZodDefault<typeof category>
-    >,
+    Object.fromEntries(CATEGORY_NAMES.map((c) => [c, category(DEFAULT_CATEGORIES[c])])) as Record<CategoryName, ReturnType<typeof category>>,
   )
   .prefault({});
 
