@@ -348,6 +348,8 @@ describe("zhongcao validate", () => {
     ["UTF-16 text", Buffer.from("\ufeffname: ok\n", "utf16le"), "UTF-16 text; save the scenario as UTF-8"],
     ["an unknown YAML tag", Buffer.from("name: !foo x\n"), "line 1: Unresolved tag: !foo"],
     ["nesting the parser cannot follow", Buffer.from(`a: ${"[".repeat(5000)}\n`), "not valid YAML/JSON\n  - line 1: nested too deeply for a scenario (column "],
+    ["a policy without its type", Buffer.from("policy: { redcat: { windowDays: 7 } }\n"), "  - policy.type: missing, or not one of open, closed, blue_links, redcat, hybrid, timeline\n"],
+    ["an unclosed list", Buffer.from("seed: [1\nname: x\n"), "  - line 2: Flow sequence in block collection must be sufficiently indented and end with a ] (column 1)\n"],
     ["a category listed twice for Red Cat", Buffer.from("policy: { type: redcat, redcat: { categories: [beauty, beauty] } }\n"), "policy.redcat.categories: each category at most once"],
   ])("rejects %s, naming what is wrong", async (_what, bytes, message) => {
     const dir = tempDir();

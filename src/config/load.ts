@@ -40,6 +40,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => `${at ? `${at}.` : ""}${clip(key)}: unknown key`);
     }
+    // A tagged union (policy) whose tag is missing or unknown: say so in the scenario's words.
+    const options = issue.code === "invalid_union" && "discriminator" in issue ? (issue as { options?: unknown }).options : undefined;
+    if (Array.isArray(options)) return [`${at || "(root)"}: missing, or not one of ${options.map(String).join(", ")}`];
     return [`${at || "(root)"}: ${issue.message}`];
   });
 }
@@ -64,7 +67,8 @@ function parseText(text: string, path: string): unknown {
   if (problems.length > 0) {
     throw new InputError(
       `${path}: not valid YAML/JSON`,
-      problems.map((e) => `${line(e)}: ${e.message.split("\n")[0]}`),
+      // The parser's first line repeats the position the line number gives ("… at line 2, column 1:").
+      problems.map((e) => `${line(e)}: ${e.message.split("\n")[0]!.replace(/ at line \d+, column (\d+):$/, " (column $1)")}`),
     );
   }
   let value: unknown;
