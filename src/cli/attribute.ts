@@ -14,6 +14,7 @@ import {
 } from "../engines/attribution/index.js";
 import { cannotRead, readInputFile } from "../arrow/readInput.js";
 import { utf8Text } from "../config/scenarioBytes.js";
+import { counted } from "../plural.js";
 import { positiveDecimal } from "./options.js";
 import { journeySettings, journeysFromEvents, type JourneyCounts } from "../engines/attribution/stream/index.js";
 import { DEFAULT_LOOKBACK_DAYS } from "../engines/attribution/stream/settings.js";
@@ -214,8 +215,8 @@ async function startsWithArrowMagic(path: string): Promise<boolean> {
 function renderJourneys(counts: JourneyCounts): string {
   return (
     `\nJourneys: ${counts.journeyConversions} converting, ${counts.nullJourneys} without conversion; ` +
-    `${counts.observedConversions} observed conversions (${counts.untouchedConversions} without a touch in the look-back), ` +
-    `${counts.lateTouches + counts.lateConversions} events too late, ${counts.duplicatesDropped} duplicates dropped\n`
+    `${counts.observedConversions} observed ${counts.observedConversions === 1 ? "conversion" : "conversions"} (${counts.untouchedConversions} without a touch in the look-back), ` +
+    `${counted(counts.lateTouches + counts.lateConversions, "event")} too late, ${counted(counts.duplicatesDropped, "duplicate")} dropped\n`
   );
 }
 
@@ -231,7 +232,7 @@ function renderReport(report: AttributionReport): string {
   const { totals } = report;
   let out = `Conversions by channel\n${renderTable(["channel", ...modelNames], rows)}`;
   // Money in yuan and fen: values of a run's purchases are float32, whose widening shows as noise past the cents.
-  out += `\nTotals: ${totals.conversions} conversions, value ${totals.value.toFixed(2)}, ${totals.nulls} nulls\n`;
+  out += `\nTotals: ${counted(totals.conversions, "conversion")}, value ${totals.value.toFixed(2)}, ${counted(totals.nulls, "null")}\n`;
   if (report.markov !== undefined) {
     const { conversionProbability, removalEffects, valueRemovalEffects } = report.markov;
     const effects = channels.map((c) => [c, removalEffects[c]!.toFixed(6), valueRemovalEffects[c]!.toFixed(6)]);

@@ -11,6 +11,7 @@ import { incrementalMetrics } from "./incrementality.js";
 import { absentMeansZero, runMetrics } from "./metrics.js";
 import { runsPerReplication } from "./runCount.js";
 import { meanInterval, noSpread, type Interval } from "./stats.js";
+import { counted } from "../plural.js";
 
 
 export interface CompareOptions {
@@ -121,7 +122,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
   // Worth a warning where some runs did measure it: those values are not shown.
   const partly = notMeasuredInEveryRun.filter((k) => all.some((m) => Number.isFinite(m[k])));
   if (partly.length > 0) {
-    warnings.push(`${partly.length} metrics measured in some runs only are not compared (e.g. a model that credited nothing has no shares; notMeasuredInEveryRun in compare.json): ${listed(partly)}`);
+    warnings.push(`${counted(partly.length, "metric")} measured in some runs only ${partly.length === 1 ? "is" : "are"} not compared (e.g. a model that credited nothing has no shares; notMeasuredInEveryRun in compare.json): ${listed(partly)}`);
   }
   const names = measured.filter((k) => all.some((m) => value(m, k) !== 0));
   const zeroInEveryRun = measured.filter((k) => all.every((m) => value(m, k) === 0)).sort();
