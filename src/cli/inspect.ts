@@ -199,7 +199,7 @@ function renderDirectory(r: DirectoryResult): string {
     );
   }
   parts.push(renderFiles(r.files, false, r.missing));
-  if (m) parts.push("", "calibration against DOMAIN.md targets:", renderCalibration(m.calibration));
+  if (m) parts.push("", "calibration against targets (DOMAIN: docs/DOMAIN.md):", renderCalibration(m.calibration));
   // What `run --threshold` judged, as run.json recorded it.
   if (m?.thresholds) parts.push(`${verdictLines(m.thresholds).slice(1).join("\n")}\n`);
   return `${parts.join("\n")}`;

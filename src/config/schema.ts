@@ -4,7 +4,7 @@ import { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 /**
  * The scenario schema: the only place where scenario fields, their ranges and their
  * defaults are written down. Every object is strict, so a misspelt key is an error
- * instead of a silently ignored setting. DOMAIN.md explains where each default comes from.
+ * instead of a silently ignored setting. docs/DOMAIN.md gives the facts the defaults come from.
  */
 
 const share = z.number().min(0).max(1);

@@ -4,7 +4,7 @@ import type { Combined } from "../run/combine.js";
 import { DAY_MS } from "../sim/kernel.js";
 
 /**
- * Calibration: statistics of a run next to the DOMAIN.md facts the default scenario is
+ * Calibration: statistics of a run next to the docs/DOMAIN.md facts the default scenario is
  * tuned to. A target is a closed range; `ok` says whether the run landed inside it.
  * Targets follow the scenario where it sets the quantity (e.g. femaleShare), so a
  * deliberately different scenario is checked against itself, not against the default.
@@ -31,7 +31,7 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
  */
 const rateSampling = (rate: number, n: number) => 4 * Math.sqrt((rate * (1 - rate)) / Math.max(1, n));
 
-/** DOMAIN.md CTR ranges for image notes; other categories are checked against the scenario's ctr ± 35 %. */
+/** docs/DOMAIN.md CTR ranges for image notes; other categories are checked against the scenario's ctr ± 35 %. */
 const DOMAIN_CTR: Record<string, readonly [number, number]> = {
   beauty: [0.03, 0.05],
   fashion: [0.02, 0.04],
@@ -42,7 +42,7 @@ const DOMAIN_CTR: Record<string, readonly [number, number]> = {
 const percent = (share: number) => `${Number((100 * share).toPrecision(3))} %`;
 
 /**
- * Calibration against DOMAIN.md. Where the scenario sets a figure (population shares), the
+ * Calibration against docs/DOMAIN.md. Where the scenario sets a figure (population shares), the
  * target is the scenario's own value within sampling error, and the label gives DOMAIN's
  * figure beside it: a scenario that sets 50 % female is checked against 50 %. Rates the
  * scenario only shapes (CTR, interaction rate) are checked against DOMAIN's ranges, widened
