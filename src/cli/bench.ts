@@ -47,7 +47,7 @@ export function registerBench(program: Command): void {
     // never reach the failing line (−100 % or beyond), and the gate could not fail.
     .option(
       "--threshold <pct>",
-      `allowed drop, percent, before noise (default ${DEFAULT_THRESHOLD_PCT}; ${INTERLEAVED_THRESHOLD_PCT} with --against timed call by call; at most 66: with noise the failing drop stays under 100 %)`,
+      `allowed drop, a whole percent, before noise (default ${DEFAULT_THRESHOLD_PCT}; ${INTERLEAVED_THRESHOLD_PCT} with --against timed call by call; at most 66: with noise the failing drop stays under 100 %)`,
       integer("--threshold", 1, 66),
     )
     .option(
