@@ -179,6 +179,14 @@ describe("scenario validation", () => {
     expect(problemsOf({ categories: categories({ beauty: 1e6, fashion: 1 }) })).toEqual([]);
   });
 
+  it("takes start dates from 1971 to 2199: 0 means no click in time columns, and years stay four digits", () => {
+    const message = "simulation.start: must be a date from 1971-01-01 to 2199-12-31";
+    expect(problemsOf({ simulation: { start: "1969-12-31" } })).toEqual([message]);
+    expect(problemsOf({ simulation: { start: "2200-01-01" } })).toEqual([message]);
+    expect(problemsOf({ simulation: { start: "1971-01-01" } })).toEqual([]);
+    expect(problemsOf({ simulation: { start: "2199-12-31", days: 3650 } })).toEqual([]);
+  });
+
   it("fills a category's fields left out with that category's own built-in values", () => {
     const s = validateScenario({ categories: { beauty: { share: 0 }, fmcg: { ctr: 0.05, priceYuan: 90 } } }, "x");
     const builtIn = validateScenario({}, "x").categories;

@@ -378,7 +378,14 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
   simulation: z
     .strictObject({
-      start: z.iso.date().default("2025-05-07"),
+      /**
+       * From 1971: times are ms since 1970 and 0 means "no click" in clickTime columns; to 2199, so
+       * a run of up to MAX_DAYS stays within years of four digits.
+       */
+      start: z.iso
+        .date()
+        .refine((d) => d >= "1971-01-01" && d <= "2199-12-31", "must be a date from 1971-01-01 to 2199-12-31")
+        .default("2025-05-07"),
       days: count.max(MAX_DAYS).default(60),
       /**
        * Users per shard: shards are fixed user ranges, independent of worker count. 2,500
