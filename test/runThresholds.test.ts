@@ -75,3 +75,16 @@ describe("run --threshold", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("run --remove-channel", () => {
+  it("warns when the channel had no touches to remove (blue links under Red Cat), and not when it had", async () => {
+    const blue = await runCli(["run", ...TINY, "--out", join(dir.path, "no-blue"), "--json", "--remove-channel", "blue_link"]);
+    expect(blue.code).toBe(0);
+    const warnings = (JSON.parse(blue.stdout) as RunManifest).warnings;
+    expect(warnings).toContain(
+      "--remove-channel blue_link: the run has no blue_link_click events, so the channel had no touches to remove and this twin run equals the run without --remove-channel",
+    );
+    const search = await runCli(["run", ...TINY, "--out", join(dir.path, "no-search"), "--json", "--remove-channel", "search"]);
+    expect((JSON.parse(search.stdout) as RunManifest).warnings.join("\n")).not.toContain("--remove-channel");
+  });
+});

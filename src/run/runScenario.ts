@@ -151,6 +151,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       removedChannel: options.removeChannel ?? null,
       adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
     });
+    const removedNothing = nothingRemovedWarning(options.removeChannel, manifest.events.byKind);
+    if (removedNothing) manifest.warnings.push(removedNothing);
     if (options.thresholds !== undefined && options.thresholds.length > 0) manifest.thresholds = judgeRun(manifest, options.thresholds);
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     if (options.report !== false) await writeRunReport(dir.path, manifest);
@@ -166,6 +168,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     // Closed here too when the run fails before its shards start.
     await ownPool?.close();
   }
+}
+
+/** The event kind without which a channel has no touches: a twin run removing it then equals the factual run. */
+const TOUCH_KIND_OF: Partial<Record<ChannelName, string>> = { search: "search", ad: "ad_click", link: "link_click", blue_link: "blue_link_click" };
+
+/** A twin run that had nothing of its channel to remove (blue_link under Red Cat, say) says so. */
+function nothingRemovedWarning(channel: ChannelName | undefined, byKind: Record<string, number>): string | null {
+  const kind = channel === undefined ? undefined : TOUCH_KIND_OF[channel];
+  if (kind === undefined || (byKind[kind] ?? 0) > 0) return null;
+  return `--remove-channel ${channel}: the run has no ${kind} events, so the channel had no touches to remove and this twin run equals the run without --remove-channel`;
 }
 
 /**
