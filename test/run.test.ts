@@ -158,13 +158,20 @@ describe("zhongcao run", () => {
     expect(readdirSync(dir.path).sort()).toEqual(before);
   });
 
-  it("replaces an earlier run in its --out directory", async () => {
+  it("replaces an earlier run in its --out directory whole, and refuses one holding a file it did not write", async () => {
     const out = join(dir.path, "again");
-    await run(out, "--days", "2");
-    writeFileSync(join(out, "stale.txt"), "from the earlier run");
-    await run(out, "--days", "3");
-    expect(existsSync(join(out, "stale.txt"))).toBe(false);
+    await run(out, "--days", "2", "--users", "1600");
+    // Four shards' parts (400 users a shard); the run that replaces it writes two.
+    expect(existsSync(join(out, "events", "part-00003.arrow"))).toBe(true);
+    await run(out, "--days", "3", "--users", "800");
+    expect(readdirSync(join(out, "events"))).toEqual(["part-00000.arrow", "part-00001.arrow"]);
     expect(stableManifest(out).scenario?.resolved.simulation.days).toBe(3);
+    // A file someone put beside the outputs is not the run's to delete.
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const refused = await runCli(["run", scenarioFile, "--out", out, "--quiet", "--days", "2"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`output directory ${out}: holds files zhongcao did not write (notes.txt)`);
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
   });
 
   it("says how many files it wrote, counting each one", async () => {
