@@ -306,6 +306,10 @@ describe("a run whose workers fill every core", () => {
     expect((await run.exited).signal).toBe("SIGKILL");
     await until(() => leftovers().length === 0);
     expect(existsSync(out)).toBe(false);
+    // The run says why it stopped; nobody pressed Ctrl-C.
+    await until(() => run.output.stderr.includes("interrupted"));
+    expect(run.output.stderr).toContain("zhongcao: the process that started this run ended; stopping at the next day end\n");
+    expect(run.output.stderr).not.toContain("Ctrl-C again");
   });
 });
 

@@ -12,7 +12,8 @@ export function interruptible(stopping = "stopping at the next day end"): { read
   const controller = new AbortController();
   const onSigint = () => {
     if (!controller.signal.aborted) {
-      process.stderr.write(`\nzhongcao: ${stopping} (Ctrl-C again to stop at once)\n`);
+      // Nobody pressed Ctrl-C when the launcher went: say what happened instead.
+      process.stderr.write(launcherGone ? `\nzhongcao: the process that started this run ended; ${stopping}\n` : `\nzhongcao: ${stopping} (Ctrl-C again to stop at once)\n`);
       controller.abort(new Error("interrupted: the run was stopped and nothing was written"));
       return;
     }
@@ -41,6 +42,14 @@ export function interruptible(stopping = "stopping at the next day end"): { read
   process.on("SIGTERM", onTerm);
   process.on("SIGHUP", onHup);
   return { signal: controller.signal, dispose };
+}
+
+let launcherGone = false;
+
+/** A relaunched run whose launcher went away stops as on Ctrl-C, saying why (see watchLauncher). */
+export function stopAsLauncherGone(): void {
+  launcherGone = true;
+  process.kill(process.pid, "SIGINT");
 }
 
 /** The progress bar hides the cursor and turns line wrap off; a process dying by a signal must give them back. */

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { ScenarioFile } from "../config/load.js";
 import { handOverBytes } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
+import { stopAsLauncherGone } from "./interrupt.js";
 import { fillsEveryCore, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mode.js";
 
 /** Set in the relaunched process: it watches its launcher and stops if the launcher goes. */
@@ -122,10 +123,10 @@ export async function watchLauncher(): Promise<void> {
   if (process.env[RELAUNCHED_ENV] !== "1" || !process.channel) return;
   // A launcher killed before this listener existed has disconnected already.
   if (!process.connected) {
-    process.kill(process.pid, "SIGINT");
+    stopAsLauncherGone();
     return;
   }
-  process.once("disconnect", () => process.kill(process.pid, "SIGINT"));
+  process.once("disconnect", stopAsLauncherGone);
   await receiveScenarios();
   // The channel must not keep the run alive once its work is done.
   process.channel.unref();
