@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMetrics } from "../src/compare/metrics.js";
+import { judgeRun, parseThreshold } from "../src/compare/thresholds.js";
 import type { RunManifest } from "../src/report/manifest.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -60,12 +61,23 @@ describe("run --threshold", () => {
 
   it("rejects misspelt metrics, interval bounds and bad syntax with exit 2 before the run, naming the closest names", async () => {
     const out = join(dir.path, "bad");
-    const unknown = await runCli(["run", ...SMALL, "--quiet", "--out", out, "--threshold", "accuracy.aips.tiPrecison>=0.6", "--threshold", "incremental.link>0", "--threshold", "purchases.observed.link>=0"]);
+    const unknown = await runCli([
+      "run", ...SMALL, "--quiet", "--out", out,
+      "--threshold", "accuracy.aips.tiPrecison>=0.6", "--threshold", "incremental.link>0", "--threshold", "purchases.observed.link>=0",
+      "--threshold", "purchase.true>0", "--threshold", "accuracy.attribution.models.linear.channelShares.shop<=0.1", "--threshold", "purchases.observed.shop>=0",
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown metric in --threshold");
     expect(unknown.stderr).toContain("accuracy.aips.tiPrecison: not a metric a run reports (near it: accuracy.aips.tiPrecision, ");
     expect(unknown.stderr).toContain("incremental.link: incremental metrics need twin runs: compare --incrementality");
     expect(unknown.stderr).not.toContain("purchases.observed.link:");
+    // A typo in the first segment finds its word too.
+    expect(unknown.stderr).toContain("purchase.true: not a metric a run reports (near it: purchases.true, ");
+    // Model shares are reported for the touch channels only; purchase counts for every channel.
+    expect(unknown.stderr).toContain(
+      "accuracy.attribution.models.linear.channelShares.shop: not a metric a run reports: that channel has none; it is reported for organic_feed, search, ad, link, blue_link",
+    );
+    expect(unknown.stderr).not.toContain("purchases.observed.shop:");
     const bound = await runCli(["run", ...SMALL, "--out", out, "--threshold", "low(purchases.true)>0"]);
     expect(bound.code).toBe(2);
     expect(bound.stderr).toContain("low() and high() are bounds of compare's confidence interval; one run has none");
@@ -73,6 +85,18 @@ describe("run --threshold", () => {
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toContain("--threshold 'purchases.true=5': expected METRIC<VALUE");
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("judgeRun", () => {
+  it("judges a count or share a run lists only when non-zero at 0 where it is absent, as compare does", async () => {
+    const r = await runCli(["run", ...TINY, "--out", join(dir.path, "absent"), "--json"]);
+    const manifest = JSON.parse(r.stdout) as RunManifest;
+    const shares = (manifest.accuracy.attribution as { trueChannelShares: Record<string, number> }).trueChannelShares;
+    delete shares.blue_link;
+    const [atZero, missing] = judgeRun(manifest, [parseThreshold("accuracy.attribution.trueChannelShares.blue_link<=0"), parseThreshold("accuracy.aips.nothing>0")]);
+    expect(atZero).toEqual({ threshold: "accuracy.attribution.trueChannelShares.blue_link<=0", actual: 0, ok: true, reason: "zero: not listed by this run" });
+    expect(missing).toMatchObject({ ok: false, reason: "not reported by this run" });
   });
 });
 

@@ -20,7 +20,12 @@ const PROBE_DAYS = 2;
  * where a run has data for them.
  */
 export class MetricNames {
-  private readonly patterns: Set<string>;
+  /**
+   * Name patterns, each with the channels the probe saw in its channel segment: a run lists
+   * every channel where it lists any (NaN kept), but not every channel everywhere (a model's
+   * shares have only the touch channels, never shop or spillover).
+   */
+  private readonly patterns = new Map<string, Set<string>>();
   private readonly channels = new Set<string>(CHANNELS);
   /** Names known as they are, not as patterns. */
   private readonly exact = new Set<string>();
@@ -30,7 +35,12 @@ export class MetricNames {
     private readonly categories: ReadonlySet<string>,
     incrementality: boolean,
   ) {
-    this.patterns = new Set(probed.map((name) => this.pattern(name)));
+    for (const name of probed) {
+      const pattern = this.pattern(name);
+      let seen = this.patterns.get(pattern);
+      if (!seen) this.patterns.set(pattern, (seen = new Set()));
+      for (const channel of this.channelsIn(name)) seen.add(channel);
+    }
     if (!incrementality) return;
     // Twin runs remove touch channels only, so only theirs are reported.
     for (const channel of TOUCH_CHANNELS) this.exact.add(`incremental.${channel}`).add(`incremental.liftShare.${channel}`);
@@ -59,7 +69,13 @@ export class MetricNames {
 
   /** Whether a comparison can report `name`. */
   has(name: string): boolean {
-    return this.exact.has(name) || this.patterns.has(this.pattern(name));
+    if (this.exact.has(name)) return true;
+    const seen = this.patterns.get(this.pattern(name));
+    return seen !== undefined && this.channelsIn(name).every((channel) => seen.has(channel));
+  }
+
+  private channelsIn(name: string): string[] {
+    return name.split(".").filter((segment) => this.channels.has(segment));
   }
 
   /**
@@ -69,16 +85,25 @@ export class MetricNames {
   near(name: string, n = 4): string[] {
     const wanted = this.pattern(name);
     const segments = wanted.split(".");
-    const known = [...this.patterns, ...this.exact].sort();
+    const known = [...this.patterns.keys(), ...this.exact].sort();
+    const closest = (names: string[]) => {
+      const distance = new Map(names.map((pattern) => [pattern, editDistance(pattern, wanted)]));
+      // Stable: equally close names stay in alphabetical order.
+      return names.sort((a, b) => distance.get(a)! - distance.get(b)!).slice(0, n);
+    };
     for (let keep = segments.length - 1; keep > 0; keep--) {
       const prefix = `${segments.slice(0, keep).join(".")}.`;
       const close = known.filter((pattern) => pattern.startsWith(prefix));
-      if (close.length === 0) continue;
-      const distance = new Map(close.map((pattern) => [pattern, editDistance(pattern, wanted)]));
-      // Stable: equally close names stay in alphabetical order.
-      return close.sort((a, b) => distance.get(a)! - distance.get(b)!).slice(0, n);
+      if (close.length > 0) return closest(close);
     }
-    return known.filter((pattern) => !pattern.includes(".")).concat(known.filter((pattern) => !pattern.startsWith("accuracy."))).slice(0, n);
+    return closest(known);
+  }
+
+  /** The channels a name's pattern is reported for, when the pattern is known but `name`'s channel is not one of them. */
+  channelsOf(name: string): string[] | null {
+    const seen = this.patterns.get(this.pattern(name));
+    if (seen === undefined || this.channelsIn(name).every((channel) => seen.has(channel))) return null;
+    return CHANNELS.filter((channel) => seen.has(channel));
   }
 
   private pattern(name: string): string {
@@ -97,9 +122,10 @@ export function unknownThresholdMetrics(thresholds: readonly Threshold[], names:
   const reporter = verb === "compare" ? "compare reports" : "a run reports";
   return thresholds
     .filter((t) => !names.has(t.metric))
-    .map((t) =>
-      !incrementality && t.metric.startsWith("incremental.")
-        ? `${t.metric}: incremental metrics need ${verb === "compare" ? "--incrementality" : "twin runs: compare --incrementality"}`
-        : `${t.metric}: not a metric ${reporter} (near it: ${names.near(t.metric).join(", ")})`,
-    );
+    .map((t) => {
+      if (!incrementality && t.metric.startsWith("incremental.")) return `${t.metric}: incremental metrics need ${verb === "compare" ? "--incrementality" : "twin runs: compare --incrementality"}`;
+      const channels = names.channelsOf(t.metric);
+      if (channels) return `${t.metric}: not a metric ${reporter}: that channel has none; it is reported for ${channels.join(", ")}`;
+      return `${t.metric}: not a metric ${reporter} (near it: ${names.near(t.metric).join(", ")})`;
+    });
 }

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import type { RunManifest } from "../report/manifest.js";
-import { runMetrics } from "./metrics.js";
+import { absentMeansZero, runMetrics } from "./metrics.js";
 
 /**
  * Thresholds written as data, k6 style: `metric<value` (also <=, >, >=) on the mean
@@ -56,13 +56,16 @@ export interface Verdict {
 
 /**
  * Thresholds on one run's own metrics (the names compare reports for each side). A metric
- * the run reports as a ratio of nothing (a model's shares when nothing was observed), or
- * does not report at all, cannot be shown to hold, so its threshold fails.
+ * a run lists only when it is not zero (see absentMeansZero) is 0 where absent, as in
+ * compare; one the run reports as a ratio of nothing (a model's shares when nothing was
+ * observed), or does not report at all, cannot be shown to hold, so its threshold fails.
  */
 export function judgeRun(manifest: RunManifest, thresholds: readonly Threshold[]): Verdict[] {
   const metrics = runMetrics(manifest, { keepNonFinite: true });
   return thresholds.map((t) => {
     const actual = metrics[t.metric];
+    // As compare does: a count or share a run lists only when non-zero is 0 where absent.
+    if (actual === undefined && absentMeansZero(t.metric)) return { threshold: t.source, actual: 0, ok: holds(t, 0), reason: "zero: not listed by this run" };
     if (actual === undefined) return { threshold: t.source, actual: Number.NaN, ok: false, reason: "not reported by this run" };
     if (Number.isNaN(actual)) return { threshold: t.source, actual, ok: false, reason: "not measured in this run: a ratio of nothing" };
     return { threshold: t.source, actual, ok: holds(t, actual) };
