@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,6 +52,27 @@ describe("AtomicDir.commit", () => {
     expect(readFileSync(target, "utf8")).toBe("someone else's file");
     await run.discard();
     expect(readdirSync(dir.path).filter((f) => f.includes("taken-by-file"))).toEqual(["taken-by-file"]);
+  });
+
+  it("replaces an earlier run under the longest name the check allows (the name it lies under while checked is longer)", async () => {
+    const target = join(dir.path, "l".repeat(239));
+    for (const who of ["first", "second"]) {
+      const run = await AtomicDir.create(target);
+      fill(run.path, who);
+      await run.commit();
+    }
+    expect((JSON.parse(readFileSync(join(target, "run.json"), "utf8")) as { who: string }).who).toBe("second");
+  });
+
+  it("names a symbolic link that took the name during the run as one", async () => {
+    const target = join(dir.path, "taken-by-link");
+    const run = await AtomicDir.create(target);
+    fill(run.path, "mine");
+    mkdirSync(join(dir.path, "elsewhere"));
+    symlinkSync(join(dir.path, "elsewhere"), target);
+    await expect(run.commit()).rejects.toThrow(`output directory ${target}: taken during the run by a symbolic link; it was left as it was, and this run was not written`);
+    expect(lstatSync(target).isSymbolicLink()).toBe(true);
+    await run.discard();
   });
 
   it("throws, rather than retrying, when the parent refuses the rename (EPERM is not a race)", async (ctx) => {

@@ -58,6 +58,19 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(extraPart)).rejects.toThrow(/holds files zhongcao did not write \(events\/notes\.md\)/);
     const compared = directoryWith("compared", { "compare.json": JSON.stringify({ tool: "zhongcao" }), "report.html": "", "plot.png": "" });
     await expect(checkOutputDir(compared)).rejects.toThrow(/holds files zhongcao did not write \(plot\.png\)/);
+    // A listed output that is a directory is not what zhongcao wrote, whatever run.json says.
+    const listedDir = directoryWith("listed-dir", { "run.json": JSON.stringify({ tool: "zhongcao", outputs: [{ path: "brands.arrow" }, { path: "events" }] }) });
+    mkdirSync(join(listedDir, "brands.arrow"));
+    mkdirSync(join(listedDir, "events"));
+    writeFileSync(join(listedDir, "events", "thesis.txt"), "precious");
+    await expect(checkOutputDir(listedDir)).rejects.toThrow(/holds files zhongcao did not write \(brands\.arrow, events\)/);
+  });
+
+  it("reads a hand-edited run.json's outputs without tripping over entries of another shape", async () => {
+    const odd = directoryWith("odd-outputs", { "run.json": JSON.stringify({ tool: "zhongcao", outputs: [null, 3, { path: 7 }, { path: "x.arrow" }] }), "x.arrow": "" });
+    await expect(checkOutputDir(odd)).resolves.toBeUndefined();
+    const notList = directoryWith("outputs-not-a-list", { "run.json": JSON.stringify({ tool: "zhongcao", outputs: "x.arrow" }), "x.arrow": "" });
+    await expect(checkOutputDir(notList)).rejects.toThrow(/holds files zhongcao did not write \(x\.arrow\)/);
   });
 
   it("refuses an empty path, the working directory and its ancestors, and a place no file can be made", async () => {

@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
-import { checkOutputDir, missingParents, outputPath } from "./outputDir.js";
+import { checkEarlierOutput, checkOutputDir, missingParents, outputPath } from "./outputDir.js";
 import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
@@ -63,15 +63,12 @@ export class AtomicDir {
         );
         if (!moved) continue;
         // Checked where it now lies, which no other run touches: it was checked at the
-        // start, but something else may have taken the name since.
-        const foreign = await checkOutputDir(aside).then(
-          () => false,
-          () => true,
-        );
-        if (foreign) {
-          const what = (await stat(aside).then((s) => s.isDirectory(), () => true)) ? "a directory that is not an earlier zhongcao output" : "a file";
+        // start, but something else may have taken the name since. Its contents only: the
+        // name it lies under now is longer than the target's.
+        const foreign = await takenBy(aside, this.target);
+        if (foreign !== null) {
           await rename(aside, this.target).catch(() => undefined);
-          throw new InputError(`output directory ${this.target}: taken during the run by ${what}; it was left as it was, and this run was not written`);
+          throw new InputError(`output directory ${this.target}: taken during the run by ${foreign}; it was left as it was, and this run was not written`);
         }
         trackTempDir(aside, []);
         movedAside.push(aside);
@@ -90,6 +87,17 @@ export class AtomicDir {
     untrackTempDir(this.path);
     removeEmptyDirsSync(this.madeParents);
   }
+}
+
+/** What took the target during the run, when it is not an earlier zhongcao output a run may replace; null when it is one. */
+async function takenBy(aside: string, target: string): Promise<string | null> {
+  const info = await lstat(aside).catch(() => null);
+  if (info?.isSymbolicLink()) return "a symbolic link";
+  if (!info?.isDirectory()) return "a file";
+  return checkEarlierOutput(aside, target).then(
+    () => null,
+    () => "a directory that is not an earlier zhongcao output",
+  );
 }
 
 /** Something holds the target: a directory (ENOTEMPTY on Linux, EEXIST elsewhere) or a file or link (ENOTDIR). */

@@ -48,52 +48,75 @@ export async function checkOutputDir(given: string): Promise<void> {
   if (parent !== null && parent.dev !== info.dev) {
     throw new InputError(`output directory ${target}: is a mount point, which a run cannot replace; name a directory inside it (e.g. ${join(target, "run")})`);
   }
-  const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
-    throw cannotUse(target, target, error);
+  await checkEarlierOutput(target, target);
+  return checkReplaceable(target);
+}
+
+/**
+ * Throws unless the existing directory at `path` is one a run may replace: empty, or an
+ * earlier zhongcao output holding nothing but what zhongcao wrote there. `shownAs` names it
+ * in messages (a run checks, at commit, the directory it moved aside under another name).
+ */
+export async function checkEarlierOutput(path: string, shownAs: string): Promise<void> {
+  const entries = await readdir(path).catch((error: NodeJS.ErrnoException) => {
+    throw cannotUse(shownAs, shownAs, error);
   });
-  if (entries.length === 0) return checkReplaceable(target);
+  if (entries.length === 0) return;
   for (const marker of MARKERS) {
     if (!entries.includes(marker)) continue;
-    const doc = await writtenByZhongcao(join(target, marker));
+    const doc = await writtenByZhongcao(join(path, marker));
     if (doc === null) continue;
     // A marker copied into a folder of other work does not make the folder replaceable.
-    const foreign = await entriesNotWritten(target, entries, marker, doc);
+    const foreign = await entriesNotWritten(path, entries, marker, doc);
     if (foreign.length > 0) {
       const shown = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, … (${foreign.length} in all)` : "");
       throw new InputError(
-        `output directory ${target}: holds files zhongcao did not write (${shown}); a run replaces its directory whole, so choose another --out or move them first`,
+        `output directory ${shownAs}: holds files zhongcao did not write (${shown}); a run replaces its directory whole, so choose another --out or move them first`,
       );
     }
-    return checkReplaceable(target);
+    return;
   }
   throw new InputError(
-    `output directory ${target}: not empty and not an earlier zhongcao output (no run.json or compare.json written by zhongcao); ` +
+    `output directory ${shownAs}: not empty and not an earlier zhongcao output (no run.json or compare.json written by zhongcao); ` +
       "a run replaces its directory whole, so choose another --out or remove it first",
   );
 }
 
 /**
  * What in an earlier output directory zhongcao did not write: besides its marker and
- * report.html, a run directory holds only the outputs its run.json lists (events parts
- * under events/), a compare directory nothing else.
+ * report.html, a run directory holds only the files its run.json lists (events parts
+ * under events/), a compare directory nothing else. A listed name that is not a plain
+ * file (a directory, a link) is not what zhongcao wrote there.
  */
-async function entriesNotWritten(target: string, entries: readonly string[], marker: (typeof MARKERS)[number], doc: Record<string, unknown>): Promise<string[]> {
-  const listed = marker === "run.json" && Array.isArray(doc.outputs) ? doc.outputs.map((o: unknown) => String((o as { path?: unknown }).path).replace(/\\/g, "/")) : [];
+async function entriesNotWritten(dir: string, entries: readonly string[], marker: (typeof MARKERS)[number], doc: Record<string, unknown>): Promise<string[]> {
+  const listed = marker === "run.json" && Array.isArray(doc.outputs) ? doc.outputs.flatMap(listedPath) : [];
+  const isFile = (path: string) => lstat(join(dir, path)).then((s) => s.isFile(), () => false);
   const written = new Set<string>([marker, "report.html", ...listed]);
   const foreign: string[] = [];
   for (const entry of entries) {
-    if (written.has(entry)) continue;
+    if (written.has(entry)) {
+      if (!(await isFile(entry))) foreign.push(entry);
+      continue;
+    }
     const inside = listed.filter((path) => path.startsWith(`${entry}/`));
-    if (inside.length === 0) {
+    const isDirectory = await lstat(join(dir, entry)).then((s) => s.isDirectory(), () => false);
+    if (inside.length === 0 || !isDirectory) {
       foreign.push(entry);
       continue;
     }
     // A directory of listed outputs (events/): each of its entries must be one of them.
-    const children = await readdir(join(target, entry)).catch(() => null);
-    if (children === null) foreign.push(entry);
-    else for (const child of children) if (!inside.includes(`${entry}/${child}`)) foreign.push(`${entry}/${child}`);
+    for (const child of await readdir(join(dir, entry))) {
+      const path = `${entry}/${child}`;
+      if (!inside.includes(path) || !(await isFile(path))) foreign.push(path);
+    }
   }
   return foreign;
+}
+
+/** An entry of run.json's outputs as a path with forward slashes; nothing for an entry of another shape. */
+function listedPath(entry: unknown): string[] {
+  const path = entry !== null && typeof entry === "object" ? (entry as { path?: unknown }).path : undefined;
+  return typeof path === "string" && path !== "" ? [path.replace(/\\/g, "/")] : [];
 }
 
 /**
