@@ -420,6 +420,9 @@ describe("the scaling report", () => {
     const one = pairedSpeedup([30], [15]);
     expect(one.mean).toBeCloseTo(2, 12);
     expect([one.low, one.high]).toEqual([Number.NaN, Number.NaN]);
+    // Pairs are made by position: rounds missing on one side would pair the wrong runs.
+    expect(() => pairedSpeedup([10, 20, 30], [5])).toThrow("pairedSpeedup: 3 and 1 rounds; pairing needs the same rounds, at least one");
+    expect(() => pairedSpeedup([], [])).toThrow(/at least one/);
   });
 });
 

@@ -9,8 +9,9 @@ import { meanInterval, type Interval } from "../compare/stats.js";
  * should average to no change. NaN bounds with a single round.
  */
 export function pairedSpeedup(oneWorker: readonly number[], these: readonly number[]): Interval {
-  const rounds = Math.min(oneWorker.length, these.length);
-  const logs = Array.from({ length: rounds }, (_, i) => Math.log(oneWorker[i]! / these[i]!));
+  // Pairs are made by position: a round missing on one side would pair the wrong runs.
+  if (oneWorker.length !== these.length || these.length === 0) throw new Error(`pairedSpeedup: ${oneWorker.length} and ${these.length} rounds; pairing needs the same rounds, at least one`);
+  const logs = these.map((seconds, i) => Math.log(oneWorker[i]! / seconds));
   const i = meanInterval(logs);
   return { mean: Math.exp(i.mean), low: Math.exp(i.low), high: Math.exp(i.high), n: i.n };
 }

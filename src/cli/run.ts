@@ -8,11 +8,12 @@ import { DEFAULT_BATCH_ROWS, userDays, workerThreadsFor } from "../run/shardPlan
 import type { RunManifest } from "../report/manifest.js";
 import { parseThreshold } from "../compare/thresholds.js";
 import { InputError } from "../errors.js";
+import { counted } from "../plural.js";
 import { integer } from "./options.js";
 import { failOnThresholds, verdictLines } from "./verdicts.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
-import { outputPath } from "../run/outputDir.js";
+import { checkOutputDir, outputPath } from "../run/outputDir.js";
 import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface RunFlags {
@@ -70,6 +71,8 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
         // Loaded here, not at the top: a run that starts itself again never needs the engine.
         const { runScenario } = await import("../run/runScenario.js");
         if (thresholds.length > 0) {
+          // The probe takes a moment: a bad --out is refused before it, as before any work.
+          await checkOutputDir(outDir);
           // A misspelt metric is bad input: caught against a tiny probe run, before this one starts.
           const { MetricNames, unknownThresholdMetrics } = await import("../compare/metricNames.js");
           const unknown = unknownThresholdMetrics(thresholds, await MetricNames.probe([loaded], false, interrupt.signal), false, "run");
@@ -101,7 +104,7 @@ function summary(m: RunManifest, outDir: string): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const lines = [
     `zhongcao ${m.version}  scenario ${m.scenario.name}  seed ${m.seed}  policy ${m.scenario.resolved.policy.type}`,
-    `events      ${m.events.total.toLocaleString("en-US")} (${m.events.observed.toLocaleString("en-US")} observed, ${m.events.duplicates} duplicates)`,
+    `events      ${m.events.total.toLocaleString("en-US")} (${m.events.observed.toLocaleString("en-US")} observed, ${counted(m.events.duplicates, "duplicate")})`,
     `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
     `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy${m.timing.v8HelperThreads ? "" : ", V8 helper threads off"})`,
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,

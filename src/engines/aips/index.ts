@@ -4,6 +4,7 @@ import { combineAips } from "./combine.js";
 import { resolveAipsOptions } from "./options.js";
 import type { AipsPartial } from "./partial.js";
 import { AipsShardEngine } from "./shardEngine.js";
+import { counted } from "../../plural.js";
 
 /** AIPS: each (user, brand) pair's Awareness → Interest → True Interest → Purchase → Share state from observed signals. */
 export const aipsEngine: Engine<AipsPartial> = {
@@ -22,10 +23,10 @@ export const aipsEngine: Engine<AipsPartial> = {
     const warnings: string[] = [];
     if (lateDropped > 0) {
       warnings.push(
-        `aips: ${lateDropped} events arrived after their day's snapshot (allowedLatenessHours ${ctx.scenario.aips.allowedLatenessHours}); they are missing from those snapshots and counted from the next, if any`,
+        `aips: ${counted(lateDropped, "event")} arrived after ${lateDropped === 1 ? "its" : "their"} day's snapshot (allowedLatenessHours ${ctx.scenario.aips.allowedLatenessHours}); ${lateDropped === 1 ? "it is missing from that snapshot" : "they are missing from those snapshots"} and counted from the next, if any`,
       );
     }
-    if (afterEnd > 0) warnings.push(`aips: ${afterEnd} events fall after the last day and are in no snapshot`);
+    if (afterEnd > 0) warnings.push(`aips: ${counted(afterEnd, "event")} ${afterEnd === 1 ? "falls" : "fall"} after the last day and ${afterEnd === 1 ? "is" : "are"} in no snapshot`);
     return { files, accuracy, warnings };
   },
 };
