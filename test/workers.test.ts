@@ -294,6 +294,21 @@ describe("a run whose workers fill every core", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("run --threshold works through the relaunch: the probe's exit 2 and the gate's exit 3 come through, the verdicts in run.json", async () => {
+    const unknown = spawnCli(["run", many, "--out", join(dir.path, "many-unknown"), "--quiet", "--workers", String(CORES), "--threshold", "purchases.treu>0"]);
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.output.stderr).toContain("purchases.treu: not a metric a run reports (near it: purchases.true, ");
+    expect(existsSync(join(dir.path, "many-unknown"))).toBe(false);
+    const out = join(dir.path, "many-gated");
+    const gated = spawnCli(["run", many, "--out", out, "--json", "--workers", String(CORES), "--threshold", "purchases.true<0"]);
+    expect((await gated.exited).code).toBe(3);
+    expect(gated.output.stderr).toBe("zhongcao: 1 threshold(s) failed: purchases.true<0\n");
+    const manifest = JSON.parse(gated.output.stdout) as { timing: { v8HelperThreads: boolean }; thresholds: { ok: boolean }[] };
+    expect(manifest.timing.v8HelperThreads).toBe(false);
+    expect(manifest.thresholds.map((v) => v.ok)).toEqual([false]);
+    expect(existsSync(join(out, "run.json"))).toBe(true);
+  });
+
   it("stops and leaves nothing behind when its launcher is killed", async () => {
     const long = join(dir.path, "orphan.yaml");
     writeFileSync(long, stringify({ ...SCENARIO, name: "orphan", simulation: { days: 60, shardUsers: 2000 }, population: { users: 2000 * CORES } }));
