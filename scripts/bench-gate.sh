@@ -25,6 +25,10 @@ if [ "${1:-}" = "--record" ]; then
   exit 0
 fi
 
+# This checkout is timed from dist/: build it, so the gate never times a stale build (npm test
+# has just built it; `npm run bench:ci` alone may follow an edit).
+npm run --silent build
+
 ref="$(grep -Ev '^[[:space:]]*(#|$)' bench/reference-commit 2>/dev/null | head -n 1 | tr -d '[:space:]' || true)"
 if ! [[ "$ref" =~ ^[0-9a-f]{40}$ ]]; then
   echo "bench gate: bench/reference-commit must name a commit (40 hex digits) on its first line that is not a comment; found '${ref}'" >&2
