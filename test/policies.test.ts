@@ -140,6 +140,39 @@ describe("link policies", () => {
     expect(tagged.stillInSeen).toBeGreaterThan(0);
   });
 
+  it("a link's store is the buyer's route for linkStoreDays after the click, not for good: links from an open spell stop routing purchases under the closed loop", () => {
+    const closedFrom = Date.parse("2025-05-27T00:00:00Z");
+    const s = scenario(
+      {
+        type: "timeline",
+        switches: [
+          { from: "2025-05-07", policy: { type: "open", open: { clickAfterRead: 0.3 } } },
+          { from: "2025-05-27", policy: { type: "closed" } },
+        ],
+      },
+      120,
+    );
+    const { truth } = simulateShardInMemory(s);
+    const p = truth.purchases;
+    const stale = { link: 0, spilloverAfterWindow: 0, linkUnderClosedLate: 0 };
+    let longest = 0;
+    for (let i = 0; i < p.id.length; i++) {
+      if (p.channel[i] === Channel.link) {
+        stale.link++;
+        longest = Math.max(longest, p.time[i]! - p.clickTime[i]!);
+        if (p.time[i]! >= closedFrom + 30 * DAY_MS) stale.linkUnderClosedLate++;
+      } else if (p.causeChannel[i] === Channel.link && p.time[i]! - p.causeTime[i]! > 30 * DAY_MS) {
+        stale.spilloverAfterWindow++;
+      }
+    }
+    expect(stale.link).toBeGreaterThan(20);
+    expect(longest).toBeLessThanOrEqual(30 * DAY_MS);
+    // No open link is 30 days old or younger a month into the closed loop: nothing routes there.
+    expect(stale.linkUnderClosedLate).toBe(0);
+    // Purchases a link caused later than that are still bought, found by search.
+    expect(stale.spilloverAfterWindow).toBeGreaterThan(0);
+  });
+
   it("open links: the platform sees the link click and nothing after it", () => {
     const { events: e } = simulateShardInMemory(scenario({ type: "open", open: { clickAfterRead: 0.2 } }));
     let clicks = 0;

@@ -241,6 +241,12 @@ const purchase = z
     redShopShare: share.default(0.06),
     /** Probability a buyer who clicked a store link buys in that store. */
     linkStoreLoyalty: share.default(0.85),
+    /**
+     * Days after a link click during which its store is the buyer's route and the store tags
+     * orders with its click id, like a retailer's attribution cookie: after that, and under a
+     * later policy without links, the buyer finds the store by search again.
+     */
+    linkStoreDays: days.default(30),
     /** Where off-platform purchases happen, for brands with those stores. */
     retailerWeights: weights(["tmall", "taobao", "jd"], { tmall: 0.45, taobao: 0.25, jd: 0.3 }),
   })

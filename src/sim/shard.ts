@@ -517,7 +517,8 @@ export class ShardSimulator {
     // Where the purchase happens: own shop, the store a link led to, or a retailer found by search.
     let platform: number;
     let channel: number;
-    const linkCid = this.lastLinkClick[pair]!;
+    // A link's store is the route, and tags the order, only for linkStoreDays after its click.
+    const linkCid = t - this.lastLinkClickTime[pair]! <= this.s.purchase.linkStoreDays * DAY_MS ? this.lastLinkClick[pair]! : 0;
     if (brands.hasRedShop[brand] === 1 && rng.chance(this.s.purchase.redShopShare)) {
       platform = Platform.red_shop;
       channel = Channel.shop;
@@ -528,7 +529,7 @@ export class ShardSimulator {
       platform = this.pickRetailer(brand, rng.next());
       channel = Channel.spillover;
     }
-    // The retailer tags any order in the linked store with the pair's last CID (last-click).
+    // The retailer tags any order in the linked store with the pair's last CID (last-click), while it lasts.
     const clickId = linkCid !== 0 && platform === this.lastLinkStore[pair] ? linkCid : 0;
     // Steps tagged with a click come after it.
     const earliest = clickId === 0 ? dayStart : Math.max(dayStart, Math.min(t, this.lastLinkClickTime[pair]! + SECOND));
