@@ -44,6 +44,17 @@ describe("run report", () => {
     expect(a!.replace(THROUGHPUT, "")).toBe(b!.replace(THROUGHPUT, ""));
   });
 
+  it("ticks the throughput chart's log scale at powers of ten, so kinds of a few hundred events have a reference too", () => {
+    const html = readFileSync(join(dir.path, "inline", "report.html"), "utf8");
+    const figure = THROUGHPUT.exec(html)![0];
+    const texts = [...figure.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    const ticks = texts.slice(0, texts.indexOf("events (symmetric log scale)"));
+    // Up to the largest kind's count (impressions), whose decade the run's size decides.
+    const largest = Math.max(...Object.values(manifestOf(join(dir.path, "inline")).events.byKind));
+    expect(largest).toBeGreaterThan(10_000);
+    expect(ticks).toEqual(["1", "10", "100", "1k", "10k", "100k", "1M", "10M"].slice(0, Math.floor(Math.log10(largest)) + 1));
+  });
+
   it("says a chart has nothing to draw instead of printing NaN or Infinity (no purchases; a state nobody reached)", async () => {
     const tiny = validateScenario({ name: "report-empty", seed: 3, simulation: { days: 2, shardUsers: 100 }, population: { users: 100 } }, "test");
     const out = join(dir.path, "empty");

@@ -225,7 +225,11 @@ describe("zhongcao run", () => {
     expect((await runCli(["run", described, "--users", "600", "--days", "3", "--out", out, "--quiet", "--workers", "0"])).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest;
     expect(manifest.scenario.overrides).toEqual({ users: 600, days: 3 });
-    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("the file&#39;s own size: 1,000 users; this run: 600 users over 3 days (--users/--days)");
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("the file&#39;s own size: 1,000 users; this run: 600 users over 3 days (--users, --days)");
+    // Only the flag given is named.
+    const usersOnly = join(dir.path, "resized-users");
+    expect((await runCli(["run", described, "--users", "600", "--out", usersOnly, "--quiet", "--workers", "0"])).code).toBe(0);
+    expect(readFileSync(join(usersOnly, "report.html"), "utf8")).toContain("this run: 600 users over 15 days (--users)");
     const overridesOf = async (name: string, flags: string[]) => {
       const at = join(dir.path, name);
       expect((await runCli(["run", described, ...flags, "--out", at, "--quiet", "--workers", "0"])).code).toBe(0);

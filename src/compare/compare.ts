@@ -131,7 +131,8 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     const vb = runsB.map((m) => value(m, metric)!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)), perReplication: { a: va, b: vb } };
   });
-  const flat = metrics.filter((m) => noSpread(m.diff)).map((m) => m.metric);
+  // A setting (a window's length) differs by a fixed amount by design: more replications would show no spread.
+  const flat = metrics.filter((m) => noSpread(m.diff) && !isSetting(m.metric)).map((m) => m.metric);
   if (flat.length > 0) {
     const these = flat.length === 1 ? "1 metric differs by the same amount in all" : `${flat.length} metrics differ by the same amount in all`;
     warnings.push(`${these} ${seeds.length} replications, so the 95 % interval has no width; more replications would show the spread: ${listed(flat)}`);
@@ -157,4 +158,9 @@ async function measure(loaded: LoadedScenario, outDir: string, pool: ShardPool |
 
 function listed(names: readonly string[], most = 6): string {
   return names.length <= most ? names.join(", ") : `${names.slice(0, most).join(", ")} and ${names.length - most} more`;
+}
+
+/** Engine settings reported beside the figures (`accuracy.<engine>.settings.*`), which scenario and seed fix. */
+function isSetting(metric: string): boolean {
+  return /^accuracy\.[^.]+\.settings\./.test(metric);
 }

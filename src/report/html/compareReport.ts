@@ -37,5 +37,5 @@ function interval(diff: MetricRow["diff"]): Cell {
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
   if (noSpread(diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
   // No difference in any replication: what common random numbers promise for metrics the policy cannot move.
-  return low === high ? { html: `${escapeHtml(text)} <span class="ok">zero in every replication</span>` } : text;
+  return low === high ? { html: `${escapeHtml(text)} <span class="ok">no difference in any replication</span>` } : text;
 }

@@ -58,7 +58,8 @@ function subtitle(m: RunManifest): string {
   const o = m.scenario.overrides ?? {};
   const description = s.description ?? "";
   if (o.users === undefined && o.days === undefined) return description;
-  const size = `this run: ${formatNumber(s.population.users)} users over ${formatNumber(s.simulation.days)} days (--users/--days)`;
+  const flags = [o.users === undefined ? "" : "--users", o.days === undefined ? "" : "--days"].filter((f) => f !== "").join(", ");
+  const size = `this run: ${formatNumber(s.population.users)} users over ${formatNumber(s.simulation.days)} days (${flags})`;
   return description === "" ? size : `${description}; ${size}`;
 }
 
@@ -74,8 +75,8 @@ ${facts([
   [`days from ${s.simulation.start}`, formatNumber(s.simulation.days)],
   ["true purchases", formatNumber(m.purchases.total)],
   ["observed purchases", `${formatNumber(m.purchases.observed)} (${percent(m.purchases.observed / m.purchases.total)})`],
-  ["true ROI", formatNumber(m.economics.trueRoi)],
-  ["observed ROI", formatNumber(m.economics.observedRoi)],
+  ["true ROI: value of touch-caused purchases ÷ ad spend", formatNumber(m.economics.trueRoi)],
+  ["observed ROI: value of observed purchases ÷ ad spend", formatNumber(m.economics.observedRoi)],
 ])}
 <p class="sub">${escapeHtml(`${m.tool} ${m.version} · scenario sha256 ${m.scenario.sha256.slice(0, 12)}…${removed === null ? "" : ` · counterfactual: ${removed} touches plant no purchases`}`)}</p>
 <details><summary>policy settings</summary><pre>${escapeHtml(JSON.stringify(s.policy, null, 2))}</pre></details>`;
@@ -102,9 +103,9 @@ function attributionTable(a: AttributionSummary): string {
     model,
     s.conversionsCredited ?? "",
     s.capturedShare === undefined ? "" : percent(s.capturedShare),
-    s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : percent(s.channelShareMAE),
+    s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : `${(100 * s.channelShareMAE).toFixed(1)} pp`,
   ]);
-  return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE)"], [truthRow, ...models]);
+  return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE, percentage points)"], [truthRow, ...models]);
 }
 
 function aipsTable(a: AipsSummary): string {

@@ -33,9 +33,20 @@ export function throughput(m: RunManifest): ReportChart {
       encoding: {
         y: { field: "kind", type: "nominal", sort: kinds, title: null },
         yOffset: { field: "series", type: "nominal", sort: ["generated", "observed"] },
-        x: { field: "events", type: "quantitative", scale: { type: "symlog" }, title: "events (symmetric log scale)", axis: { format: "~s" } },
+        // Powers of ten: a symlog scale's default ticks are evenly spaced values, which crowd into its right end.
+        x: { field: "events", type: "quantitative", scale: { type: "symlog" }, title: "events (symmetric log scale)", axis: { values: powersOfTen(m.events.total), labelExpr: POWER_OF_TEN_LABEL } },
         color: { field: "series", type: "nominal", title: null, scale: { domain: ["generated", "observed"], range: [TRUTH_COLOR, OBSERVED_COLOR] } },
       },
     },
   };
+}
+
+/** 1, 10, 100, 1k, … (a shared SI prefix would print 1 and 10 as "0k"). */
+const POWER_OF_TEN_LABEL = "datum.value >= 1e9 ? datum.value / 1e9 + 'G' : datum.value >= 1e6 ? datum.value / 1e6 + 'M' : datum.value >= 1e3 ? datum.value / 1e3 + 'k' : '' + datum.value";
+
+/** 1, 10, 100, … up to the first power of ten at or above `max`. */
+function powersOfTen(max: number): number[] {
+  const ticks = [1];
+  while (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! * 10);
+  return ticks;
 }
