@@ -104,7 +104,7 @@ describe("zhongcao compare", () => {
   });
 
   it("does not ask for more replications because a setting differs by the same amount in every one", async () => {
-    const result = await compareScenarios(loadScenario("scenarios/redcat-2025.yaml", { users: 600, days: 5 }), loadScenario("scenarios/hybrid-2025.yaml", { users: 600, days: 5 }), { replications: 2, workers: 0 });
+    const result = await compareScenarios(loadScenario("scenarios/redcat-2025.yaml", { users: 600, days: 5 }), loadScenario("scenarios/hybrid-2025.yaml", { users: 600, days: 5 }), { replications: 2, workers: 0, incrementality: false });
     const window = result.metrics.find((m) => m.metric === "accuracy.attribution.settings.cidWindowDays")!;
     expect(window.diff).toMatchObject({ low: window.diff.mean, high: window.diff.mean });
     expect(window.diff.mean).not.toBe(0);

@@ -118,8 +118,12 @@ describe("compare report", () => {
     const row = (metric: string, a: number, b: number) => ({ metric, a: { mean: a, low: a, high: a, n: 3 }, b: { mean: b, low: b, high: b, n: 3 }, diff: { mean: b - a, low: b - a - 1, high: b - a + 1, n: 3 } });
     const chart = compareDifferences([row("purchases.observed", 10, 15), row("purchases.true.link", 0, 61.8)], 3);
     expect("caption" in chart && chart.caption).toMatch(/Zero under A, so not on this axis: purchases\.true\.link \(B 61\.8\)\.$/);
-    const many = compareDifferences([...Array.from({ length: 9 }, (_, i) => row(`accuracy.attribution.models.m${i}.channelShares.link`, 0, 0.2)), row("purchases.true.link", 0, 61.8)], 3);
-    expect("missing" in many && many.missing).toMatch(/on this axis: purchases\.true\.link \(B 61\.8\), accuracy\..* and 2 more \(compare\.json\)\.$/);
+    const many = compareDifferences([...Array.from({ length: 9 }, (_, i) => row(`purchases.true.c${i}`, 0, 2)), row("purchases.true.link", 0, 61.8)], 3);
+    expect("missing" in many && many.missing).toMatch(/on this axis: purchases\.true\.c0 \(B 2\),.* and 2 more \(compare\.json\)\.$/);
+    // The engines' accuracy figures (one per model) stay in the table, out of this chart.
+    const withAccuracy = compareDifferences([...Array.from({ length: 20 }, (_, i) => row(`accuracy.attribution.models.m${i}.conversionsCredited`, 1, 20)), row("purchases.observed", 10, 15)], 3);
+    expect("spec" in withAccuracy && JSON.stringify(withAccuracy.spec)).toContain("purchases.observed");
+    expect(JSON.stringify(withAccuracy)).not.toContain("conversionsCredited");
     const only = compareDifferences([row("purchases.true.link", 0, 61.8)], 3);
     expect("missing" in only && only.missing).toMatch(/no metric that is non-zero under A differs .* purchases\.true\.link \(B 61\.8\)/);
   });

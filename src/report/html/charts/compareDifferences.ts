@@ -3,7 +3,7 @@ import type { MetricRow } from "../compareDocument.js";
 import { formatNumber } from "../page.js";
 
 const NAME = "compare-differences";
-const TITLE = "Largest differences B − A";
+const TITLE = "Largest differences B − A in purchases, money and events";
 const SHOWN = 16;
 /** Metrics zero under A named in the caption, at most. */
 const FROM_ZERO_NAMED = 8;
@@ -13,7 +13,10 @@ const FROM_ZERO_NAMED = 8;
  * 95 % interval of the paired differences as error bars; metrics are on different scales,
  * so only relative differences share an axis.
  */
-export function compareDifferences(metrics: readonly MetricRow[], replications: number): ReportChart {
+export function compareDifferences(all: readonly MetricRow[], replications: number): ReportChart {
+  // Purchases, money, events and incrementality: the engines' accuracy figures (one per model,
+  // often equal across models) would crowd them out, and are in the table.
+  const metrics = all.filter((m) => !m.metric.startsWith("accuracy."));
   const relative = metrics
     .filter((m) => m.a.mean !== 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0)
     .map((m) => {
@@ -24,10 +27,7 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
     .slice(0, SHOWN);
   // Metrics zero under A have no relative change; the policy making something exist at all
   // (link purchases under Red Cat against a closed loop) is news, so they are named instead.
-  // Purchases, economics and events first: the engines' accuracy figures would fill the list alphabetically.
-  const fromZero = metrics
-    .filter((m) => m.a.mean === 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0)
-    .sort((x, y) => Number(x.metric.startsWith("accuracy.")) - Number(y.metric.startsWith("accuracy.")));
+  const fromZero = metrics.filter((m) => m.a.mean === 0 && Number.isFinite(m.diff.mean) && m.diff.mean !== 0);
   const fromZeroNote =
     fromZero.length === 0
       ? ""
@@ -41,7 +41,7 @@ export function compareDifferences(metrics: readonly MetricRow[], replications: 
   const y = { field: "metric", type: "nominal" as const, sort: order, title: null };
   return {
     name: NAME,
-    caption: `Source: compare.json metrics (diff.mean, diff.low, diff.high divided by |a.mean|). ${
+    caption: `Source: compare.json metrics (diff.mean, diff.low, diff.high divided by |a.mean|), all but the engines' accuracy figures, which are in the table. ${
       bars.length < relative.length ? "Metrics without an interval (one replication) show the mean only." : ""
     }${fromZeroNote}`.replace(/\s+/g, " ").trim(),
     spec: {
