@@ -64,6 +64,25 @@ describe("LatentAips reads and light signals", () => {
     expect(statesWith([0, 1, 2], 4)[2]).toBe(AipsState.TI);
   });
 
+  it("keep interest only while engagement lasts: exposures alone keep a pair aware, not interested (DOMAIN: I is light engagement)", () => {
+    const { interestDecayDays, awarenessDecayDays } = s.aipsTruth;
+    expect(awarenessDecayDays).toBeGreaterThan(interestDecayDays);
+    // A like on day 0, then an impression of the brand every 20 days.
+    const exposures = Array.from({ length: 10 }, (_, i) => 20 * (i + 1));
+    const latent = new LatentAips(1, s, 1);
+    const states: number[] = [];
+    for (let day = 0; day < 200; day++) {
+      const noon = start + day * DAY_MS + DAY_MS / 2;
+      if (day === 0) latent.light(0, noon, false);
+      if (exposures.includes(day)) latent.exposure(0, noon);
+      latent.endOfDay(day, dayEnd(day), new Float64Array(6));
+      states.push(latent.state[0]!);
+    }
+    expect(states[interestDecayDays - 2]).toBe(AipsState.I);
+    expect(states[interestDecayDays + 1]).toBe(AipsState.A);
+    expect(states[199]).toBe(AipsState.A);
+  });
+
   it("count again from zero once the interest they built has faded", () => {
     // Two on day 0, faded to none long before day 195: the third alone is interest, not true interest.
     const states = statesWith([0, 0, 195], 197);

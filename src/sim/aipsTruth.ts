@@ -22,7 +22,10 @@ export class LatentAips {
   readonly state: Uint8Array;
   /** Pairs whose state changed since `beginDay` (a superset is harmless: readers compare states). */
   readonly changedToday: Uint32Array;
+  /** Latest signal of any kind, exposures included: awareness lasts from it. */
   private readonly lastSignal: Float64Array;
+  /** Latest engagement (a light or strong signal, not a mere exposure): interest lasts from it. */
+  private readonly lastEngage: Float64Array;
   private readonly lastStrong: Float64Array;
   private readonly reads: Uint8Array;
   private readonly cfg: Scenario["aipsTruth"];
@@ -42,6 +45,7 @@ export class LatentAips {
     this.state = zeroed(Uint8Array, pairCount);
     this.changedToday = pairBits(pairCount);
     this.lastSignal = zeroed(Float64Array, pairCount);
+    this.lastEngage = zeroed(Float64Array, pairCount);
     this.lastStrong = zeroed(Float64Array, pairCount);
     this.reads = zeroed(Uint8Array, pairCount);
     this.checkDays = new DueDays(pairCount);
@@ -63,7 +67,7 @@ export class LatentAips {
   /** A light signal (a short read, a like, a comment); `read` says it is a read of a note. */
   light(pair: number, t: number, read: boolean): void {
     if (this.state[pair]! < I) this.set(pair, I);
-    this.signalAt(pair, t);
+    this.engageAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (read) this.countRead(pair, t);
   }
@@ -74,7 +78,7 @@ export class LatentAips {
    */
   strong(pair: number, t: number, convinced: boolean, read: boolean): void {
     if (this.state[pair]! < I) this.set(pair, I);
-    this.signalAt(pair, t);
+    this.engageAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (convinced) this.promoteToTrueInterest(pair, t);
     else if (read) this.countRead(pair, t);
@@ -110,6 +114,12 @@ export class LatentAips {
     if (t > this.lastSignal[pair]!) this.lastSignal[pair] = t;
   }
 
+  /** An engagement is a signal too; exposures are signals only (DOMAIN: interest is light engagement). */
+  private engageAt(pair: number, t: number): void {
+    this.signalAt(pair, t);
+    if (t > this.lastEngage[pair]!) this.lastEngage[pair] = t;
+  }
+
   /**
    * Closes day `day` (its end is `t`): applies every decay due by then and adds the
    * state counts per brand into `out[brand * 6 + state]`.
@@ -127,14 +137,14 @@ export class LatentAips {
       s = I;
       this.reads[pair] = 0;
     }
-    if (s === I && this.lastSignal[pair]! < t - interestDecayDays * DAY_MS) s = A;
+    if (s === I && this.lastEngage[pair]! < t - interestDecayDays * DAY_MS) s = A;
     if (s === A && this.lastSignal[pair]! < t - awarenessDecayDays * DAY_MS) s = none;
     // Light signals count towards true interest while the interest they built lasts.
     if (s < I) this.reads[pair] = 0;
     this.set(pair, s);
     // Purchase states do not decay; the others wait for their next possible decay.
     if (s === TI) this.scheduleBy(pair, this.lastStrong[pair]! + tiWindowDays * DAY_MS);
-    else if (s === I) this.scheduleBy(pair, this.lastSignal[pair]! + interestDecayDays * DAY_MS);
+    else if (s === I) this.scheduleBy(pair, this.lastEngage[pair]! + interestDecayDays * DAY_MS);
     else if (s === A) this.scheduleBy(pair, this.lastSignal[pair]! + awarenessDecayDays * DAY_MS);
   }
 
