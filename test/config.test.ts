@@ -150,7 +150,7 @@ describe("scenario validation", () => {
       notes: { count: 1e11 },
       creators: { count: 1e11 },
       behaviour: { searchResultsPerSearch: 1e12, impressionsPerSession: 1e6 },
-      aipsTruth: { readsForTrueInterest: 256, tiWindowDays: 1e9 },
+      aipsTruth: { readsForTrueInterest: 17, tiWindowDays: 1e9 },
       simulation: { shardUsers: 2 ** 32 },
     });
     expect(problems.map((p) => p.split(":")[0])).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AipsState } from "../src/events/enums.js";
+import { AipsState, NONE } from "../src/events/enums.js";
 import { LatentAips } from "../src/sim/aipsTruth.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
@@ -34,15 +34,17 @@ describe("LatentAips reads and light signals", () => {
   const s = smallScenario();
   const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
   const dayEnd = (day: number) => start + (day + 1) * DAY_MS;
-  type Signal = (latent: LatentAips, t: number) => void;
-  const shortRead: Signal = (latent, t) => latent.light(0, t, true);
+  /** A signal at `t`; `n` numbers the signals, so reads of note n are reads of distinct notes. */
+  type Signal = (latent: LatentAips, t: number, n: number) => void;
+  const shortRead: Signal = (latent, t, n) => latent.light(0, t, n);
 
   /** The pair's state at the end of each day, with `signal` at the given days (noon). */
   function statesWith(lightDays: readonly number[], days: number, signal: Signal = shortRead): number[] {
     const latent = new LatentAips(1, s, 1);
     const states: number[] = [];
+    let n = 0;
     for (let day = 0; day < days; day++) {
-      for (const d of lightDays) if (d === day) signal(latent, start + day * DAY_MS + DAY_MS / 2);
+      for (const d of lightDays) if (d === day) signal(latent, start + day * DAY_MS + DAY_MS / 2, n++);
       latent.endOfDay(day, dayEnd(day), new Float64Array(6));
       states.push(latent.state[0]!);
     }
@@ -50,18 +52,42 @@ describe("LatentAips reads and light signals", () => {
   }
 
   it("count a long read that does not convince as a read, and a like or comment not at all (DOMAIN: reading several notes)", () => {
-    const unconvincedLongRead: Signal = (latent, t) => latent.strong(0, t, false, true);
+    const unconvincedLongRead: Signal = (latent, t, n) => latent.strong(0, t, false, n);
     expect(statesWith([0, 1, 2], 4, unconvincedLongRead)[2]).toBe(AipsState.TI);
-    const like: Signal = (latent, t) => latent.light(0, t, false);
+    const like: Signal = (latent, t) => latent.light(0, t, NONE);
     expect(statesWith([0, 1, 2, 3, 4], 6, like)[4]).toBe(AipsState.I);
     // An unconvinced strong signal that is no read (a collect, a share) is interest only.
-    const unconvincedCollect: Signal = (latent, t) => latent.strong(0, t, false, false);
+    const unconvincedCollect: Signal = (latent, t) => latent.strong(0, t, false, NONE);
     expect(statesWith([0, 1, 2], 4, unconvincedCollect)[2]).toBe(AipsState.I);
   });
 
-  it("make true interest when enough come while the interest lasts", () => {
+  it("make true interest when enough distinct notes are read within the true-interest window (DOMAIN: several notes, 30 days)", () => {
     expect(s.aipsTruth.readsForTrueInterest).toBe(3);
-    expect(statesWith([0, 1, 2], 4)[2]).toBe(AipsState.TI);
+    expect(s.aipsTruth.tiWindowDays).toBe(30);
+    const states = statesWith([0, 1, 2], 40);
+    expect(states[2]).toBe(AipsState.TI);
+    // It lasts a window from the earliest of the three reads, as a strong signal's does.
+    expect(states[29]).toBe(AipsState.TI);
+    expect(states[30]).toBe(AipsState.I);
+  });
+
+  it("do not make true interest when the reads are spread wider than the window", () => {
+    // Never more than two reads in any 30 days.
+    expect(statesWith([0, 40, 50], 80)).not.toContain(AipsState.TI);
+    // Three reads, then one every 29 days: each new read has only one other within 30 days.
+    const states = statesWith([0, 1, 2, 31, 60, 89], 120);
+    expect(states[29]).toBe(AipsState.TI);
+    expect(states.slice(30)).not.toContain(AipsState.TI);
+  });
+
+  it("count a note read again as one note", () => {
+    const sameNote: Signal = (latent, t) => latent.light(0, t, 7);
+    expect(statesWith([0, 1, 2, 3], 5, sameNote)).not.toContain(AipsState.TI);
+    // A fourth distinct note makes the third: re-reads took no slot from the others.
+    const threeNotes: Signal = (latent, t, n) => latent.light(0, t, [1, 1, 2, 2, 3][n]!);
+    const states = statesWith([0, 1, 2, 3, 4], 6, threeNotes);
+    expect(states[3]).toBe(AipsState.I);
+    expect(states[4]).toBe(AipsState.TI);
   });
 
   it("keep interest only while engagement lasts: exposures alone keep a pair aware, not interested (DOMAIN: I is light engagement)", () => {
@@ -73,7 +99,7 @@ describe("LatentAips reads and light signals", () => {
     const states: number[] = [];
     for (let day = 0; day < 200; day++) {
       const noon = start + day * DAY_MS + DAY_MS / 2;
-      if (day === 0) latent.light(0, noon, false);
+      if (day === 0) latent.light(0, noon, NONE);
       if (exposures.includes(day)) latent.exposure(0, noon);
       latent.endOfDay(day, dayEnd(day), new Float64Array(6));
       states.push(latent.state[0]!);

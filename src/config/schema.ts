@@ -340,15 +340,16 @@ const aipsTruth = z
   .strictObject({
     /** Days without a strong signal after which true interest fades back to I. */
     tiWindowDays: days.default(30),
-    /** Days without any signal after which I fades to A and A to none. */
+    /** Days without engagement (a like, comment, read, click…; impressions are not) after which I fades to A. */
     interestDecayDays: days.default(60),
+    /** Days without any signal, impressions included, after which A fades to none. */
     awarenessDecayDays: days.default(90),
     /**
-     * Light signals on one brand (reads short of a deep read, likes, comments, ad clicks)
-     * that make true interest, counted since the pair last became interested: the count
-     * restarts when true interest fades, or interest does (counted in a byte that stops at 255).
+     * Reads of this many distinct notes on one brand within tiWindowDays make true interest
+     * (DOMAIN: reading several notes); a read that convinces makes it alone. Each pair keeps
+     * this many (note, time) slots, hence the bound (as the engine's distinctReadsForTI).
      */
-    readsForTrueInterest: count.max(255).default(3),
+    readsForTrueInterest: count.max(16).default(3),
     /** Probability a single strong signal reflects true (not passing) interest. */
     strongSignalConviction: share.default(0.6),
   })

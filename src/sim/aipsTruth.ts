@@ -1,6 +1,6 @@
 import type { Scenario } from "../config/schema.js";
 import { DueDays, NOT_DUE } from "../events/dueDays.js";
-import { AipsState } from "../events/enums.js";
+import { AipsState, NONE } from "../events/enums.js";
 import { markPair, pairBits } from "../events/pairBits.js";
 import { zeroed } from "../events/zeroed.js";
 import { DAY_MS } from "./kernel.js";
@@ -27,7 +27,13 @@ export class LatentAips {
   /** Latest engagement (a light or strong signal, not a mere exposure): interest lasts from it. */
   private readonly lastEngage: Float64Array;
   private readonly lastStrong: Float64Array;
-  private readonly reads: Uint8Array;
+  /**
+   * Per pair, `readsForTrueInterest` slots of (note read + 1, its latest read time), the
+   * most recently read distinct notes; note 0 = empty slot.
+   */
+  private readonly readNote: Uint32Array;
+  private readonly readTime: Float64Array;
+  private readonly readSlots: number;
   private readonly cfg: Scenario["aipsTruth"];
   private readonly startMs: number;
   /** Users per (brand, state) right now. */
@@ -47,7 +53,9 @@ export class LatentAips {
     this.lastSignal = zeroed(Float64Array, pairCount);
     this.lastEngage = zeroed(Float64Array, pairCount);
     this.lastStrong = zeroed(Float64Array, pairCount);
-    this.reads = zeroed(Uint8Array, pairCount);
+    this.readSlots = this.cfg.readsForTrueInterest;
+    this.readNote = zeroed(Uint32Array, pairCount * this.readSlots);
+    this.readTime = zeroed(Float64Array, pairCount * this.readSlots);
     this.checkDays = new DueDays(pairCount);
     this.counts = new Float64Array(brandCount * STATES);
     for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;
@@ -64,31 +72,52 @@ export class LatentAips {
     this.scheduleBy(pair, t + this.cfg.awarenessDecayDays * DAY_MS);
   }
 
-  /** A light signal (a short read, a like, a comment); `read` says it is a read of a note. */
-  light(pair: number, t: number, read: boolean): void {
+  /** A light signal (a short read, a like, a comment); `readNote` is the note read, NONE when it is no read. */
+  light(pair: number, t: number, readNote: number): void {
     if (this.state[pair]! < I) this.set(pair, I);
     this.engageAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
-    if (read) this.countRead(pair, t);
+    if (readNote !== NONE) this.countRead(pair, t, readNote);
   }
 
   /**
    * A strong signal; `convinced` is the hidden draw of whether it reflects real interest. A
    * long read that does not convince still counts as one of the reads that make true interest.
    */
-  strong(pair: number, t: number, convinced: boolean, read: boolean): void {
+  strong(pair: number, t: number, convinced: boolean, readNote: number): void {
     if (this.state[pair]! < I) this.set(pair, I);
     this.engageAt(pair, t);
     this.scheduleBy(pair, t + this.cfg.interestDecayDays * DAY_MS);
     if (convinced) this.promoteToTrueInterest(pair, t);
-    else if (read) this.countRead(pair, t);
+    else if (readNote !== NONE) this.countRead(pair, t, readNote);
   }
 
-  /** DOMAIN: true interest includes reading several notes on the brand; likes and comments are not reads. */
-  private countRead(pair: number, t: number): void {
-    if (this.state[pair]! <= TI && this.reads[pair]! < 255 && ++this.reads[pair]! >= this.cfg.readsForTrueInterest) {
-      this.promoteToTrueInterest(pair, t);
+  /**
+   * DOMAIN: true interest includes reading several notes on the brand within its 30 days;
+   * likes and comments are not reads. Reads of `readsForTrueInterest` distinct notes, all
+   * within tiWindowDays, make it, and it lasts a window from the earliest of them.
+   */
+  private countRead(pair: number, t: number, note: number): void {
+    if (this.state[pair]! > TI) return;
+    const n = this.readSlots;
+    const base = pair * n;
+    // The note's slot if it has one, else the slot of the note read longest ago (or an empty one).
+    let slot = base;
+    for (let i = base; i < base + n; i++) {
+      if (this.readNote[i] === note + 1) {
+        slot = i;
+        break;
+      }
+      if (this.readTime[i]! < this.readTime[slot]!) slot = i;
     }
+    this.readNote[slot] = note + 1;
+    this.readTime[slot] = t;
+    let earliest = t;
+    for (let i = base; i < base + n; i++) {
+      if (this.readNote[i] === 0) return;
+      if (this.readTime[i]! < earliest) earliest = this.readTime[i]!;
+    }
+    if (earliest >= t - this.cfg.tiWindowDays * DAY_MS) this.promoteToTrueInterest(pair, earliest);
   }
 
   private promoteToTrueInterest(pair: number, t: number): void {
@@ -133,14 +162,9 @@ export class LatentAips {
     this.checkDays.clear(pair);
     const { tiWindowDays, interestDecayDays, awarenessDecayDays } = this.cfg;
     let s = this.state[pair]!;
-    if (s === TI && this.lastStrong[pair]! < t - tiWindowDays * DAY_MS) {
-      s = I;
-      this.reads[pair] = 0;
-    }
+    if (s === TI && this.lastStrong[pair]! < t - tiWindowDays * DAY_MS) s = I;
     if (s === I && this.lastEngage[pair]! < t - interestDecayDays * DAY_MS) s = A;
     if (s === A && this.lastSignal[pair]! < t - awarenessDecayDays * DAY_MS) s = none;
-    // Light signals count towards true interest while the interest they built lasts.
-    if (s < I) this.reads[pair] = 0;
     this.set(pair, s);
     // Purchase states do not decay; the others wait for their next possible decay.
     if (s === TI) this.scheduleBy(pair, this.lastStrong[pair]! + tiWindowDays * DAY_MS);

@@ -1,7 +1,7 @@
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
 import { filled, zeroed } from "../events/zeroed.js";
-import { AipsState, Channel, Kind, Platform, TOUCH_CHANNELS, type ChannelName } from "../events/enums.js";
+import { AipsState, Channel, Kind, NONE, Platform, TOUCH_CHANNELS, type ChannelName } from "../events/enums.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { buildUsers, sampleCategory, type UserRange } from "../world/users.js";
 import type { World } from "../world/world.js";
@@ -438,9 +438,9 @@ export class ShardSimulator {
     const user = this.builder.cols.user[row]!;
     // The stored (whole-ms) event time, so truth refers to exactly what the events say.
     const t = this.builder.cols.time[row]!;
-    const read = kind === Kind.read;
-    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction, read);
-    else this.latent.light(pair, t, read);
+    const readNote = kind === Kind.read ? this.builder.cols.note[row]! : NONE;
+    if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction, readNote);
+    else this.latent.light(pair, t, readNote);
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
     // A removed channel's touches still happen but plant nothing (the counterfactual twin).
     if (mass <= 0 || channel === this.counterfactual.removedChannel) return;
