@@ -7,6 +7,7 @@ import {
   builtInModelNames,
   DEFAULT_MODEL_NAMES,
   loadModel,
+  OWN_SHOP_WINDOW_DAYS,
   parsePathCsv,
   resolveOptions,
   type AttributionModel,
@@ -133,9 +134,15 @@ function parseFlags(flags: AttributeFlags, events: boolean): ParsedFlags {
   problems.push(...optionsWithoutTheirModel(flags, names, events));
   // Journeys hold touches within the look-back only: a click before it cannot reach cid. The
   // window a run recorded in its parts is checked once they are read (cidWindowAfterReading).
-  if (events && names.includes("cid") && windowDays !== undefined) {
+  if (events && names.includes("cid")) {
     const lookback = lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
-    if (windowDays > lookback) {
+    if (lookback < OWN_SHOP_WINDOW_DAYS) {
+      problems.push(
+        `--lookback-days: cid ties an order in the platform's own shop to a click within ${OWN_SHOP_WINDOW_DAYS} days, longer than the look-back (${lookback} days), ` +
+          `so clicks in between would go uncounted; set --lookback-days to at least ${OWN_SHOP_WINDOW_DAYS}, or leave cid out of --models`,
+      );
+    }
+    if (windowDays !== undefined && windowDays > lookback) {
       problems.push(
         `--window-days: cid's window (${windowDays} days) is longer than the look-back (${lookback} days), so clicks in between would go uncounted; ` +
           "set --window-days to at most --lookback-days, or leave cid out of --models",

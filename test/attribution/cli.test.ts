@@ -153,6 +153,7 @@ describe("zhongcao attribute", () => {
   it.each([
     [["--lookback-days", "10", "--window-days", "14"], "--window-days: cid's window (14 days) is longer than the look-back (10 days)"],
     [["--models", "linear", "--window-days", "3"], "--window-days: applies to the cid model, which --models leaves out"],
+    [["--lookback-days", "3", "--window-days", "3"], "--lookback-days: cid ties an order in the platform's own shop to a click within 7 days, longer than the look-back (3 days)"],
   ])("exits 2 on events flags %j that would leave cid conversions uncounted or be ignored", async (flags, message) => {
     const file = join(dir, "window.arrow");
     await writeFile(file, "");
@@ -161,7 +162,7 @@ describe("zhongcao attribute", () => {
     expect(stdout).toBe("");
     expect(stderr).toContain(message);
     // Within the look-back the flags pass, and the (empty) file is what is refused.
-    const fine = await run(["attribute", file, "--lookback-days", "3", "--window-days", "3"]);
+    const fine = await run(["attribute", file, "--lookback-days", "7", "--window-days", "3"]);
     expect(fine.stderr).toBe(`zhongcao: ${file}: not an Arrow IPC file (empty)\n`);
   });
 
