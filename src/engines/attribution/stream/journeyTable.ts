@@ -41,7 +41,7 @@ export function mergeJourneys(partials: readonly JourneyPartial[]): Journeys {
   const nullPaths = nullKeys.map((key) => key.split(">").map(Number));
 
   const used = new Uint8Array(CHANNELS.length);
-  for (const { partial } of converting) for (const code of partial.converted.channel) used[code] = 1;
+  for (const partial of partials) for (const code of partial.converted.channel) used[code] = 1;
   for (const path of nullPaths) for (const code of path) used[code] = 1;
   const channelOf = new Int32Array(CHANNELS.length).fill(-1);
   const channels: string[] = [];
