@@ -90,7 +90,8 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
         const verdicts = checkThresholds(result, thresholds);
         const doc = { tool: TOOL, version: VERSION, ...result, thresholds: verdicts };
         // Still interruptible while the files are written: Ctrl-C then leaves no directory.
-        await writeCompare(outDir, doc, interrupt.signal);
+        const leftovers = await writeCompare(outDir, doc, interrupt.signal);
+        for (const leftover of leftovers) process.stderr.write(`zhongcao: warning: ${leftover}\n`);
         process.stdout.write(flags.json === true ? `${JSON.stringify(doc)}\n` : render(result, verdicts, outDir));
         failOnThresholds(verdicts);
       } finally {
@@ -120,8 +121,11 @@ function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]
   });
 }
 
-/** Writes compare.json and report.html into `outDir` at once; nothing if `signal` aborts before the end. */
-export async function writeCompare(outDir: string, doc: unknown, signal: AbortSignal): Promise<void> {
+/**
+ * Writes compare.json and report.html into `outDir` at once; nothing if `signal` aborts before
+ * the end. Returns warnings of earlier output it replaced but could not remove (AtomicDir.commit).
+ */
+export async function writeCompare(outDir: string, doc: unknown, signal: AbortSignal): Promise<string[]> {
   const dir = await AtomicDir.create(outDir);
   try {
     await mkdir(dir.path, { recursive: true });
@@ -131,7 +135,7 @@ export async function writeCompare(outDir: string, doc: unknown, signal: AbortSi
     const { writeCompareReport } = await import("../report/html/compareReport.js");
     await writeCompareReport(dir.path, JSON.parse(json) as unknown);
     signal.throwIfAborted();
-    await dir.commit();
+    return await dir.commit();
   } catch (error) {
     await dir.discard();
     throw signal.aborted ? new Error("interrupted: the comparison was stopped and nothing was written", { cause: error }) : error;

@@ -78,7 +78,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
           const unknown = unknownThresholdMetrics(thresholds, await MetricNames.probe([loaded], false, interrupt.signal), false, "run");
           if (unknown.length > 0) throw new InputError("unknown metric in --threshold", unknown);
         }
-        const { manifest } = await runScenario(loaded, {
+        const { manifest, leftovers } = await runScenario(loaded, {
           outDir,
           events: flags.events === true,
           batchRows: flags.batchRows,
@@ -89,6 +89,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
           thresholds,
         });
         progress.stop();
+        for (const leftover of leftovers) process.stderr.write(`zhongcao: warning: ${leftover}\n`);
         if (flags.json === true) process.stdout.write(`${JSON.stringify(manifest)}\n`);
         else if (flags.quiet !== true) process.stdout.write(summary(manifest, outDir));
         // The run is written whole either way: a gate that fails keeps what it judged.

@@ -35,11 +35,15 @@ export class AtomicDir {
    * retried until it lands, each time first moving whatever holds the target aside (and
    * back, failing, if that is not a zhongcao output). The last run to commit wins; every run
    * removes what it moved aside, and tracks it meanwhile, so a second Ctrl-C removes it too.
+   * Returns a warning for each earlier output that was moved aside but could not be removed
+   * (a file in it the user may not delete, say): the run is in place by then, so that is no
+   * failure, but the leftover is named rather than left hidden.
    */
-  async commit(): Promise<void> {
+  async commit(): Promise<string[]> {
     // mkdtemp creates 0700; a finished run is as readable as any other output.
     await chmod(this.path, 0o755);
     const movedAside: string[] = [];
+    const leftovers: string[] = [];
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -76,10 +80,13 @@ export class AtomicDir {
       untrackTempDir(this.path);
     } finally {
       for (const aside of movedAside) {
-        await rm(aside, { recursive: true, force: true });
+        await rm(aside, { recursive: true, force: true }).catch((error: Error) => {
+          leftovers.push(`the earlier output at ${this.target} was moved aside to ${aside} and could not be removed (${error.message}); remove it by hand`);
+        });
         untrackTempDir(aside);
       }
     }
+    return leftovers;
   }
 
   async discard(): Promise<void> {

@@ -51,6 +51,8 @@ export interface RunOptions {
 export interface RunResult {
   readonly manifest: RunManifest;
   readonly outDir: string;
+  /** Earlier output replaced but not removed, to tell the user (see AtomicDir.commit). */
+  readonly leftovers: readonly string[];
 }
 
 /**
@@ -157,8 +159,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await writeFile(join(dir.path, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     if (options.report !== false) await writeRunReport(dir.path, manifest);
     options.signal?.throwIfAborted();
-    await dir.commit();
-    return { manifest, outDir: options.outDir };
+    const leftovers = await dir.commit();
+    return { manifest, outDir: options.outDir, leftovers };
   } catch (error) {
     await dir.discard();
     if (options.signal?.aborted) throw new Error(`interrupted after ${steps} of ${totalSteps} shard-days: the run was stopped and nothing was written`, { cause: error });
