@@ -325,6 +325,35 @@ describe("zhongcao bench, Ctrl-C", () => {
   }, 120_000);
 });
 
+describe("runBench", () => {
+  it("honours a stop asked for during the closing calibration: it throws instead of returning a report", async () => {
+    const { runBench } = await import("../src/bench/runBench.js");
+    const tiny = resolvePlan(true, ["markov-solve"], 2);
+    const plan = {
+      ...tiny,
+      fixture: { users: 50, days: 2 },
+      sampling: { warmups: 0, iterations: 1, timeMs: 0 },
+      calibration: { warmups: 0, iterations: 1, timeMs: 0 },
+      markov: { paths: 50, channels: 3 },
+    };
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const scratch = tempDir();
+    const finished = runBench(plan, {
+      scratch: scratch.path,
+      signal: controller.signal,
+      // Calibrations: before the baseline, after it, after markov-solve (the last stage).
+      onStage: (stage) => {
+        stages.push(stage);
+        if (stages.filter((s) => s === "calibration").length === 3) controller.abort(new Error("interrupted"));
+      },
+    });
+    await expect(finished).rejects.toThrow("interrupted");
+    expect(stages).toEqual(["fixture", "calibration", "naive-baseline", "calibration", "markov-solve", "calibration"]);
+    scratch.cleanup();
+  });
+});
+
 describe("the scaling suite", () => {
   it("takes its samples in rounds with the worker counts in alternating order, and times each count by its own runs", async () => {
     const { scalingSuite } = await import("../src/bench/suites/scaling.js");

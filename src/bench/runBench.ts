@@ -59,5 +59,7 @@ export async function runBench(plan: BenchPlan, { scratch, onStage: announce, si
     const [m, around] = await bracketed(name, async () => measureOp(await rowSuiteOp(name, { plan, fixture: () => f, scratch, signal }), sampling));
     suites.push(suiteResult(name, SUITE_UNITS[name], m, around, baseline));
   }
+  // A stop asked for during the closing calibration is honoured too: no report, nothing saved.
+  signal?.throwIfAborted();
   return benchReport(plan, pooled(calibrations), baseline, suites, scaling);
 }
