@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
@@ -125,6 +126,20 @@ describe("zhongcao inspect on bad input", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("outputs.0.path: must be the relative path of an .arrow file inside the run directory");
+  });
+
+  it("exits 2 on a run.json or part that is no regular file, without waiting on a FIFO or reading /dev/zero", async () => {
+    const fifoManifest = await subdir("fifo-manifest");
+    expect(spawnSync("mkfifo", [join(fifoManifest, "run.json")]).status).toBe(0);
+    expect(await runCli(["inspect", fifoManifest])).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(fifoManifest, "run.json")}: not a regular file (a FIFO)\n` });
+    const zeroManifest = await subdir("zero-manifest");
+    await symlink("/dev/zero", join(zeroManifest, "run.json"));
+    expect(await runCli(["inspect", zeroManifest])).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${join(zeroManifest, "run.json")}: not a regular file (a device or socket)\n` });
+    const fifoPart = await subdir("fifo-part");
+    expect(spawnSync("mkfifo", [join(fifoPart, "part.arrow")]).status).toBe(0);
+    const r = await runCli(["inspect", fifoPart]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`zhongcao: ${join(fifoPart, "part.arrow")}: not a regular file (a FIFO)\n`);
   });
 
   it("exits 2 naming a path the OS refuses, with the errno", async () => {

@@ -66,6 +66,27 @@ describe("checkOutputDir", () => {
     await expect(checkOutputDir(listedDir)).rejects.toThrow(/holds files zhongcao did not write \(brands\.arrow, events\)/);
   });
 
+  it("refuses a directory inside an earlier output, whose run.json would not list what a run put there", async () => {
+    const outer = directoryWith("outer", { "run.json": JSON.stringify({ tool: "zhongcao", outputs: [] }) });
+    await expect(checkOutputDir(join(outer, "inner"))).rejects.toThrow(`output directory ${join(outer, "inner")}: is inside ${outer}, an earlier zhongcao output (it holds its run.json)`);
+    await expect(checkOutputDir(join(outer, "a", "b"))).rejects.toThrow(`is inside ${outer}, an earlier zhongcao output`);
+    const compared = directoryWith("outer-compare", { "compare.json": JSON.stringify({ tool: "zhongcao" }) });
+    await expect(checkOutputDir(join(compared, "runs"))).rejects.toThrow(`is inside ${compared}, an earlier zhongcao output (it holds its compare.json)`);
+    // A run.json that zhongcao did not write marks nothing.
+    const other = directoryWith("outer-other", { "run.json": JSON.stringify({ tool: "other" }) });
+    await expect(checkOutputDir(join(other, "inner"))).resolves.toBeUndefined();
+  });
+
+  it("reads no marker that is not a regular file: a FIFO is not waited on, /dev/zero not read", async () => {
+    const fifo = directoryWith("fifo-marker", {});
+    if (spawnSync("mkfifo", [join(fifo, "run.json")]).status !== 0) throw new Error("mkfifo failed");
+    await expect(checkOutputDir(fifo)).rejects.toThrow(/fifo-marker: not empty and not an earlier zhongcao output/);
+    await expect(checkOutputDir(join(fifo, "inner"))).resolves.toBeUndefined();
+    const zero = directoryWith("zero-marker", {});
+    symlinkSync("/dev/zero", join(zero, "run.json"));
+    await expect(checkOutputDir(zero)).rejects.toThrow(/zero-marker: not empty and not an earlier zhongcao output/);
+  });
+
   it("reads a hand-edited run.json's outputs without tripping over entries of another shape", async () => {
     const odd = directoryWith("odd-outputs", { "run.json": JSON.stringify({ tool: "zhongcao", outputs: [null, 3, { path: 7 }, { path: "x.arrow" }] }), "x.arrow": "" });
     await expect(checkOutputDir(odd)).resolves.toBeUndefined();

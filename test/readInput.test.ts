@@ -52,7 +52,8 @@ describe("reading input files", () => {
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
   it("names a path the OS refuses with its errno, as bad input", async () => {
     await expect(readInputFile(dir, 1024, "a test file")).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
-    await expect(readAll(dir)).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
+    // Read in place, an Arrow file must be a regular file; a directory is named as one.
+    await expect(readAll(dir)).rejects.toThrow(new InputError(`${dir}: not a regular file (a directory)`));
     await expect(readInputFile(join(dir, "nope"), 1024, "a test file")).rejects.toThrow(new InputError(`${join(dir, "nope")}: no such file or directory`));
   });
 

@@ -1,4 +1,5 @@
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
 import { InputError } from "../errors.js";
 import { checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
@@ -34,19 +35,7 @@ export async function readInputFile(path: string, limit: number, what: string): 
     const info = await handle.stat();
     // Devices are no input files (`/dev/zero` would be read up to the limit for nothing).
     if (info.isCharacterDevice() || info.isBlockDevice()) throw new InputError(`${path}: a device, not a file`);
-    if (info.isFile()) {
-      if (info.size > limit) throw tooLarge(path, limit, what);
-      // One buffer of the file's size: the bytes are held once, not once in chunks and again joined.
-      const bytes = Buffer.allocUnsafe(info.size);
-      let filled = 0;
-      while (filled < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      // A file that grew since its size was read is read no further: what it was then is what is used.
-      return bytes.subarray(0, filled);
-    }
+    if (info.isFile()) return await readWhole(handle, info.size, path, limit, what);
     // A pipe: chunks until its end, or past the limit.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -64,6 +53,52 @@ export async function readInputFile(path: string, limit: number, what: string): 
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The whole of a file that must be a regular one (a run directory's run.json, say), at most
+ * `limit` bytes. A FIFO, device or socket of that name is bad input, found without blocking
+ * on a FIFO that has no writer.
+ */
+export async function readRegularFile(path: string, limit: number, what: string): Promise<Buffer> {
+  const handle = await openRegular(path);
+  try {
+    return await readWhole(handle, (await handle.stat()).size, path, limit, what);
+  } catch (error) {
+    throw error instanceof InputError ? error : cannotRead(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Opens `path`, which must be a regular file; O_NONBLOCK keeps a FIFO without a writer from blocking the open. */
+async function openRegular(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw cannotRead(path, error);
+  });
+  if (!info.isFile()) {
+    await handle.close();
+    throw new InputError(`${path}: not a regular file (${info.isFIFO() ? "a FIFO" : info.isDirectory() ? "a directory" : "a device or socket"})`);
+  }
+  return handle;
+}
+
+/** A regular file's bytes: one buffer of its size, so the bytes are held once, not in chunks and again joined. */
+async function readWhole(handle: FileHandle, size: number, path: string, limit: number, what: string): Promise<Buffer> {
+  if (size > limit) throw tooLarge(path, limit, what);
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  // A file that grew since its size was read is read no further: what it was then is what is used.
+  return bytes.subarray(0, filled);
 }
 
 /** Chunks of a pipe's bytes: large enough to read fast, small enough not to allocate much past a short input. */
@@ -109,10 +144,9 @@ export interface IpcFile {
   close(): Promise<void>;
 }
 
+/** An Arrow file read in place: a regular file (its size frames the checks), never a FIFO or device. */
 export async function openIpcFile(path: string): Promise<IpcFile> {
-  const handle = await open(path).catch((error: unknown) => {
-    throw cannotRead(path, error);
-  });
+  const handle = await openRegular(path);
   try {
     const { size } = await handle.stat();
     const empty = size === 0;

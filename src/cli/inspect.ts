@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { cannotRead, readInputFile, readIpcBytes } from "../arrow/readInput.js";
+import { cannotRead, readInputFile, readIpcBytes, readRegularFile } from "../arrow/readInput.js";
 import { formatIssues } from "../config/load.js";
+import { utf8Text } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
 import type { CalibrationRow } from "../report/calibration.js";
 import type { RunManifest } from "../report/manifest.js";
@@ -53,8 +54,10 @@ export function registerInspect(program: Command): void {
 }
 
 /** `shownPath` is the row label (relative to the run directory); errors name `fullPath`, which the user can open. */
-async function summariseArrow(fullPath: string, shownPath: string): Promise<FileSummary> {
-  const bytes = await readInputFile(fullPath, MAX_INSPECTED_BYTES, "a file inspect checks");
+async function summariseArrow(fullPath: string, shownPath: string, inRunDir = false): Promise<FileSummary> {
+  // A file named on the command line may be a pipe; one in a run directory is what a run wrote, a regular file.
+  const read = inRunDir ? readRegularFile : readInputFile;
+  const bytes = await read(fullPath, MAX_INSPECTED_BYTES, "a file inspect checks");
   const { schema, batches } = readIpcBytes(bytes, fullPath);
   return {
     path: shownPath,
@@ -89,6 +92,8 @@ interface DirectoryResult {
 
 /** inspect reads an Arrow file whole (to check it and its sha256); an events part of a long run can take a few GiB. */
 const MAX_INSPECTED_BYTES = 4 * 2 ** 30;
+/** run.json is tens of KiB; a far larger one is not a manifest (and is not read whole into memory). */
+const MAX_MANIFEST_BYTES = 64 * 2 ** 20;
 
 /** An output as run.json lists it: an Arrow file inside the run directory, by a relative path. */
 const outputPath = z
@@ -118,11 +123,15 @@ const manifestShape = z.looseObject({
 /** run.json of `dir`, null if there is none; a manifest inspect cannot read is bad input. */
 async function readManifest(dir: string): Promise<RunManifest | null> {
   const path = join(dir, "run.json");
-  const text = await readFile(path, "utf8").catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw cannotRead(path, error);
-  });
-  if (text === null) return null;
+  const exists = await lstat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw cannotRead(path, error);
+    },
+  );
+  if (!exists) return null;
+  const text = utf8Text(await readRegularFile(path, MAX_MANIFEST_BYTES, "run.json"), path, "run.json");
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -143,7 +152,7 @@ async function inspectDirectory(dir: string): Promise<DirectoryResult> {
   }
   const files: FileSummary[] = [];
   for (const p of paths) {
-    const summary = await summariseArrow(join(dir, p), p);
+    const summary = await summariseArrow(join(dir, p), p, true);
     const listed = manifest?.outputs.find((o) => o.path === p);
     if (listed) summary.matchesManifest = listed.sha256 === summary.sha256 && listed.rows === summary.rows;
     else if (manifest) Object.assign(summary, { matchesManifest: false, unlisted: true });

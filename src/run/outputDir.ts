@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
-import { access, lstat, readdir, readFile, stat } from "node:fs/promises";
+import { access, lstat, readdir, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { readRegularFile } from "../arrow/readInput.js";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "./writable.js";
 
@@ -27,6 +28,7 @@ export async function checkOutputDir(given: string): Promise<void> {
   if (!outside) {
     throw new InputError(`output directory ${target}: is the working directory or contains it; name a directory inside it`);
   }
+  await checkNotInsideEarlierOutput(target);
   const link = await lstat(target).catch(() => null);
   // The run would replace the link itself, not write where it points.
   if (link?.isSymbolicLink()) throw new InputError(`output directory ${target}: is a symbolic link; name the directory itself (a run replaces its directory whole)`);
@@ -50,6 +52,23 @@ export async function checkOutputDir(given: string): Promise<void> {
   }
   await checkEarlierOutput(target, target);
   return checkReplaceable(target);
+}
+
+/**
+ * An output inside an earlier one (`--out run/inner`) would be files its run.json does not
+ * list: `inspect` would then call that run damaged, and its next run refuse to replace it.
+ */
+async function checkNotInsideEarlierOutput(target: string): Promise<void> {
+  for (let dir = dirname(resolve(target)); ; dir = dirname(dir)) {
+    for (const marker of MARKERS) {
+      if ((await lstat(join(dir, marker)).catch(() => null)) === null) continue;
+      if ((await writtenByZhongcao(join(dir, marker))) === null) continue;
+      throw new InputError(
+        `output directory ${target}: is inside ${dir}, an earlier zhongcao output (it holds its ${marker}); files there would not be the ones its ${marker} lists, so choose a directory outside it`,
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 /**
@@ -197,10 +216,16 @@ function cannotUse(target: string, path: string, error: NodeJS.ErrnoException): 
   return new InputError(`output directory ${target}: cannot use ${path} (${error.code ?? error.message})`);
 }
 
-/** run.json and compare.json carry `tool: "zhongcao"`; compare.json written before it did has its own shape. The document, or null. */
+/** A marker far larger than any run.json or compare.json is not one (and is not read whole into memory). */
+const MAX_MARKER_BYTES = 64 * 2 ** 20;
+
+/**
+ * run.json and compare.json carry `tool: "zhongcao"`; compare.json written before it did has its own shape. The document, or
+ * null (also for a marker that is no regular file, such as a FIFO, which is never read).
+ */
 async function writtenByZhongcao(path: string): Promise<Record<string, unknown> | null> {
   try {
-    const doc = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    const doc = JSON.parse((await readRegularFile(path, MAX_MARKER_BYTES, "a run.json or compare.json")).toString("utf8")) as Record<string, unknown>;
     return doc.tool === "zhongcao" || (Array.isArray(doc.metrics) && typeof doc.replications === "number" && Array.isArray(doc.seeds)) ? doc : null;
   } catch {
     return null;
