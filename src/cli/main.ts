@@ -46,12 +46,21 @@ export async function main(argv: readonly string[], launch: LaunchContext = {}):
  * A reader that stops early (`zhongcao attribute x.csv --json | head`) closes the pipe,
  * and Node reports the next write as an 'error' event, which unhandled ends the process
  * with a stack trace. The output nobody reads is dropped instead, and the command ends
- * with its own exit code, as other command-line tools do.
+ * with its own exit code, as other command-line tools do. Any other failure to write
+ * (a full disk: `> /dev/full`) ends the command with exit 1 and one line saying so.
  */
 function ignoreClosedPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      if (error.code === "EPIPE") return;
+      if (stream === process.stdout) {
+        try {
+          process.stderr.write(`zhongcao: cannot write to standard output (${error.code ?? error.message})\n`);
+        } catch {
+          // Standard error is gone too: the exit code is all that is left.
+        }
+      }
+      process.exit(ExitCode.failure);
     });
   }
 }

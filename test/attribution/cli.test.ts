@@ -1,3 +1,4 @@
+import { closeSync, existsSync, openSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -298,5 +299,20 @@ describe("zhongcao attribute", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).toBe("");
     expect(code).toBe(0);
+  });
+
+  it.skipIf(!existsSync("/dev/full"))("says in one line, exit 1, when standard output cannot be written (a full disk: /dev/full)", async () => {
+    const file = await csv("full.csv", [HEADER, "a>b;1;2;1"]);
+    const out = openSync("/dev/full", "w");
+    try {
+      const child = spawn(process.execPath, ["bin/zhongcao.js", "attribute", file, "--json"], { stdio: ["ignore", out, "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr).toBe("zhongcao: cannot write to standard output (ENOSPC)\n");
+      expect(code).toBe(1);
+    } finally {
+      closeSync(out);
+    }
   });
 });
