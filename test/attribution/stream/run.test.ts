@@ -1,7 +1,7 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tableFromIPC } from "apache-arrow";
+import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import { validateScenario } from "../../../src/config/load.js";
@@ -158,6 +158,55 @@ describe("zhongcao attribute on events", () => {
     const same = await cli(["attribute", renamed, "--json"]);
     expect(same.code).toBe(0);
     expect(JSON.parse(same.stdout)).toEqual(full);
+  });
+
+  it("refuses, naming file and rows, a part edited to hold rows no run writes, instead of failing inside or dropping them", async () => {
+    const part = join(runDir, "events", "part-00000.arrow");
+    const table = tableFromIPC(await readFile(part));
+    /** Sets a row's stored value (a dictionary column's index) in whichever batch holds it. */
+    const set = (name: string, row: number, to: number) => {
+      let first = 0;
+      for (const data of table.getChild(name)!.data) {
+        if (row < first + data.length) {
+          (data.values as Uint8Array | Uint32Array | Float32Array)[data.offset + row - first] = to;
+          return;
+        }
+        first += data.length;
+      }
+    };
+    const kinds = table.getChild("kind")!.toArray() as string[];
+    const observed = table.getChild("observed")!.toArray() as Uint8Array;
+    const purchases = kinds.flatMap((k, i) => (k === "purchase" && observed[i]! > 0 ? [i] : []));
+    const read = kinds.findIndex((k, i) => k === "read" && observed[i]! > 0);
+    expect(purchases.length).toBeGreaterThanOrEqual(2);
+    set("brand", purchases[0]!, 4_000_000_000);
+    set("value", purchases[1]!, Number.NaN);
+    set("kind", read, 250);
+    const edited = join(dir, "edited-part.arrow");
+    await writeFile(edited, tableToIPC(table, "file"));
+    let stderr = "";
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      const { code, stdout } = await cli(["attribute", edited, "--json"]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+    } finally {
+      err.mockRestore();
+    }
+    expect(stderr).toBe(
+      [
+        `zhongcao: ${edited}: holds rows zhongcao does not write`,
+        `  - row ${read}: kind: not an event kind zhongcao writes (a label it does not know, or an index outside the dictionary)`,
+        `  - row ${purchases[0]}: brand 4000000000: beyond the 2097152 brands a journey key holds`,
+        `  - row ${purchases[1]}: value NaN: a purchase's value is a finite amount ≥ 0`,
+        "",
+      ]
+        .sort((a, b) => (a.startsWith("  - row") && b.startsWith("  - row") ? Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]) : 0))
+        .join("\n"),
+    );
   });
 
   it("refuses parts that overlap (a copied part), come from different runs or leave out a shard, instead of counting events twice or too few", async () => {

@@ -2,12 +2,12 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
-import { CHANNELS, KINDS } from "../../../events/enums.js";
+import { CHANNELS, KINDS, NONE } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
-import { InputError } from "../../../errors.js";
+import { InputError, MAX_PROBLEMS_LISTED } from "../../../errors.js";
 import { TOOL } from "../../../version.js";
 import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY, shardCountOfVariant } from "../../../arrow/eventsSink.js";
-import { JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
+import { BRAND_SPACE, JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
 import type { JourneyPartial } from "./journeyLog.js";
 import { mergeJourneys, type Journeys } from "./journeyTable.js";
 import type { JourneySettings } from "./settings.js";
@@ -76,6 +76,7 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
     const index = columnIndex(file.schema, path);
     const rows = new RowCollector();
     for await (const batch of file.batches) rows.add(batch, index);
+    if (rows.problems.length > 0) throw new InputError(`${path}: holds rows zhongcao does not write`, rows.problems);
     const meta = file.schema.metadata;
     const run = `scenario ${meta.get(`${TOOL}.scenario_sha256`)?.slice(0, 12) ?? "?"}…, seed ${meta.get(`${TOOL}.seed`) ?? "?"}, ${meta.get(PART_VARIANT_KEY) ?? "no variant"}`;
     const window = meta.get(CID_WINDOW_KEY);
@@ -114,12 +115,16 @@ function int64Reader(data: Data): (i: number) => number {
   return (i) => halves[2 * (offset + i)]! + halves[2 * (offset + i) + 1]! * 0x1_0000_0000;
 }
 
-/** Dictionary indices mapped to enum codes by label (255 for a label zhongcao does not know). */
+/** Code of a dictionary label zhongcao does not write, or of an index outside the dictionary. */
+const UNKNOWN = 255;
+
+/** Dictionary indices mapped to enum codes by label (UNKNOWN for a label zhongcao does not know). */
 function enumReader(data: Data, labels: readonly string[]): (i: number) => number {
   const dictionary = data.dictionary?.toArray() as string[] | undefined;
-  const codes = Uint8Array.from(dictionary ?? [], (label) => {
+  const codes = new Uint8Array(256).fill(UNKNOWN);
+  dictionary?.forEach((label, i) => {
     const code = labels.indexOf(label);
-    return code < 0 ? 255 : code;
+    if (i < codes.length && code >= 0) codes[i] = code;
   });
   const indices = data.values as Uint8Array;
   const offset = data.offset;
@@ -136,6 +141,16 @@ const OUT_COLUMNS = ["id", "time", "arrival", "kind", "user", "brand", "note", "
 
 class RowCollector {
   private readonly columns = Object.fromEntries(OUT_COLUMNS.map((name) => [name, [] as number[]])) as Record<(typeof OUT_COLUMNS)[number], number[]>;
+  /** Rows a run cannot have written (an edited or damaged part), each named by its row number in the file. */
+  private readonly listed: string[] = [];
+  private problemCount = 0;
+  private rowsBefore = 0;
+
+  /** The problems found, the first few listed and the rest counted. */
+  get problems(): string[] {
+    const more = this.problemCount - this.listed.length;
+    return more > 0 ? [...this.listed, `… and ${more} more`] : this.listed;
+  }
 
   add(batch: RecordBatch, index: Record<Column, number>): void {
     const data = (name: Column): Data => batch.data.children[index[name]]!;
@@ -154,9 +169,28 @@ class RowCollector {
       observed: plainReader(data("observed")),
     };
     for (let i = 0; i < batch.numRows; i++) {
-      if (read.observed(i) === Observed.not || ROLE_BY_KIND[read.kind(i)] === Role.ignored) continue;
+      const kind = read.kind(i);
+      if (kind === UNKNOWN) this.problem(i, "kind: not an event kind zhongcao writes (a label it does not know, or an index outside the dictionary)");
+      if (read.observed(i) === Observed.not || ROLE_BY_KIND[kind] === Role.ignored) continue;
+      this.checkJourneyRow(i, read);
       for (const name of OUT_COLUMNS) this.columns[name].push(read[name](i));
     }
+    this.rowsBefore += batch.numRows;
+  }
+
+  /** What journeys rely on in a touch or purchase row: a known channel, a brand the pair key holds, an amount. */
+  private checkJourneyRow(i: number, read: Record<(typeof OUT_COLUMNS)[number], (i: number) => number>): void {
+    if (read.channel(i) === UNKNOWN) this.problem(i, "channel: not a channel zhongcao writes");
+    const brand = read.brand(i);
+    if (brand !== NONE && brand >= BRAND_SPACE) this.problem(i, `brand ${brand}: beyond the ${BRAND_SPACE} brands a journey key holds`);
+    const value = read.value(i);
+    if (ROLE_BY_KIND[read.kind(i)] === Role.conversion && !(Number.isFinite(value) && value >= 0)) this.problem(i, `value ${value}: a purchase's value is a finite amount ≥ 0`);
+  }
+
+  private problem(i: number, what: string): void {
+    // One place is left for the count of the rest (InputError lists at most MAX_PROBLEMS_LISTED).
+    if (this.listed.length < MAX_PROBLEMS_LISTED - 1) this.listed.push(`row ${this.rowsBefore + i}: ${what}`);
+    this.problemCount++;
   }
 
   sorted(): JourneyRows {

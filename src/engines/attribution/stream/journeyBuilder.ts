@@ -29,7 +29,7 @@ export function conversionClickId(channel: number, clickId: number): number {
 }
 const HOUR_MS = 3_600_000;
 /** Pair key = user × BRAND_SPACE + brand stays an exact integer for any uint32 user. */
-const BRAND_SPACE = 2 ** 21;
+export const BRAND_SPACE = 2 ** 21;
 
 /**
  * Folds observed rows, in arrival order, into per-(user, brand) journeys.
