@@ -42,6 +42,10 @@ describe("scenario validation", () => {
     expect(problems).toHaveLength(4);
   });
 
+  it("shows an empty key (YAML `\"\":`, or `null:`) as \"\", not as nothing", () => {
+    expect([...problemsOf({ "": 1, population: { "": 2 } })].sort()).toEqual(['"": unknown key', 'population."": unknown key']);
+  });
+
   it("lists at most 50 problems and cuts long keys, counting the rest", () => {
     const stray = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`stray${i}`, 1]));
     const long = "k".repeat(10_000);

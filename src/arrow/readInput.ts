@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
+import { readAtMost } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
 import { checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
 
@@ -28,6 +29,7 @@ export function cannotRead(path: string, error: unknown): InputError {
  * crash. `what` names the kind of file in that message.
  */
 export async function readInputFile(path: string, limit: number, what: string): Promise<Buffer> {
+  if (path === "-" || path === "/dev/stdin") return readStdin(path, limit, what);
   const handle = await open(path).catch((error: unknown) => {
     throw cannotRead(path, error);
   });
@@ -99,6 +101,18 @@ async function readWhole(handle: FileHandle, size: number, path: string, limit: 
   }
   // A file that grew since its size was read is read no further: what it was then is what is used.
   return bytes.subarray(0, filled);
+}
+
+/** Standard input, from its descriptor as readAtMost reads it (opening /dev/stdin fails when it is a socket). */
+function readStdin(path: string, limit: number, what: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readAtMost(path, limit);
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+  if (bytes.length > limit) throw tooLarge(path, limit, what);
+  return bytes;
 }
 
 /** Chunks of a pipe's bytes: large enough to read fast, small enough not to allocate much past a short input. */

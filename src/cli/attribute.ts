@@ -39,7 +39,7 @@ export function registerAttribute(program: Command): void {
     .description("Run attribution models over a ChannelAttribution path CSV or the events of a run")
     .argument(
       "<input>",
-      "path CSV with header path;total_conversions;total_conversion_value;total_null, or an events part file / run directory from `run --events`",
+      "path CSV with header path;total_conversions;total_conversion_value;total_null (- reads it from standard input), or an events part file / run directory from `run --events`",
     )
     .option("--models <list>", `comma-separated models: ${builtInModelNames().join(", ")} (default: all; all but cid on path CSV)`)
     .option("--sep <char>", "path CSV: field separator, one character; \\t for tab (default \";\")")
@@ -58,7 +58,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function runAttribute(input: string, flags: AttributeFlags): Promise<string> {
+async function runAttribute(given: string, flags: AttributeFlags): Promise<string> {
+  // "-" is standard input, as for run and validate: a path CSV piped in.
+  const input = given === "-" ? "/dev/stdin" : given;
   const events = await isEventsInput(input);
   const { names, sep, halfLife, lookbackDays, windowDays } = parseFlags(flags, events);
   const custom: AttributionModel[] = [];
@@ -75,7 +77,12 @@ async function runAttribute(input: string, flags: AttributeFlags): Promise<strin
     if (flags.json === true) return `${JSON.stringify({ ...report, journeys: journeys.counts })}\n`;
     return renderReport(report) + renderJourneys(journeys.counts);
   }
-  const table = parsePathCsv(utf8Text(await readInputFile(input, MAX_PATH_CSV_BYTES, "a path CSV"), input, "the path CSV"), { sep, source: input });
+  const bytes = await readInputFile(input, MAX_PATH_CSV_BYTES, "a path CSV");
+  // Only regular files are told by their first bytes before reading (isEventsInput); a pipe is told here.
+  if (bytes.subarray(0, ARROW_MAGIC.length).equals(ARROW_MAGIC)) {
+    throw new InputError(`${input}: Arrow IPC bytes from a pipe; attribute reads events parts from files: name a part file or the run directory`);
+  }
+  const table = parsePathCsv(utf8Text(bytes, input, "the path CSV"), { sep, source: input });
   // A header alone is almost always the wrong file or an export that failed: say so rather than print empty tables.
   if (table.paths.length === 0) throw new InputError(`${input}: no paths after the header; nothing to attribute`);
   const report = attributePaths(table, {

@@ -14,7 +14,7 @@ import { failOnThresholds, verdictLines } from "./verdicts.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 import { checkOutputDir, outputPath } from "../run/outputDir.js";
-import { relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
+import { MIN_RELAUNCH_USER_DAYS, relaunchIfSaturated, type LaunchContext } from "./relaunch.js";
 
 interface RunFlags {
   seed?: number;
@@ -39,7 +39,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     .option("--users <n>", "override population.users", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>, with -without-<channel> for --remove-channel)")
-    .option("--workers <n>", "worker threads (default: available cores; 0 = inline, for debugging). When they fill every core the run starts itself again with V8's helper threads off: faster, and more memory", integer("--workers", 0, 256))
+    .option("--workers <n>", `worker threads (default: available cores; 0 = inline, for debugging). When they fill every core and the run has at least ${MIN_RELAUNCH_USER_DAYS / 1e6} M user-days (users × days), it starts itself again with V8's helper threads off: faster, and more memory`, integer("--workers", 0, 256))
     .addOption(new Option("--remove-channel <name>", "twin run: this channel's touches (or baseline demand) plant no purchases (true incrementality)").choices(REMOVABLE_CHANNELS))
     .option("--batch-rows <n>", "rows per pipeline batch (outputs are identical for any value)", integer("--batch-rows", 1, 1 << 20), DEFAULT_BATCH_ROWS)
     .option("--events", "also write every event to events/part-NNNNN.arrow")

@@ -51,6 +51,8 @@ const MAX_KEY_SHOWN = 80;
 
 /** A key as it is shown in a problem: long ones cut, with their length. */
 function clip(key: string): string {
+  // An empty key (YAML `"":`, or `null:`, which becomes one) would vanish from the path.
+  if (key === "") return '""';
   return key.length <= MAX_KEY_SHOWN ? key : `${key.slice(0, MAX_KEY_SHOWN)}… (${key.length} characters)`;
 }
 

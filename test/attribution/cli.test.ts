@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { runCli } from "../helpers.js";
 import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
 import { MAX_MARKOV_CHANNELS } from "../../src/engines/attribution/attributePaths.js";
@@ -301,13 +301,27 @@ describe("zhongcao attribute", () => {
     expect(code).toBe(0);
   });
 
+  it("reads a path CSV from standard input as -, and refuses Arrow bytes piped in (parts are read from files)", () => {
+    const viaStdin = (input: Buffer | string) => spawnSync(process.execPath, ["bin/zhongcao.js", "attribute", "-", "--json", "--models", "linear"], { input, encoding: "utf8" });
+    const csvText = [HEADER, "a>b;1;2;1", "b;2;4;0"].join("\n");
+    const piped = viaStdin(csvText);
+    expect(piped.stderr).toBe("");
+    expect(piped.status).toBe(0);
+    expect((JSON.parse(piped.stdout) as { totals: { conversions: number } }).totals.conversions).toBe(3);
+    const arrow = Buffer.from(tableToIPC(tableFromArrays({ id: Int32Array.from([1]) }), "file"));
+    const refused = viaStdin(arrow);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toBe("zhongcao: /dev/stdin: Arrow IPC bytes from a pipe; attribute reads events parts from files: name a part file or the run directory\n");
+  });
+
   it.skipIf(!existsSync("/dev/full"))("says in one line, exit 1, when standard output cannot be written (a full disk: /dev/full)", async () => {
     const file = await csv("full.csv", [HEADER, "a>b;1;2;1"]);
     const out = openSync("/dev/full", "w");
     try {
       const child = spawn(process.execPath, ["bin/zhongcao.js", "attribute", file, "--json"], { stdio: ["ignore", out, "pipe"] });
       let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
       expect(stderr).toBe("zhongcao: cannot write to standard output (ENOSPC)\n");
       expect(code).toBe(1);
