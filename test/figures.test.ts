@@ -76,3 +76,43 @@ describe("numbers in the HTML reports", () => {
     expect(formatNumber(Number.NaN)).toBe("n/a");
   });
 });
+
+describe("calibration of link and own-shop purchases", () => {
+  it("counts link orders of clicks made linkStoreDays before the run's end only, and own-shop orders over touch-caused purchases", async () => {
+    const { calibrate } = await import("../src/report/calibration.js");
+    const { smallScenario } = await import("./helpers.js");
+    const { Channel, Platform } = await import("../src/events/enums.js");
+    const { DAY_MS } = await import("../src/sim/kernel.js");
+    const s = smallScenario({ simulation: { days: 60 } });
+    expect(s.purchase.linkStoreDays).toBe(30);
+    const start = Date.parse(`${s.simulation.start}T00:00:00Z`);
+    const purchases = { id: [] as number[], time: [] as number[], platform: [] as number[], channel: [] as number[], clickId: [] as number[], clickTime: [] as number[], causeChannel: [] as number[] };
+    const add = (clickDay: number, lagDays: number, causeChannel: number = Channel.link, platform: number = Platform.tmall) => {
+      const clickTime = start + clickDay * DAY_MS;
+      purchases.id.push(purchases.id.length + 1);
+      purchases.time.push(clickTime + lagDays * DAY_MS);
+      purchases.platform.push(platform);
+      purchases.channel.push(platform === Platform.red_shop ? Channel.shop : Channel.link);
+      purchases.clickId.push(platform === Platform.red_shop ? 0 : 1);
+      purchases.clickTime.push(platform === Platform.red_shop ? 0 : clickTime);
+      purchases.causeChannel.push(causeChannel);
+    };
+    // Clicks of the run's first 30 days: 40 late orders of 100.
+    for (let i = 0; i < 100; i++) add(i % 30, i < 40 ? 10 : 2);
+    // Clicks of its last 30 days can only have had early orders so far: not counted.
+    for (let i = 0; i < 100; i++) add(30 + (i % 29), 1);
+    // Own shop: 5 touch-caused orders, and 300 baseline ones that do not dilute the share.
+    for (let i = 0; i < 5; i++) add(0, 1, Channel.organic_feed, Platform.red_shop);
+    for (let i = 0; i < 300; i++) add(0, 1, Channel.baseline, Platform.red_shop);
+    const zeros = new Float64Array(64);
+    const combined = {
+      users: { total: 0, female: 0, after2000: 0, after1995: 0, tier12: 0, searchers: 0 },
+      tally: { feedImpressions: zeros, feedReads: zeros, byKind: zeros, interactions: 0, smallCreatorImpressions: 0 },
+      purchases,
+    };
+    const rows = calibrate(s, combined as never, []);
+    const of = (metric: string) => rows.find((r) => r.metric === metric)!;
+    expect(of("purchases.linkAfterDay7").value).toBeCloseTo(0.4, 12);
+    expect(of("purchases.ownShopShare").value).toBeCloseTo(5 / 205, 12);
+  });
+});

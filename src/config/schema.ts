@@ -243,8 +243,9 @@ const purchase = z
     linkStoreLoyalty: share.default(0.85),
     /**
      * Days after a link click during which its store is the buyer's route and the store tags
-     * orders with its click id, like a retailer's attribution cookie: after that, and under a
-     * later policy without links, the buyer finds the store by search again.
+     * orders with its click id, like a retailer's attribution cookie (a switch of the platform's
+     * policy does not end it; what is passed back follows the regime): after that, the buyer
+     * finds the store by search again.
      */
     linkStoreDays: days.default(30),
     /** Where off-platform purchases happen, for brands with those stores. */
