@@ -151,6 +151,7 @@ describe("zhongcao compare", () => {
     expect(metric("accuracy.attribution.models.last_touch.conversionsCredited")).toBeDefined();
     // Under the closed loop nothing carries a click id: cid credits nothing, so its lift error is not compared.
     expect(metric("incremental.liftShareMAE.cid")).toBeUndefined();
+    expect(result.notMeasuredInEveryRun).toContain("incremental.liftShareMAE.cid");
     expect(result.warnings.join("\n")).toContain("measured in some runs only");
     // The up-front --threshold check knows every name a full comparison reports.
     const names = await MetricNames.probe(["scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml"].map((path) => loadScenario(path, { users: 1500, days: 20 })), true);

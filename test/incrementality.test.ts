@@ -19,12 +19,15 @@ describe("incrementalMetrics", () => {
     expect(out["incremental.liftShare.blue_link"]).toBe(0);
     // |0 − 0.25| + |0.5 − 0.75| + |0.5 − 0| over five channels.
     expect(out["incremental.liftShareMAE.m"]).toBeCloseTo(1 / 5, 12);
-    // A model that credited nothing has no shares to score.
-    expect("incremental.liftShareMAE.none" in out).toBe(false);
+    // A model that credited nothing has no shares to score: not measured (NaN), so compare lists it as such.
+    expect(out["incremental.liftShareMAE.none"]).toBeNaN();
   });
 
-  it("gives no lift shares when no channel lifts purchases", () => {
+  it("gives lift shares and errors as not measured (NaN) when no channel lifts purchases", () => {
     const out = incrementalMetrics({ "purchases.true": 100, "accuracy.attribution.models.m.channelShares.search": 1 }, { organic_feed: 100, search: 100, ad: 101, link: 100, blue_link: 100 });
-    expect(Object.keys(out).sort()).toEqual(["incremental.ad", "incremental.blue_link", "incremental.link", "incremental.organic_feed", "incremental.search"]);
+    expect(out["incremental.ad"]).toBe(-1);
+    expect(out["incremental.liftShare.search"]).toBeNaN();
+    expect(out["incremental.liftShareMAE.m"]).toBeNaN();
+    expect(Object.values(out).filter(Number.isNaN)).toHaveLength(6);
   });
 });

@@ -112,3 +112,22 @@ describe("run --remove-channel", () => {
     expect((JSON.parse(search.stdout) as RunManifest).warnings.join("\n")).not.toContain("--remove-channel");
   });
 });
+
+describe("runMetrics", () => {
+  it("takes a ratio of nothing in run.json (null: ROI without ad spend) as not measured, never as a value", () => {
+    const manifest = {
+      scenario: { resolved: { population: { users: 10 } } },
+      events: { total: 5, observed: 5 },
+      purchases: { total: 1, observed: 0, byChannel: {}, observedByChannel: {}, byCauseChannel: {} },
+      economics: { adSpendYuan: 0, trueValueYuan: 3, trueRoi: null, observedRoi: null },
+      accuracy: { attribution: { trueChannelShares: { search: null } } },
+    } as unknown as RunManifest;
+    const kept = runMetrics(manifest, { keepNonFinite: true });
+    expect(kept["economics.trueRoi"]).toBeNaN();
+    expect(kept["accuracy.attribution.trueChannelShares.search"]).toBeNaN();
+    expect(kept["economics.trueValueYuan"]).toBe(3);
+    const plain = runMetrics(manifest);
+    expect("economics.trueRoi" in plain).toBe(false);
+    expect(plain["economics.adSpendYuan"]).toBe(0);
+  });
+});

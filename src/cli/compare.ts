@@ -101,7 +101,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     });
 }
 
-const NOT_REPORTED = "not reported: missing from some run";
+const NOT_REPORTED = "not reported by every run";
 const NOT_MEASURED = "not measured in every run";
 
 function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]): Verdict[] {

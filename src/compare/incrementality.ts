@@ -11,20 +11,20 @@ const MODEL_SHARE = /^accuracy\.attribution\.models\.([^.]+)\.channelShares\.([^
  *   channels of |model's credit share − lift share|: how well the model splits credit the
  *   way removing each channel would split the purchases.
  * Lift shares need some lift, and a model's error needs its shares (a model that credited
- * nothing has none): otherwise they are left out, as not measured in this run.
+ * nothing has none): otherwise they are NaN, not measured in this run (compare lists them
+ * in notMeasuredInEveryRun, and a threshold on them fails saying so).
  */
 export function incrementalMetrics(run: Readonly<Record<string, number>>, twinPurchases: Readonly<Record<TouchChannelName, number>>): Record<string, number> {
   const out: Record<string, number> = {};
   const lift = TOUCH_CHANNELS.map((channel) => run["purchases.true"]! - twinPurchases[channel]);
   TOUCH_CHANNELS.forEach((channel, i) => (out[`incremental.${channel}`] = lift[i]!));
   const total = lift.reduce((sum, l) => sum + Math.max(0, l), 0);
-  if (!(total > 0)) return out;
-  const liftShare = lift.map((l) => Math.max(0, l) / total);
+  const liftShare = lift.map((l) => (total > 0 ? Math.max(0, l) / total : Number.NaN));
   TOUCH_CHANNELS.forEach((channel, i) => (out[`incremental.liftShare.${channel}`] = liftShare[i]!));
   for (const [model, shares] of modelShares(run)) {
     // A channel a model's summary does not list got none of its credit.
     const values = TOUCH_CHANNELS.map((channel) => shares.get(channel) ?? 0);
-    if (values.some((v) => !Number.isFinite(v))) continue;
+    // NaN when the model has no shares or there is no lift to split.
     out[`incremental.liftShareMAE.${model}`] = values.reduce((sum, v, i) => sum + Math.abs(v - liftShare[i]!), 0) / TOUCH_CHANNELS.length;
   }
   return out;

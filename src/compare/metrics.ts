@@ -18,7 +18,7 @@ export function runMetrics(m: RunManifest, o: { keepNonFinite?: boolean } = {}):
   for (const [ch, n] of Object.entries(m.purchases.byChannel)) out[`purchases.true.${ch}`] = n;
   for (const [ch, n] of Object.entries(m.purchases.observedByChannel)) out[`purchases.observed.${ch}`] = n;
   for (const [ch, n] of Object.entries(m.purchases.byCauseChannel)) out[`purchases.trueCause.${ch}`] = n;
-  for (const [k, v] of Object.entries(m.economics)) out[`economics.${k}`] = v;
+  flatten(m.economics, "economics", out, o.keepNonFinite === true);
   flatten(m.accuracy, "accuracy", out, o.keepNonFinite === true);
   return out;
 }

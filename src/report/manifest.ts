@@ -45,8 +45,9 @@ export interface RunManifest {
     trueValueYuan: number;
     incrementalValueYuan: number;
     observedValueYuan: number;
-    trueRoi: number;
-    observedRoi: number;
+    /** Null without ad spend: a return on nothing is not 0. */
+    trueRoi: number | null;
+    observedRoi: number | null;
   };
   timing: {
     seconds: number;
@@ -162,8 +163,8 @@ function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
     trueValueYuan: round(trueValue, 2),
     incrementalValueYuan: round(incremental, 2),
     observedValueYuan: round(observed, 2),
-    trueRoi: adSpendYuan > 0 ? round(incremental / adSpendYuan, 6) : 0,
-    observedRoi: adSpendYuan > 0 ? round(observed / adSpendYuan, 6) : 0,
+    trueRoi: adSpendYuan > 0 ? round(incremental / adSpendYuan, 6) : null,
+    observedRoi: adSpendYuan > 0 ? round(observed / adSpendYuan, 6) : null,
   };
 }
 

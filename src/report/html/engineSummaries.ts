@@ -4,7 +4,8 @@ import { z } from "zod";
  * The parts of run.json `accuracy` the report reads. The engines own those shapes; the
  * report parses loosely and leaves out what is not there instead of failing the run.
  */
-const share = z.record(z.string(), z.number());
+/** Null where there was nothing to divide by (no touch-caused purchase). */
+const share = z.record(z.string(), z.number().nullable());
 
 export const attributionSummary = z.object({
   models: z.record(
@@ -13,7 +14,7 @@ export const attributionSummary = z.object({
       // Null for a model that credited nothing.
       channelShares: z.record(z.string(), z.number().nullable()),
       conversionsCredited: z.number().optional(),
-      capturedShare: z.number().optional(),
+      capturedShare: z.number().nullable().optional(),
       channelShareMAE: z.number().nullable().optional(),
     }),
   ),

@@ -75,8 +75,8 @@ ${facts([
   [`days from ${s.simulation.start}`, formatNumber(s.simulation.days)],
   ["true purchases", formatNumber(m.purchases.total)],
   ["observed purchases", `${formatNumber(m.purchases.observed)} (${percent(m.purchases.observed / m.purchases.total)})`],
-  ["true ROI: value of touch-caused purchases ÷ ad spend", formatNumber(m.economics.trueRoi)],
-  ["observed ROI: value of observed purchases ÷ ad spend", formatNumber(m.economics.observedRoi)],
+  ["true ROI: value of touch-caused purchases ÷ ad spend", formatNumber(m.economics.trueRoi ?? Number.NaN)],
+  ["observed ROI: value of observed purchases ÷ ad spend", formatNumber(m.economics.observedRoi ?? Number.NaN)],
 ])}
 <p class="sub">${escapeHtml(`${m.tool} ${m.version} · scenario sha256 ${m.scenario.sha256.slice(0, 12)}…${removed === null ? "" : ` · counterfactual: ${removed} touches plant no purchases`}`)}</p>
 <details><summary>policy settings</summary><pre>${escapeHtml(JSON.stringify(s.policy, null, 2))}</pre></details>`;
@@ -102,7 +102,7 @@ function attributionTable(a: AttributionSummary): string {
   const models = Object.entries(a.models).map(([model, s]): Cell[] => [
     model,
     s.conversionsCredited ?? "",
-    s.capturedShare === undefined ? "" : percent(s.capturedShare),
+    s.capturedShare === undefined ? "" : percent(s.capturedShare ?? Number.NaN),
     s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : `${(100 * s.channelShareMAE).toFixed(1)} pp`,
   ]);
   return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE, percentage points)"], [truthRow, ...models]);

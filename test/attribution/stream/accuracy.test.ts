@@ -56,6 +56,29 @@ describe("scoreAttribution", () => {
     expect(noneRows.every(Number.isNaN)).toBe(true);
   });
 
+  it("gives ratios of nothing as NaN (null in run.json), not 0: true shares without touch-caused purchases, shares of no purchases", () => {
+    const baselineOnly = emptyTruth();
+    for (let i = 1; i <= 3; i++) {
+      baselineOnly.purchases.id.push(i);
+      baselineOnly.purchases.causeChannel.push(Channel.baseline);
+      baselineOnly.credits.purchase.push(i);
+      baselineOnly.credits.touch.push(0);
+      baselineOnly.credits.touchKind.push(Kind.purchase);
+      baselineOnly.credits.touchChannel.push(Channel.baseline);
+      baselineOnly.credits.share.push(1);
+    }
+    const { summary } = scoreAttribution(report({ m: { search: 3 } }), baselineOnly, COUNTS);
+    expect(summary.trueTouchCausedConversions).toBe(0);
+    expect(Object.values(summary.trueChannelShares).every(Number.isNaN)).toBe(true);
+    expect(summary.trueBaselineCreditShare).toBe(1);
+    // A model's error needs true shares to be off from.
+    expect(summary.models.m!.channelShareMAE).toBeNull();
+    expect(summary.models.m!.capturedShare).toBe(1);
+    const nothing = scoreAttribution(report({ m: {} }), emptyTruth(), COUNTS).summary;
+    expect(nothing.models.m!.capturedShare).toBeNaN();
+    expect(nothing.trueBaselineCreditShare).toBeNaN();
+  });
+
   it("averages over every touch channel, so channels a policy leaves at 0 on both sides do not move the error", () => {
     const seen = scoreAttribution(report({ m: { search: 5, organic_feed: 5 } }), truth(), COUNTS);
     const withLinks = scoreAttribution(report({ m: { search: 5, organic_feed: 5, link: 0, blue_link: 0 } }), truth(), COUNTS);

@@ -103,7 +103,8 @@ export function scoreAttribution(report: AttributionReport, truth: Truth, counts
       rows.trueCaused.push(trueCaused[Channel[name]]!);
     });
     models[model] = {
-      channelShareMAE: total > 0 ? absoluteError / channels.length : null,
+      // Without true touch credit there are no true shares to be off from.
+      channelShareMAE: total > 0 && touchCredit > 0 ? absoluteError / channels.length : null,
       conversionsCredited: total,
       trueConversions,
       capturedShare: ratio(total, trueConversions),
@@ -135,7 +136,7 @@ function sum(values: ArrayLike<number>): number {
   return total;
 }
 
-/** a / b, and 0 when there is nothing to divide by. */
+/** a / b, and NaN (null in run.json) when there is nothing to divide by: a ratio of nothing is not 0. */
 function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : 0;
+  return b > 0 ? a / b : Number.NaN;
 }
