@@ -1,16 +1,23 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { tempDir } from "./helpers.js";
 
-// An earlier output the user may not delete (a file in it owned by someone else, say) cannot
-// be staged as root, which may delete anything: removal of what was moved aside fails here instead.
+// Failures root cannot stage (it may delete anything, and rename anywhere its parent allows):
+// removing what was moved aside fails, or the run's own rename into place is refused.
+const failing = vi.hoisted(() => ({ removeAside: false, landing: false }));
+const ASIDE = /\.old(-\d+)?$/;
+
 vi.mock("node:fs/promises", async (importOriginal) => {
   const fs = await importOriginal<typeof import("node:fs/promises")>();
+  const { existsSync: exists } = await import("node:fs");
   return {
     ...fs,
     rm: (path: string, options?: Parameters<typeof fs.rm>[1]) =>
-      /\.old(-\d+)?$/.test(path) ? Promise.reject(new Error(`EACCES: permission denied, unlink '${path}/events/part-00000.arrow'`)) : fs.rm(path, options),
+      failing.removeAside && ASIDE.test(path) ? Promise.reject(new Error(`EACCES: permission denied, unlink '${path}/events/part-00000.arrow'`)) : fs.rm(path, options),
+    // The run's temp directory into a free target: refused, as a parent directory that does not allow it would.
+    rename: (from: string, to: string) =>
+      failing.landing && /\.tmp-[^/]*$/.test(from) && !ASIDE.test(from) && !exists(to) ? Promise.reject(Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" })) : fs.rename(from, to),
   };
 });
 
@@ -18,22 +25,45 @@ const { AtomicDir } = await import("../src/run/atomicDir.js");
 const dir = tempDir();
 afterAll(() => dir.cleanup());
 
-describe("AtomicDir.commit when the earlier output cannot be removed", () => {
-  it("puts the run in place, and names the leftover in a warning instead of failing with the new run already written", async () => {
-    const target = join(dir.path, "run");
-    const earlier = await AtomicDir.create(target);
-    writeFileSync(join(earlier.path, "run.json"), JSON.stringify({ tool: "zhongcao", who: "earlier" }));
-    expect(await earlier.commit()).toEqual([]);
+async function runWritten(target: string, who: string) {
+  const run = await AtomicDir.create(target);
+  writeFileSync(join(run.path, "run.json"), JSON.stringify({ tool: "zhongcao", who }));
+  return run;
+}
+const whoIsAt = (target: string) => (JSON.parse(readFileSync(join(target, "run.json"), "utf8")) as { who: string }).who;
 
-    const run = await AtomicDir.create(target);
-    writeFileSync(join(run.path, "run.json"), JSON.stringify({ tool: "zhongcao", who: "new" }));
-    const warnings = await run.commit();
-    expect((JSON.parse(readFileSync(join(target, "run.json"), "utf8")) as { who: string }).who).toBe("new");
-    const aside = readdirSync(dir.path).filter((name) => name !== "run");
-    expect(aside).toHaveLength(1);
-    expect(warnings).toEqual([
-      `the earlier output at ${target} was moved aside to ${join(dir.path, aside[0]!)} and could not be removed (EACCES: permission denied, unlink '${join(dir.path, aside[0]!)}/events/part-00000.arrow'); remove it by hand`,
-    ]);
-    rmSync(join(dir.path, aside[0]!), { recursive: true });
+describe("AtomicDir.commit when the OS refuses a step", () => {
+  it("puts the run in place, and names an earlier output it could not remove in a warning instead of failing with the new run already written", async () => {
+    const target = join(dir.path, "run");
+    expect(await (await runWritten(target, "earlier")).commit()).toEqual([]);
+    failing.removeAside = true;
+    try {
+      const warnings = await (await runWritten(target, "new")).commit();
+      expect(whoIsAt(target)).toBe("new");
+      const aside = readdirSync(dir.path).filter((name) => name !== "run");
+      expect(aside).toHaveLength(1);
+      expect(warnings).toEqual([
+        `the earlier output at ${target} was moved aside to ${join(dir.path, aside[0]!)} and could not be removed (EACCES: permission denied, unlink '${join(dir.path, aside[0]!)}/events/part-00000.arrow'); remove it by hand`,
+      ]);
+      rmSync(join(dir.path, aside[0]!), { recursive: true });
+    } finally {
+      failing.removeAside = false;
+    }
+  });
+
+  it("puts the earlier output back when the run's own rename into place is refused, rather than leaving neither", async () => {
+    const target = join(dir.path, "kept");
+    expect(await (await runWritten(target, "earlier")).commit()).toEqual([]);
+    const run = await runWritten(target, "new");
+    failing.landing = true;
+    try {
+      await expect(run.commit()).rejects.toThrow("EPERM");
+    } finally {
+      failing.landing = false;
+    }
+    await run.discard();
+    expect(whoIsAt(target)).toBe("earlier");
+    expect(readdirSync(dir.path).filter((name) => name.includes("kept"))).toEqual(["kept"]);
+    expect(existsSync(run.path)).toBe(false);
   });
 });

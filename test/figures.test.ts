@@ -116,3 +116,22 @@ describe("calibration of link and own-shop purchases", () => {
     expect(of("purchases.ownShopShare").value).toBeCloseTo(5 / 205, 12);
   });
 });
+
+describe("economics of a run whose ad spend rounds to nothing", () => {
+  it("gives no ROI (null in run.json), not 0", async () => {
+    const { runScenario } = await import("../src/run/runScenario.js");
+    const { smallScenario, tempDir } = await import("./helpers.js");
+    const dir = tempDir();
+    try {
+      const { manifest } = await runScenario(
+        { path: "test", sha256: "0".repeat(64), scenario: smallScenario({ population: { users: 1 }, simulation: { days: 1, shardUsers: 1 } }) },
+        { outDir: dir.path + "/run", events: false, report: false, workers: 0 },
+      );
+      expect(manifest.economics.adSpendYuan).toBe(0);
+      expect(manifest.economics.trueRoi).toBeNull();
+      expect(manifest.economics.observedRoi).toBeNull();
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

@@ -29,10 +29,14 @@ export function cannotRead(path: string, error: unknown): InputError {
  * crash. `what` names the kind of file in that message.
  */
 export async function readInputFile(path: string, limit: number, what: string): Promise<Buffer> {
-  if (path === "-" || path === "/dev/stdin") return readStdin(path, limit, what);
-  const handle = await open(path).catch((error: unknown) => {
+  const stdin = path === "-" || path === "/dev/stdin";
+  // Opened again, standard input is a blocking descriptor of its own, whatever the parent set on fd 0.
+  const handle = await open(stdin ? "/dev/stdin" : path).catch((error: NodeJS.ErrnoException) => {
+    // A socket (a parent process's pipe, often) cannot be opened again: its descriptor is read instead.
+    if (stdin && error.code === "ENXIO") return null;
     throw cannotRead(path, error);
   });
+  if (handle === null) return readStdin(path, limit, what);
   try {
     const info = await handle.stat();
     // Devices are no input files (`/dev/zero` would be read up to the limit for nothing).
@@ -103,7 +107,7 @@ async function readWhole(handle: FileHandle, size: number, path: string, limit: 
   return bytes.subarray(0, filled);
 }
 
-/** Standard input, from its descriptor as readAtMost reads it (opening /dev/stdin fails when it is a socket). */
+/** Standard input that is a socket, from its descriptor as readAtMost reads it. */
 function readStdin(path: string, limit: number, what: string): Buffer {
   let bytes: Buffer;
   try {

@@ -45,7 +45,7 @@ export function registerAttribute(program: Command): void {
     .option("--sep <char>", "path CSV: field separator, one character; \\t for tab (default \";\")")
     .option("--no-null", "Markov without the null state: only converting paths build the chain")
     .option("--half-life <h>", "time_decay half-life in touches (in days for journeys with times)")
-    .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30)")
+    .option("--lookback-days <n>", "events input: days of touches before a conversion that form its journey (default 30; with cid at least 7, its own-shop click window)")
     .option("--window-days <n>", "events input: cid click-id window in days (default: the window the run used, its policy's passback window, recorded in the parts; 7 for parts without it)")
     .option("--model <file>", "module whose default export implements AttributionModel; repeatable", collect, [])
     .option("--json", "print one JSON document instead of tables")

@@ -158,13 +158,15 @@ function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
     if (p.cause[i] !== 0) incremental += p.value[i]!;
   }
   const observed = c.tally.observedPurchaseValue;
+  // A spend that rounds to nothing (a handful of users) is reported as 0: no ROI over it either.
+  const spent = round(adSpendYuan, 2) > 0;
   return {
     adSpendYuan: round(adSpendYuan, 2),
     trueValueYuan: round(trueValue, 2),
     incrementalValueYuan: round(incremental, 2),
     observedValueYuan: round(observed, 2),
-    trueRoi: adSpendYuan > 0 ? round(incremental / adSpendYuan, 6) : null,
-    observedRoi: adSpendYuan > 0 ? round(observed / adSpendYuan, 6) : null,
+    trueRoi: spent ? round(incremental / adSpendYuan, 6) : null,
+    observedRoi: spent ? round(observed / adSpendYuan, 6) : null,
   };
 }
 

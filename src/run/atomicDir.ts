@@ -44,10 +44,12 @@ export class AtomicDir {
     await chmod(this.path, 0o755);
     const movedAside: string[] = [];
     const leftovers: string[] = [];
+    let landed = false;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           await rename(this.path, this.target);
+          landed = true;
           break;
         } catch (error) {
           // Something in the way (see isOccupied). Anything else (EPERM from a parent that
@@ -79,6 +81,15 @@ export class AtomicDir {
       }
       untrackTempDir(this.path);
     } finally {
+      // The run did not land (a rename the OS refused): the earlier output moved aside last
+      // is the current one, and goes back rather than being removed with no run in its place.
+      const current = landed ? undefined : movedAside.pop();
+      if (current !== undefined) {
+        await rename(current, this.target).then(
+          () => untrackTempDir(current),
+          () => movedAside.push(current),
+        );
+      }
       for (const aside of movedAside) {
         await rm(aside, { recursive: true, force: true }).catch((error: Error) => {
           leftovers.push(`the earlier output at ${this.target} was moved aside to ${aside} and could not be removed (${error.message}); remove it by hand`);
