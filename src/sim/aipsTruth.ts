@@ -29,10 +29,10 @@ export class LatentAips {
   private readonly lastStrong: Float64Array;
   /**
    * Per pair, `readsForTrueInterest` slots of (note read + 1, its latest read time), the
-   * most recently read distinct notes; note 0 = empty slot.
+   * most recently read distinct notes; note 0 = empty slot. Interleaved in one array so a
+   * pair's slots share a cache line or two (notes are exact in a double).
    */
-  private readonly readNote: Uint32Array;
-  private readonly readTime: Float64Array;
+  private readonly reads: Float64Array;
   private readonly readSlots: number;
   private readonly cfg: Scenario["aipsTruth"];
   private readonly startMs: number;
@@ -54,8 +54,7 @@ export class LatentAips {
     this.lastEngage = zeroed(Float64Array, pairCount);
     this.lastStrong = zeroed(Float64Array, pairCount);
     this.readSlots = this.cfg.readsForTrueInterest;
-    this.readNote = zeroed(Uint32Array, pairCount * this.readSlots);
-    this.readTime = zeroed(Float64Array, pairCount * this.readSlots);
+    this.reads = zeroed(Float64Array, 2 * pairCount * this.readSlots);
     this.checkDays = new DueDays(pairCount);
     this.counts = new Float64Array(brandCount * STATES);
     for (let b = 0; b < brandCount; b++) this.counts[b * STATES + none] = pairCount / brandCount;
@@ -99,23 +98,24 @@ export class LatentAips {
    */
   private countRead(pair: number, t: number, note: number): void {
     if (this.state[pair]! > TI) return;
-    const n = this.readSlots;
-    const base = pair * n;
+    const r = this.reads;
+    const base = 2 * pair * this.readSlots;
+    const end = base + 2 * this.readSlots;
     // The note's slot if it has one, else the slot of the note read longest ago (or an empty one).
     let slot = base;
-    for (let i = base; i < base + n; i++) {
-      if (this.readNote[i] === note + 1) {
+    for (let i = base; i < end; i += 2) {
+      if (r[i] === note + 1) {
         slot = i;
         break;
       }
-      if (this.readTime[i]! < this.readTime[slot]!) slot = i;
+      if (r[i + 1]! < r[slot + 1]!) slot = i;
     }
-    this.readNote[slot] = note + 1;
-    this.readTime[slot] = t;
+    r[slot] = note + 1;
+    r[slot + 1] = t;
     let earliest = t;
-    for (let i = base; i < base + n; i++) {
-      if (this.readNote[i] === 0) return;
-      if (this.readTime[i]! < earliest) earliest = this.readTime[i]!;
+    for (let i = base; i < end; i += 2) {
+      if (r[i] === 0) return;
+      if (r[i + 1]! < earliest) earliest = r[i + 1]!;
     }
     if (earliest >= t - this.cfg.tiWindowDays * DAY_MS) this.promoteToTrueInterest(pair, earliest);
   }
