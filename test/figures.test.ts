@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { calibrationWarning } from "../src/report/manifest.js";
+import type { ScenarioInput } from "../src/config/schema.js";
+import { calibrationWarning, type RunManifest } from "../src/report/manifest.js";
+
+/** The manifest of a run of the small test scenario with `overrides`, inline, nothing kept on disk. */
+async function manifestOf(overrides: ScenarioInput): Promise<RunManifest> {
+  const { runScenario } = await import("../src/run/runScenario.js");
+  const { smallScenario, tempDir } = await import("./helpers.js");
+  const dir = tempDir();
+  try {
+    const { manifest } = await runScenario({ path: "test", sha256: "0".repeat(64), scenario: smallScenario(overrides) }, { outDir: dir.path + "/run", events: false, report: false, workers: 0 });
+    return manifest;
+  } finally {
+    dir.cleanup();
+  }
+}
 
 describe("run.json warnings", () => {
   it("says calibration bounds in six significant digits, not a float's rounding tail", () => {
@@ -11,22 +25,12 @@ describe("run.json warnings", () => {
 
 describe("calibration of a run too small to measure some figures", () => {
   it("leaves out what it cannot measure (no purchases) instead of failing it as NaN", async () => {
-    const { runScenario } = await import("../src/run/runScenario.js");
-    const { smallScenario, tempDir } = await import("./helpers.js");
-    const dir = tempDir();
-    try {
-      const { manifest } = await runScenario(
-        { path: "test", sha256: "0".repeat(64), scenario: smallScenario({ population: { users: 100 }, simulation: { days: 2, shardUsers: 100 } }) },
-        { outDir: dir.path + "/run", events: false, report: false, workers: 0 },
-      );
-      expect(manifest.purchases.total).toBe(0);
-      expect(manifest.calibration.length).toBeGreaterThan(0);
-      expect(manifest.calibration.map((r) => r.metric)).not.toContain("purchases.ownShopShare");
-      expect(manifest.calibration.every((r) => Number.isFinite(r.value))).toBe(true);
-      expect(manifest.warnings.filter((w) => w.includes("NaN"))).toEqual([]);
-    } finally {
-      dir.cleanup();
-    }
+    const manifest = await manifestOf({ population: { users: 100 }, simulation: { days: 2, shardUsers: 100 } });
+    expect(manifest.purchases.total).toBe(0);
+    expect(manifest.calibration.length).toBeGreaterThan(0);
+    expect(manifest.calibration.map((r) => r.metric)).not.toContain("purchases.ownShopShare");
+    expect(manifest.calibration.every((r) => Number.isFinite(r.value))).toBe(true);
+    expect(manifest.warnings.filter((w) => w.includes("NaN"))).toEqual([]);
   });
 });
 
@@ -119,19 +123,9 @@ describe("calibration of link and own-shop purchases", () => {
 
 describe("economics of a run whose ad spend rounds to nothing", () => {
   it("gives no ROI (null in run.json), not 0", async () => {
-    const { runScenario } = await import("../src/run/runScenario.js");
-    const { smallScenario, tempDir } = await import("./helpers.js");
-    const dir = tempDir();
-    try {
-      const { manifest } = await runScenario(
-        { path: "test", sha256: "0".repeat(64), scenario: smallScenario({ population: { users: 1 }, simulation: { days: 1, shardUsers: 1 } }) },
-        { outDir: dir.path + "/run", events: false, report: false, workers: 0 },
-      );
-      expect(manifest.economics.adSpendYuan).toBe(0);
-      expect(manifest.economics.trueRoi).toBeNull();
-      expect(manifest.economics.observedRoi).toBeNull();
-    } finally {
-      dir.cleanup();
-    }
+    const { economics } = await manifestOf({ population: { users: 1 }, simulation: { days: 1, shardUsers: 1 } });
+    expect(economics.adSpendYuan).toBe(0);
+    expect(economics.trueRoi).toBeNull();
+    expect(economics.observedRoi).toBeNull();
   });
 });
