@@ -88,9 +88,9 @@ function parseText(text: string, path: string): unknown {
 /**
  * A shard keeps typed arrays indexed by (user, brand) pair. The widest is the AIPS engine's
  * PairSignals record, up to 37 uint32 per pair (distinctReadsForTI 16), and a typed array holds
- * at most 2^32 elements, so 2^26 pairs is the largest power of two that fits. At about 150 bytes
+ * at most 2^32 elements, so 2^26 pairs is the largest power of two that fits. At about 160 bytes
  * per pair across simulator and engine (more with aipsTruth.readsForTrueInterest or
- * aips.distinctReadsForTI raised: 12 and 8 bytes a slot) that is already ~10 GB per shard; more
+ * aips.distinctReadsForTI raised: 16 and 8 bytes a slot) that is already ~10 GB per shard; more
  * shards cost nothing.
  */
 export const MAX_SHARD_PAIRS = 2 ** 26;

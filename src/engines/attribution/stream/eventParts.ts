@@ -172,19 +172,19 @@ class RowCollector {
       const kind = read.kind(i);
       if (kind === UNKNOWN) this.problem(i, "kind: not an event kind zhongcao writes (a label it does not know, or an index outside the dictionary)");
       if (read.observed(i) === Observed.not || ROLE_BY_KIND[kind] === Role.ignored) continue;
-      this.checkJourneyRow(i, read);
+      this.checkJourneyRow(i, kind, read);
       for (const name of OUT_COLUMNS) this.columns[name].push(read[name](i));
     }
     this.rowsBefore += batch.numRows;
   }
 
   /** What journeys rely on in a touch or purchase row: a known channel, a brand the pair key holds, an amount. */
-  private checkJourneyRow(i: number, read: Record<(typeof OUT_COLUMNS)[number], (i: number) => number>): void {
+  private checkJourneyRow(i: number, kind: number, read: Record<(typeof OUT_COLUMNS)[number], (i: number) => number>): void {
     if (read.channel(i) === UNKNOWN) this.problem(i, "channel: not a channel zhongcao writes");
     const brand = read.brand(i);
     if (brand !== NONE && brand >= BRAND_SPACE) this.problem(i, `brand ${brand}: beyond the ${BRAND_SPACE} brands a journey key holds`);
     const value = read.value(i);
-    if (ROLE_BY_KIND[read.kind(i)] === Role.conversion && !(Number.isFinite(value) && value >= 0)) this.problem(i, `value ${value}: a purchase's value is a finite amount ≥ 0`);
+    if (ROLE_BY_KIND[kind] === Role.conversion && !(Number.isFinite(value) && value >= 0)) this.problem(i, `value ${value}: a purchase's value is a finite amount ≥ 0`);
   }
 
   private problem(i: number, what: string): void {
