@@ -76,6 +76,12 @@ describe("simulation invariants", () => {
             const window = e.kind[i] === Kind.purchase ? p.windowDays * DAY_MS : HOUR_MS;
             if (after > window) bad.push(`${KINDS[e.kind[i]!]} ${e.id[i]} passed back ${after} ms after its click`);
           }
+          // The mirror: under Red Cat (every brand eligible here) an order tagged with an ad click
+          // inside the window is passed back, up to the window's last millisecond.
+          if (!p.closed && offPlatform && e.kind[i] === Kind.purchase && e.duplicate[i] === 0 && clickUser.has(e.clickId[i]!)) {
+            const after = e.time[i]! - timeOf.get(e.clickId[i]!)!;
+            if (after <= p.windowDays * DAY_MS && e.observed[i] !== 1) bad.push(`order ${e.id[i]} ${after} ms after its click not passed back`);
+          }
         }
         const sums = new Map<number, number>();
         for (let j = 0; j < truth.credits.share.length; j++) {
