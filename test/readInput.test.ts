@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { Int32, makeData, RecordBatch, Schema, Field, Struct, tableFromArrays, tableToIPC, Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cannotRead, openIpcFile, readInputFile, readIpcBytes } from "../src/arrow/readInput.js";
 import { InputError } from "../src/errors.js";
@@ -50,6 +50,19 @@ describe("reading input files", () => {
   });
 
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
+  it("refuses a batch whose column holds fewer values than the batch has rows", async () => {
+    // Five rows claimed, two values written: read as is, the last three rows would be undefined.
+    const type = new Int32();
+    const short = makeData({ type, length: 5, nullCount: 0, data: new Int32Array([7, 8]) });
+    const schema = new Schema([new Field("id", type, false)]);
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 5, nullCount: 0, children: [short] }));
+    const bytes = tableToIPC(new Table([batch]), "file");
+    const path = await file("short-column.arrow", bytes);
+    const message = `${path}: not an Arrow IPC file (truncated or corrupt: a record batch of 5 rows holds fewer values than that)`;
+    expect(() => readIpcBytes(bytes, path)).toThrow(message);
+    await expect(readAll(path)).rejects.toThrow(message);
+  });
+
   it("names a path the OS refuses with its errno, as bad input", async () => {
     await expect(readInputFile(dir, 1024, "a test file")).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
     // Read in place, an Arrow file must be a regular file; a directory is named as one.

@@ -1,4 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
+import { DataType, type RecordBatch } from "apache-arrow";
 import { ByteBuffer } from "flatbuffers";
 import { DictionaryBatch as FbDictionaryBatch } from "apache-arrow/fb/dictionary-batch";
 import type { Field as FbField } from "apache-arrow/fb/field";
@@ -79,11 +80,26 @@ function checkSchema(schema: FbSchema | null, limit: number): void {
   checkFields(schema.fieldsLength(), (i) => schema.fields(i), limit, 0);
 }
 
-function checkBatch(batch: FbRecordBatch | null, limit: number): void {
+/**
+ * A batch's vectors fit its metadata, its buffers fit its body, and its first field has
+ * the batch's length (a top-level field always has it). The reader takes a batch's
+ * length from the header alone: a damaged length would read billions of rows from a few
+ * thousand values.
+ */
+function checkBatch(batch: FbRecordBatch | null, limit: number, bodyLength: number): void {
   if (batch === null) throw new CorruptIpc("a record batch header is missing");
   fits(batch.nodesLength(), NODE, limit, "record batch field nodes");
   fits(batch.buffersLength(), NODE, limit, "record batch buffers");
   fits(batch.variadicBufferCountsLength(), INT64, limit, "record batch variadic counts");
+  for (let i = 0; i < batch.buffersLength(); i++) {
+    const buffer = batch.buffers(i);
+    const end = buffer === null ? Number.NaN : Number(buffer.offset()) + Number(buffer.length());
+    if (!(end <= bodyLength && buffer!.offset() >= 0n && buffer!.length() >= 0n)) throw new CorruptIpc(`a record batch buffer does not fit its ${bodyLength}-byte body`);
+  }
+  const first = batch.nodesLength() > 0 ? batch.nodes(0) : null;
+  if (first !== null && first.length() !== batch.length()) {
+    throw new CorruptIpc(`a record batch of ${batch.length()} rows whose first field has ${first.length()}`);
+  }
 }
 
 /** Checks one message's metadata; returns its kind and body length. */
@@ -91,14 +107,37 @@ function checkMessage(metadata: Uint8Array): { header: MessageHeader; bodyLength
   const limit = metadata.byteLength;
   const message = FbMessage.getRootAsMessage(new ByteBuffer(metadata));
   fits(message.customMetadataLength(), OFFSET, limit, "message metadata");
-  const header = message.headerType();
-  if (header === MessageHeader.Schema) checkSchema(message.header(new FbSchema()) as FbSchema | null, limit);
-  else if (header === MessageHeader.RecordBatch) checkBatch(message.header(new FbRecordBatch()) as FbRecordBatch | null, limit);
-  else if (header === MessageHeader.DictionaryBatch) checkBatch((message.header(new FbDictionaryBatch()) as FbDictionaryBatch | null)?.data() ?? null, limit);
-  else throw new CorruptIpc(`a message of unknown type ${header}`);
   const bodyLength = Number(message.bodyLength());
   if (!(bodyLength >= 0)) throw new CorruptIpc(`a message with a body of ${bodyLength} bytes`);
+  const header = message.headerType();
+  if (header === MessageHeader.Schema) checkSchema(message.header(new FbSchema()) as FbSchema | null, limit);
+  else if (header === MessageHeader.RecordBatch) checkBatch(message.header(new FbRecordBatch()) as FbRecordBatch | null, limit, bodyLength);
+  else if (header === MessageHeader.DictionaryBatch) checkBatch((message.header(new FbDictionaryBatch()) as FbDictionaryBatch | null)?.data() ?? null, limit, bodyLength);
+  else throw new CorruptIpc(`a message of unknown type ${header}`);
   return { header, bodyLength };
+}
+
+/**
+ * A decoded batch whose columns hold fewer values than its length (a damaged field node
+ * or buffer length the framing check cannot see without the schema). Fixed-width columns
+ * must hold `length × stride` values past their offset, variable-width ones `length + 1`
+ * offsets, and a null bitmap in use a bit a row.
+ */
+export function checkDecodedBatch(batch: RecordBatch): void {
+  for (const data of batch.data.children) {
+    const end = data.offset + data.length;
+    // `values` is typed by the column's type, unknown here: only its length is read.
+    const values = data.values as ArrayLike<unknown> & { byteLength: number } | undefined;
+    const t = data.type;
+    let enough = data.length === batch.numRows;
+    if (DataType.isUtf8(t) || DataType.isBinary(t)) enough &&= ((data.valueOffsets as ArrayLike<number> | undefined)?.length ?? 0) >= end + 1;
+    else if (DataType.isBool(t)) enough &&= (values?.byteLength ?? 0) * 8 >= end;
+    else if (DataType.isInt(t) || DataType.isFloat(t) || DataType.isTimestamp(t) || DataType.isDate(t) || DataType.isTime(t) || DataType.isDictionary(t) || DataType.isDecimal(t)) {
+      enough &&= (values?.length ?? 0) >= end * data.stride;
+    }
+    if (data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.byteLength > 0) enough &&= data.nullBitmap.byteLength * 8 >= end;
+    if (!enough) throw new CorruptIpc(`a record batch of ${batch.numRows} rows holds fewer values than that`);
+  }
 }
 
 interface Block {
@@ -134,18 +173,23 @@ function* readFooter(size: number): Generator<Read, { blocks: Block[]; dataEnd: 
 
 const NOT_IPC = "neither an Arrow file (no ARROW1 at the start) nor an Arrow stream";
 
+/** An end-of-stream marker of `endOfStream` bytes. */
+interface EndOfStream {
+  readonly endOfStream: number;
+}
+
 /**
- * The message at `pos`, checked to end by `dataEnd`; null at an end-of-stream marker.
+ * The message at `pos`, checked to end by `dataEnd`, or an end-of-stream marker.
  * A stream's first message must be its schema (a file has its schema in the footer, and
  * apache-arrow writes it only there); input that fails there is not Arrow at all.
  */
-function* readMessage(pos: number, dataEnd: number, streamStart: boolean): Generator<Read, Block | null, Uint8Array> {
+function* readMessage(pos: number, dataEnd: number, streamStart: boolean): Generator<Read, Block | EndOfStream, Uint8Array> {
   const corrupt = (detail: string) => new CorruptIpc(streamStart ? NOT_IPC : `the message at byte ${pos} ${detail}`);
   let bytes = yield { at: pos, length: Math.min(FIRST_READ, dataEnd - pos) };
   const prefix = bytes.byteLength >= 4 && int32(bytes, 0) === CONTINUATION ? 8 : 4;
   if (bytes.byteLength < prefix) throw corrupt("is cut short");
   const length = int32(bytes, prefix - 4);
-  if (length === 0) return null;
+  if (length === 0) return { endOfStream: prefix };
   if (!(length > 0 && pos + prefix + length <= dataEnd)) throw corrupt(`claims ${length} bytes of metadata`);
   if (bytes.byteLength < prefix + length) bytes = yield { at: pos, length: prefix + length };
   let header: MessageHeader;
@@ -169,11 +213,20 @@ function* walk(size: number): Walk {
   let pos = isFile ? FILE_HEAD : 0;
   while (pos < dataEnd) {
     const message = yield* readMessage(pos, dataEnd, !isFile && messages.size === 0);
-    if (message === null) break; // end-of-stream marker
+    if ("endOfStream" in message) {
+      // The reader stops at a marker too: one that a damaged body length landed on would end the data early.
+      if (pos + message.endOfStream !== dataEnd) throw new CorruptIpc(`an end-of-stream marker at byte ${pos}, before the end of the data`);
+      break;
+    }
     messages.set(pos, message);
     pos += message.metaDataLength + message.bodyLength;
   }
   if (!isFile && messages.size === 0) throw new CorruptIpc(NOT_IPC);
+  // The reader reads a file's batches from its footer: one left out of it would be rows lost without a word.
+  const batchesIn = (list: Iterable<{ header: MessageHeader }>) => [...list].filter((m) => m.header !== MessageHeader.Schema).length;
+  if (isFile && batchesIn(blocks) !== batchesIn(messages.values())) {
+    throw new CorruptIpc(`the footer lists ${batchesIn(blocks)} batches, the file holds ${batchesIn(messages.values())}`);
+  }
   for (const b of blocks) {
     const m = messages.get(b.offset);
     if (m?.header !== b.header || m.bodyLength !== b.bodyLength || m.metaDataLength !== b.metaDataLength) {

@@ -3,7 +3,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { RecordBatchReader, type RecordBatch, type Schema } from "apache-arrow";
 import { readAtMost } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
-import { checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
+import { checkDecodedBatch, checkIpcBytes, checkIpcHandle, CorruptIpc } from "./ipcCheck.js";
 
 /**
  * Reading input files the user names (Arrow IPC files, path CSV). Failures are bad
@@ -149,7 +149,9 @@ export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema;
     const schema = reader.schema as Schema | undefined;
     if (schema === undefined) throw notArrow(path, bytes.byteLength === 0);
     // Read the schema before iterating: the reader forgets it at the end.
-    return { schema, batches: [...reader] };
+    const batches = [...reader];
+    for (const batch of batches) checkDecodedBatch(batch);
+    return { schema, batches };
   } catch (error) {
     throw decodeError(path, error, bytes.byteLength === 0);
   }
@@ -186,7 +188,10 @@ export async function openIpcFile(path: string): Promise<IpcFile> {
 /** Batches of `reader`; a body cut short or damaged fails as bad input. Errors in the caller's loop pass through untouched. */
 async function* guarded(reader: AsyncIterable<RecordBatch>, path: string): AsyncGenerator<RecordBatch, void, undefined> {
   try {
-    for await (const batch of reader) yield batch;
+    for await (const batch of reader) {
+      checkDecodedBatch(batch);
+      yield batch;
+    }
   } catch (error) {
     throw decodeError(path, error, false);
   }
