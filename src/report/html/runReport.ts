@@ -23,7 +23,9 @@ export const REPORT_FILE = "report.html";
  * figures is a function of scenario and seed.
  */
 export async function writeRunReport(dir: string, manifest: RunManifest): Promise<void> {
-  await writeFile(join(dir, REPORT_FILE), await runReport(dir, manifest));
+  // The report reads run.json as written: ratios of nothing, NaN in memory, are null there, as its schemas expect.
+  const written = JSON.parse(JSON.stringify(manifest)) as RunManifest;
+  await writeFile(join(dir, REPORT_FILE), await runReport(dir, written));
 }
 
 export async function runReport(dir: string, m: RunManifest): Promise<string> {
