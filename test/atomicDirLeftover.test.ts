@@ -5,7 +5,7 @@ import { tempDir } from "./helpers.js";
 
 // Failures root cannot stage (it may delete anything, and rename anywhere its parent allows):
 // removing what was moved aside fails, or the run's own rename into place is refused.
-const failing = vi.hoisted(() => ({ removeAside: false, landing: false }));
+const failing = vi.hoisted(() => ({ removeAside: false, landing: false, stopAfterAside: null as (() => void) | null }));
 const ASIDE = /\.old(-\d+)?$/;
 
 vi.mock("node:fs/promises", async (importOriginal) => {
@@ -16,12 +16,18 @@ vi.mock("node:fs/promises", async (importOriginal) => {
     rm: (path: string, options?: Parameters<typeof fs.rm>[1]) =>
       failing.removeAside && ASIDE.test(path) ? Promise.reject(new Error(`EACCES: permission denied, unlink '${path}/events/part-00000.arrow'`)) : fs.rm(path, options),
     // The run's temp directory into a free target: refused, as a parent directory that does not allow it would.
-    rename: (from: string, to: string) =>
-      failing.landing && /\.tmp-[^/]*$/.test(from) && !ASIDE.test(from) && !exists(to) ? Promise.reject(Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" })) : fs.rename(from, to),
+    rename: async (from: string, to: string) => {
+      if (failing.landing && /\.tmp-[^/]*$/.test(from) && !ASIDE.test(from) && !exists(to)) throw Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" });
+      await fs.rename(from, to);
+      // A signal arrives as the next event after the earlier output was moved aside.
+      const stop = failing.stopAfterAside;
+      if (stop !== null && ASIDE.test(to)) setImmediate(stop);
+    },
   };
 });
 
 const { AtomicDir } = await import("../src/run/atomicDir.js");
+const { removeTempDirsSync } = await import("../src/run/tempDirs.js");
 const dir = tempDir();
 afterAll(() => dir.cleanup());
 
@@ -65,5 +71,24 @@ describe("AtomicDir.commit when the OS refuses a step", () => {
     expect(whoIsAt(target)).toBe("earlier");
     expect(readdirSync(dir.path).filter((name) => name.includes("kept"))).toEqual(["kept"]);
     expect(existsSync(run.path)).toBe(false);
+  });
+
+  it("puts the earlier output back when stopped at once after moving it aside, before the run landed", async () => {
+    const target = join(dir.path, "stopped");
+    expect(await (await runWritten(target, "earlier")).commit()).toEqual([]);
+    const run = await runWritten(target, "new");
+    // What a SIGTERM leaves: the process dies straight after removeTempDirsSync.
+    let left: { who: string; names: string[] } | undefined;
+    failing.stopAfterAside = () => {
+      removeTempDirsSync();
+      left = { who: whoIsAt(target), names: readdirSync(dir.path).filter((name) => name.includes("stopped")) };
+    };
+    try {
+      // The process would be gone; here the commit goes on without its directories and fails.
+      await run.commit().catch(() => undefined);
+    } finally {
+      failing.stopAfterAside = null;
+    }
+    expect(left).toEqual({ who: "earlier", names: ["stopped"] });
   });
 });

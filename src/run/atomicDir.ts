@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import { checkEarlierOutput, checkOutputDir, missingParents, outputPath } from "./outputDir.js";
-import { removeEmptyDirsSync, trackTempDir, untrackTempDir } from "./tempDirs.js";
+import { removeEmptyDirsSync, trackMovedAside, trackTempDir, untrackTempDir } from "./tempDirs.js";
 
 /**
  * A run directory that appears all at once: work happens in a hidden temp directory next
@@ -68,15 +68,17 @@ export class AtomicDir {
           },
         );
         if (!moved) continue;
+        // From here a stop at once puts it back, unless the run has landed.
+        trackMovedAside(aside, this.target);
         // Checked where it now lies, which no other run touches: it was checked at the
         // start, but something else may have taken the name since. Its contents only: the
         // name it lies under now is longer than the target's.
         const foreign = await takenBy(aside, this.target);
         if (foreign !== null) {
           await rename(aside, this.target).catch(() => undefined);
+          untrackTempDir(aside);
           throw new InputError(`output directory ${this.target}: taken during the run by ${foreign}; it was left as it was, and this run was not written`);
         }
-        trackTempDir(aside, []);
         movedAside.push(aside);
       }
       untrackTempDir(this.path);

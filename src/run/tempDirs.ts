@@ -1,13 +1,25 @@
-import { rmdirSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmdirSync, rmSync } from "node:fs";
 
-/**
- * Temp directories this process has made and not yet removed or renamed into place, each
- * with the parent directories made for it (innermost first), which go with it.
- */
-const open = new Map<string, readonly string[]>();
+interface Tracked {
+  /** Parent directories made for it (innermost first), which go with it. */
+  readonly madeParents: readonly string[];
+  /** An earlier output moved aside while a run lands: where it goes back if no run took its place. */
+  readonly restoreTo?: string;
+}
+
+/** Temp directories this process has made or moved aside, and not yet removed or renamed into place. */
+const open = new Map<string, Tracked>();
 
 export function trackTempDir(path: string, madeParents: readonly string[] = []): void {
-  open.set(path, madeParents);
+  open.set(path, { madeParents });
+}
+
+/**
+ * An earlier output moved aside to `aside` so a run can land at `target`: a process stopped
+ * at once before the run lands puts it back instead of leaving it hidden.
+ */
+export function trackMovedAside(aside: string, target: string): void {
+  open.set(aside, { madeParents: [], restoreTo: target });
 }
 
 export function untrackTempDir(path: string): void {
@@ -20,11 +32,23 @@ export function untrackTempDir(path: string): void {
  * clean-up.
  */
 export function removeTempDirsSync(): void {
-  for (const [path, parents] of open) {
+  // The run's own temp directory first: an earlier output goes back only where no run landed.
+  const entries = [...open].sort(([, a], [, b]) => Number(a.restoreTo !== undefined) - Number(b.restoreTo !== undefined));
+  for (const [path, { madeParents, restoreTo }] of entries) {
+    if (restoreTo !== undefined && !existsSync(restoreTo) && putBack(path, restoreTo)) continue;
     rmSync(path, { recursive: true, force: true });
-    removeEmptyDirsSync(parents);
+    removeEmptyDirsSync(madeParents);
   }
   open.clear();
+}
+
+function putBack(aside: string, target: string): boolean {
+  try {
+    renameSync(aside, target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes `dirs` innermost first, stopping at the first that is not empty (something else was put there). */
