@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { MessagePort } from "node:worker_threads";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenario } from "../src/config/load.js";
@@ -12,15 +13,17 @@ import { tempDir } from "./helpers.js";
 /** A pool whose tasks the test settles by hand, recording which shards were started. */
 function manualPool(threads: number) {
   const started: number[] = [];
-  const settle = new Map<number, { resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
+  const settle = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   const pool = {
     threads,
     markIdle: () => undefined,
     piscina: {
-      run: (task: { spec: ShardSpec }) =>
+      run: (task: { spec: ShardSpec; progress: MessagePort }) =>
         new Promise((resolve, reject) => {
           started.push(task.spec.index);
-          settle.set(task.spec.index, { resolve, reject });
+          // As a worker does, the task closes its progress port when it ends.
+          const ended = () => task.progress.close();
+          settle.set(task.spec.index, { resolve: (r) => (ended(), resolve(r)), reject: (e: Error) => (ended(), reject(e)) });
         }),
     },
   } as unknown as ShardPool;
@@ -99,7 +102,10 @@ describe("runScenario with workers", () => {
           new Promise((_resolve, reject) => {
             task.progress.postMessage({ day: 0, rows: 10 });
             task.progress.postMessage({ day: 1, rows: 10 });
-            setTimeout(() => reject(new Error("stopped")), 50);
+            setTimeout(() => {
+              task.progress.close();
+              reject(new Error("stopped"));
+            }, 50);
           }),
       },
     } as unknown as ShardPool;

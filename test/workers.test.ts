@@ -81,6 +81,23 @@ describe("worker threads", () => {
     }
   });
 
+  it("reports every shard-day's progress, the last of each shard too, however soon its result comes", async () => {
+    // Many short shards: a shard's result often overtakes its last days' messages.
+    const shortShards = join(dir.path, "short-shards.yaml");
+    writeFileSync(shortShards, stringify({ ...SCENARIO, name: "short-shards", simulation: { days: 3, shardUsers: 40 }, population: { users: 1200 } }));
+    const pool = new ShardPool(2);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const progress = { done: 0, total: -1, events: 0 };
+        const onProgress = (done: number, total: number, events: number) => Object.assign(progress, { done, total, events });
+        const { manifest } = await runScenario(loadScenario(shortShards), { outDir: join(dir.path, `short-shards-${round}`), events: false, report: false, pool, onProgress });
+        expect(progress).toEqual({ done: 30 * 3, total: 30 * 3, events: manifest.events.total });
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it.each(["0", "2"])("a failure injected in one shard (--workers %s) exits 1, names the shard and leaves no directory", async (workers) => {
     const out = join(dir.path, `failed-${workers}`);
     process.env[FAIL_SHARD_ENV] = "3";

@@ -91,6 +91,9 @@ const MAX_AHEAD_PER_THREAD = 4;
  */
 const SUBMITTED_PER_THREAD = 2;
 
+/** How long a shard's last progress messages are waited for once its result is in (a worker that died never closes its end). */
+const PROGRESS_DRAIN_MS = 1_000;
+
 /**
  * Drives shards through `pool` with an RxJS pipeline: at most SUBMITTED_PER_THREAD shards
  * per worker in flight (backpressure), per-day progress over a MessagePort, results handed to
@@ -111,6 +114,7 @@ export async function runShardsInPool(
   const stop = () => Atomics.store(cancel, 0, 1);
   signal?.addEventListener("abort", stop, { once: true });
   const running = new Set<Promise<unknown>>();
+  const draining: Promise<void>[] = [];
   const order = new ShardOrder(onResult, MAX_AHEAD_PER_THREAD * pool.threads);
   try {
     await lastValueFrom(
@@ -123,6 +127,8 @@ export async function runShardsInPool(
           if (Atomics.load(cancel, 0) !== 0) throw new ShardCancelled(spec.index);
           const channel = new MessageChannel();
           channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
+          // The worker closes its end after its last message; the close arrives after every message.
+          const drained = new Promise<void>((resolve) => channel.port1.once("close", () => resolve()));
           const run = pool.piscina.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
           running.add(run);
           let result: ShardResult;
@@ -133,8 +139,10 @@ export async function runShardsInPool(
             throw new ShardFailure(spec, error);
           } finally {
             running.delete(run);
-            channel.port1.close();
             pool.markIdle();
+            // The result can come before the shard's last days' messages: closing now would drop
+            // them. The next shard need not wait for them; the run does, at its end.
+            draining.push(Promise.race([drained, sleep(PROGRESS_DRAIN_MS, undefined, { ref: false })]).then(() => channel.port1.close()));
           }
           order.add(position, result);
         }, SUBMITTED_PER_THREAD * pool.threads),
@@ -147,6 +155,7 @@ export async function runShardsInPool(
     pool.markIdle();
     throw error;
   } finally {
+    await Promise.all(draining);
     signal?.removeEventListener("abort", stop);
   }
 }
