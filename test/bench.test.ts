@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bracket } from "../src/bench/brackets.js";
@@ -9,6 +9,7 @@ import { planSizes, resolvePlan } from "../src/bench/plan.js";
 import { renderComparison, renderReport } from "../src/bench/render.js";
 import { pairedSpeedup } from "../src/bench/pairedSpeedup.js";
 import { baselineResult, REPORT_FORMAT, scalingReport, targetChecks, type BenchReport } from "../src/bench/report.js";
+import { saveResult } from "../src/bench/saved.js";
 import { runCli, tempDir } from "./helpers.js";
 
 /** A result with the given calibrated ratios and one margin of error (percent) for every mean. */
@@ -231,12 +232,48 @@ describe("zhongcao bench (CLI)", () => {
     ["is under a file", () => join(dir.path, "plain-file", "x.json"), /plain-file is not a directory/],
     // No file can be made in /proc, whoever runs the test (root included).
     ["cannot be written", () => "/proc/zhongcao-bench.json", /--save \/proc\/zhongcao-bench\.json: cannot be written/],
+    ["is a link to nothing", () => join(dir.path, "dangling.json"), /--save .*dangling\.json: a link to nothing/],
+    ["is a FIFO", () => join(dir.path, "fifo.json"), /--save .*fifo\.json: not a regular file \(a FIFO\)/],
+    ["is a device", () => "/dev/full", /--save \/dev\/full: not a regular file \(a device or socket\)/],
+    ["has a name too long for the file system", () => join(dir.path, "x".repeat(300)), /cannot be written \(ENAMETOOLONG\)/],
   ])("exits 2 before timing anything when --save %s", async (_what, path, message) => {
     writeFileSync(join(dir.path, "plain-file"), "");
+    if (!existsSync(join(dir.path, "fifo.json"))) execFileSync("mkfifo", [join(dir.path, "fifo.json")]);
+    if (!lstatSync(join(dir.path, "dangling.json"), { throwIfNoEntry: false })) symlinkSync(join(dir.path, "nowhere", "x.json"), join(dir.path, "dangling.json"));
     const r = await runCli([...quick, "--save", path()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe("");
+  });
+
+  it("refuses to save over the --compare file (a failed gate would replace the baseline it failed against), and --compare of a FIFO or a device", async () => {
+    const file = join(dir.path, "judged.json");
+    writeFileSync(file, savedWith(["markov-solve"]));
+    const same = await runCli([...quick, "--compare", file, "--save", join(dir.path, ".", "judged.json")]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("is the --compare file; a run judged against a baseline must not overwrite it");
+    expect(readFileSync(file, "utf8")).toBe(savedWith(["markov-solve"]));
+    for (const [path, what] of [[join(dir.path, "fifo.json"), "a FIFO"], ["/dev/zero", "a device or socket"]] as const) {
+      const r = await runCli([...quick, "--compare", path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`zhongcao: --compare ${path}: not a regular file (${what})\n`);
+    }
+  });
+
+  it("saves by rename: a failed write leaves the earlier file whole, and a link to a file stays a link", async () => {
+    const report = JSON.parse(savedWith(["markov-solve"])) as BenchReport;
+    const file = join(dir.path, "kept.json");
+    writeFileSync(file, "earlier\n");
+    // The temp name taken by a directory: the write fails where a full disk would.
+    mkdirSync(`${file}.tmp-${process.pid}`);
+    await expect(saveResult(file, report)).rejects.toThrow(/EISDIR/);
+    expect(readFileSync(file, "utf8")).toBe("earlier\n");
+    rmSync(`${file}.tmp-${process.pid}`, { recursive: true });
+    const link = join(dir.path, "link.json");
+    symlinkSync(file, link);
+    await saveResult(link, report);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(report);
   });
 
   it("--json prints one JSON document, { report, comparison }, and nothing else on stdout", async () => {

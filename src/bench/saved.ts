@@ -1,14 +1,17 @@
-import { constants } from "node:fs";
-import { access, readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "../config/load.js";
+import { readRegularFile } from "../arrow/readInput.js";
 import { InputError } from "../errors.js";
 import { cannotCreateIn } from "../run/writable.js";
 import type { Comparable } from "./compare.js";
 import { comparedSuites, planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
+
+/** A saved result is a few KiB; anything near this is not one. */
+const MAX_SAVED_BYTES = 16 * 2 ** 20;
 
 /** How far a saved ratio may be from the figures it was computed from (float rounding only). */
 const RATIO_TOLERANCE = 1e-9;
@@ -62,9 +65,11 @@ export type SavedResult = z.infer<typeof savedSchema> & Comparable;
 export async function loadSavedResult(path: string): Promise<SavedResult> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // A regular file of bounded size: a FIFO would wait for a writer, /dev/zero fill memory.
+    text = (await readRegularFile(path, MAX_SAVED_BYTES, "a saved bench result")).toString("utf8");
   } catch (error) {
-    throw new InputError(`--compare ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    if (error instanceof InputError) throw new InputError(`--compare ${error.message}`);
+    throw error;
   }
   let raw: unknown;
   try {
@@ -83,17 +88,48 @@ export function parseBenchResult(raw: unknown, label: string): SavedResult {
   return parsed.data;
 }
 
-/** Fails before any timing when the file could not be written afterwards. */
-export async function checkSavePath(path: string): Promise<void> {
+/**
+ * Fails before any timing when the file could not be written afterwards: it must be a
+ * regular file or a new name in a directory that takes new entries (the result lands by
+ * rename), and not the `--compare` file the run is judged against.
+ */
+export async function checkSavePath(path: string, compare: string | undefined): Promise<void> {
   if (path.trim() === "") throw new InputError("--save: empty path");
   if (path.endsWith("/") || path.endsWith(sep)) throw new InputError(`--save ${path}: ends in a separator, so it names a directory; name a file`);
   const dir = await stat(dirname(path)).catch(() => null);
   if (!dir) throw new InputError(`--save ${path}: directory ${dirname(path)} does not exist`);
   if (!dir.isDirectory()) throw new InputError(`--save ${path}: ${dirname(path)} is not a directory`);
-  const target = await stat(path).catch(() => null);
+  const target = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw new InputError(`--save ${path}: cannot be written (${error.code ?? error.message})`);
+  });
+  if (target === null && (await lstat(path).catch(() => null))?.isSymbolicLink()) throw new InputError(`--save ${path}: a link to nothing; name a file`);
   if (target?.isDirectory()) throw new InputError(`--save ${path}: is a directory; name a file`);
-  const refused = target ? await access(path, constants.W_OK).then(() => null, (error: NodeJS.ErrnoException) => error.code ?? error.message) : await cannotCreateIn(dirname(path));
+  if (target && !target.isFile()) throw new InputError(`--save ${path}: not a regular file (${target.isFIFO() ? "a FIFO" : "a device or socket"}); name a file`);
+  // A failed gate would overwrite the baseline it failed against, and the next run would pass.
+  if (target && compare !== undefined && (await realpath(compare).catch(() => compare)) === (await realpath(path))) {
+    throw new InputError(`--save ${path}: is the --compare file; a run judged against a baseline must not overwrite it (save elsewhere, or record a new baseline without --compare)`);
+  }
+  const refused = await cannotCreateIn(dirname(await savedLocation(path)));
   if (refused !== null) throw new InputError(`--save ${path}: cannot be written (${refused})`);
+}
+
+/** Where a save lands: the file a link points to, so the link stays a link. */
+async function savedLocation(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
+}
+
+/** Written beside the target and renamed over it: a failed write leaves the earlier file whole, never a half-written one. */
+export async function saveResult(path: string, report: BenchReport): Promise<void> {
+  const target = await savedLocation(path);
+  const temp = `${target}.tmp-${process.pid}`;
+  try {
+    await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -124,6 +160,3 @@ export function checkBaseline(saved: SavedResult, path: string, plan: BenchPlan)
   }
 }
 
-export async function saveResult(path: string, report: BenchReport): Promise<void> {
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-}

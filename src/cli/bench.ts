@@ -77,16 +77,17 @@ export function registerBench(program: Command): void {
         return;
       }
       const saved = flags.compare === undefined ? null : await loadSavedResult(flags.compare);
-      if (flags.save !== undefined) await checkSavePath(flags.save);
+      if (flags.save !== undefined) await checkSavePath(flags.save, flags.compare);
       const plan = resolvePlan(flags.quick === true, flags.suite, availableParallelism());
       if (saved && flags.compare !== undefined) checkBaseline(saved, flags.compare, plan);
       // A line per stage, on a terminal or in a CI log alike (stages take seconds to minutes).
       const report = await timeBench(plan, flags.json !== true && flags.quiet !== true);
-      if (flags.save !== undefined) await saveResult(flags.save, report);
       const comparison = saved && compareResults(saved, report, flags.threshold ?? DEFAULT_THRESHOLD_PCT);
       if (saved && flags.compare !== undefined) warnIfOtherMachine(saved.calibration.perSecond, report.calibration.perSecond, flags.compare);
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ report, comparison })}\n`);
       else process.stdout.write(renderReport(report) + (comparison && flags.compare ? `\n${renderComparison(comparison, flags.compare)}` : ""));
+      // After the report is out: a save that fails still leaves the run's figures on screen.
+      if (flags.save !== undefined) await saveResult(flags.save, report);
       if (comparison && flags.compare !== undefined) failIfRegressed(comparison, flags.compare);
     });
 }
