@@ -23,6 +23,25 @@ describe("run.json warnings", () => {
   });
 });
 
+describe("calibration of the default scenario", () => {
+  it("holds every figure it checks within its target, at 5,000 users over 30 days", async () => {
+    const { loadScenario } = await import("../src/config/load.js");
+    const { runScenario } = await import("../src/run/runScenario.js");
+    const { tempDir } = await import("./helpers.js");
+    const dir = tempDir();
+    try {
+      const { manifest } = await runScenario(loadScenario(undefined, { users: 5000, days: 30 }), { outDir: dir.path + "/run", events: false, report: false, workers: 0 });
+      const missed = manifest.calibration.filter((r) => !r.ok).map((r) => `${r.metric} = ${r.value} outside [${r.min}, ${r.max}]`);
+      expect(missed).toEqual([]);
+      // Every figure but the late link orders (too few clicks 30 days before the end) is measured at this size.
+      expect(manifest.calibration.map((r) => r.metric)).toEqual(expect.arrayContaining(["feed.ctr.image.beauty", "feed.ctr.image.fashion", "feed.ctr.image.home", "feed.ctr.videoOverImage", "engagement.interactionRate", "traffic.smallCreatorShare", "purchases.ownShopShare"]));
+      expect(manifest.warnings.filter((w) => w.startsWith("calibration"))).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe("calibration of a run too small to measure some figures", () => {
   it("leaves out what it cannot measure (no purchases) instead of failing it as NaN", async () => {
     const manifest = await manifestOf({ population: { users: 100 }, simulation: { days: 2, shardUsers: 100 } });
@@ -31,6 +50,14 @@ describe("calibration of a run too small to measure some figures", () => {
     expect(manifest.calibration.map((r) => r.metric)).not.toContain("purchases.ownShopShare");
     expect(manifest.calibration.every((r) => Number.isFinite(r.value))).toBe(true);
     expect(manifest.warnings.filter((w) => w.includes("NaN"))).toEqual([]);
+  });
+
+  it("keeps a share's target inside [0, 1] however wide twenty users' sampling error makes it", async () => {
+    const manifest = await manifestOf({ population: { users: 20 }, simulation: { days: 1, shardUsers: 20 } });
+    const shares = manifest.calibration.filter((r) => r.metric.startsWith("users."));
+    expect(shares.length).toBe(5);
+    for (const r of shares) expect([r.metric, r.min >= 0 && r.max <= 1]).toEqual([r.metric, true]);
+    expect(shares.some((r) => r.min === 0 || r.max === 1)).toBe(true);
   });
 });
 
@@ -103,8 +130,10 @@ describe("calibration of link and own-shop purchases", () => {
     };
     // Clicks of the run's first 30 days: 40 late orders of 100.
     for (let i = 0; i < 100; i++) add(i % 30, i < 40 ? 10 : 2);
-    // Clicks of its last 30 days can only have had early orders so far: not counted.
-    for (let i = 0; i < 100; i++) add(30 + (i % 29), 1);
+    // Clicks exactly linkStoreDays before the end have had every order they can tag: counted.
+    for (let i = 0; i < 10; i++) add(30, 2);
+    // Later clicks can only have had early orders so far: not counted.
+    for (let i = 0; i < 100; i++) add(30.5 + (i % 29), 1);
     // Own shop: 5 touch-caused orders, and 300 baseline ones that do not dilute the share.
     for (let i = 0; i < 5; i++) add(0, 1, Channel.organic_feed, Platform.red_shop);
     for (let i = 0; i < 300; i++) add(0, 1, Channel.baseline, Platform.red_shop);
@@ -116,8 +145,9 @@ describe("calibration of link and own-shop purchases", () => {
     };
     const rows = calibrate(s, combined as never, []);
     const of = (metric: string) => rows.find((r) => r.metric === metric)!;
-    expect(of("purchases.linkAfterDay7").value).toBeCloseTo(0.4, 12);
-    expect(of("purchases.ownShopShare").value).toBeCloseTo(5 / 205, 12);
+    expect(of("purchases.linkAfterDay7").value).toBeCloseTo(40 / 110, 12);
+    // Over the 215 touch-caused orders (210 link orders and 5 in the shop).
+    expect(of("purchases.ownShopShare").value).toBeCloseTo(5 / 215, 12);
   });
 });
 

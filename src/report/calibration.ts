@@ -55,7 +55,7 @@ export function calibrate(s: Scenario, c: Combined, categoryNames: readonly stri
   // Users are drawn one by one: a share's sampling error, plus a floor for tiny populations.
   const sampling = (share: number) => rateSampling(share, u.total) + 0.002;
   const population = (metric: string, count: number, share: number, domain: string) =>
-    rows.push(row(metric, ratio(count, u.total), share - sampling(share), share + sampling(share), `scenario ${percent(share)} (DOMAIN: ${domain})`));
+    rows.push(row(metric, ratio(count, u.total), Math.max(0, share - sampling(share)), Math.min(1, share + sampling(share)), `scenario ${percent(share)} (DOMAIN: ${domain})`));
   const cohorts = p.cohorts.after2000 + p.cohorts.from1995to1999 + p.cohorts.before1995;
   const tiers = p.cityTiers.tier1 + p.cityTiers.tier2 + p.cityTiers.tier3 + p.cityTiers.tier4plus;
   population("users.femaleShare", u.female, p.femaleShare, "70 % female");
@@ -109,7 +109,7 @@ export function calibrate(s: Scenario, c: Combined, categoryNames: readonly stri
       caused++;
       if (pur.platform[i] === Platform.red_shop) causedInShop++;
     }
-    if (pur.clickId[i] !== 0 && pur.channel[i] === Channel.link && pur.clickTime[i]! < lastWholeClick) {
+    if (pur.clickId[i] !== 0 && pur.channel[i] === Channel.link && pur.clickTime[i]! <= lastWholeClick) {
       link++;
       if (pur.time[i]! - pur.clickTime[i]! > 7 * DAY_MS) linkLate++;
     }
