@@ -18,6 +18,24 @@ describe("keyed randomness", () => {
     );
   });
 
+  it("depends on every key: each of a, b and c, the high 32 bits of a and b included", () => {
+    const stream = streamSeed(1, "keys");
+    // Event ids put the shard in a's high bits; times are ms since 1970, past 2^32.
+    const HIGH = 0x1_0000_0000;
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 40 }), fc.nat({ max: 2 ** 45 }), fc.nat(), fc.integer({ min: 1, max: 1000 }), (a, b, c, step) => {
+        const base = keyedUnit(stream, a, b, c);
+        // A collision has chance 2^-32 a pair; any of these failing means a key is ignored.
+        expect(keyedUnit(stream, a + step, b, c)).not.toBe(base);
+        expect(keyedUnit(stream, a + step * HIGH, b, c)).not.toBe(base);
+        expect(keyedUnit(stream, a, b + step, c)).not.toBe(base);
+        expect(keyedUnit(stream, a, b + step * HIGH, c)).not.toBe(base);
+        expect(keyedUnit(stream, a, b, c + step)).not.toBe(base);
+        expect(new KeyedRandom(stream).reset(a, b).next()).not.toBe(new KeyedRandom(stream).reset(a, b, step).next());
+      }),
+    );
+  });
+
   it("named streams are independent", () => {
     expect(streamSeed(1, "behaviour")).not.toBe(streamSeed(1, "purchase"));
     expect(streamSeed(1, "behaviour")).not.toBe(streamSeed(2, "behaviour"));

@@ -100,9 +100,12 @@ describe("zhongcao run", () => {
   });
 
   it("does not change a byte when the batch size changes", async () => {
-    const tiny = await run(join(dir.path, "tiny-batches"), "--batch-rows", "777");
+    // Five workers asked for, three shards: run.json says the three threads used.
+    const tiny = await run(join(dir.path, "tiny-batches"), "--batch-rows", "777", "--workers", "5");
     for (const f of arrowFiles(first)) expect(sha(join(tiny, f)), f).toBe(sha(join(first, f)));
     expect(stableManifest(tiny)).toEqual(stableManifest(first));
+    const m = JSON.parse(readFileSync(join(tiny, "run.json"), "utf8")) as RunManifest;
+    expect({ workers: m.workers, batchRows: m.batchRows }).toEqual({ workers: 3, batchRows: 777 });
   });
 
   it("changes with the seed", async () => {
@@ -119,6 +122,8 @@ describe("zhongcao run", () => {
       expect(layout.metadata["zhongcao.version"]).toBe(VERSION);
       expect(layout.metadata["zhongcao.seed"]).toBe("7");
       expect(layout.metadata["zhongcao.scenario_sha256"]).toBe(m.scenario.sha256);
+      // Every column says what it holds.
+      expect(layout.fieldNames.filter((_, i) => !(layout.fieldMetadata[i]!.description ?? "").trim())).toEqual([]);
       if (o.path.startsWith("events/")) {
         expect(layout.fieldNames).toEqual(EVENT_COLUMN_NAMES);
         expect(layout.dictionaryBatches).toBe(3);

@@ -9,6 +9,8 @@ import { ByteBuffer } from "flatbuffers";
  */
 export interface IpcFileLayout {
   readonly fieldNames: string[];
+  /** Each field's custom metadata (Field.custom_metadata), in field order. */
+  readonly fieldMetadata: Record<string, string>[];
   readonly metadata: Record<string, string>;
   readonly batchRows: number[];
   readonly dictionaryBatches: number;
@@ -50,9 +52,12 @@ export function readIpcFileLayout(bytes: Uint8Array): IpcFileLayout {
 
   const schema = table(footer, root, 1);
   if (schema === null) throw new Error("footer has no schema");
-  const fieldNames = tables(footer, schema, 1).map((f) => str(footer, f, 0));
-  const metadata: Record<string, string> = {};
-  for (const kv of tables(footer, schema, 2)) metadata[str(footer, kv, 0)] = str(footer, kv, 1);
+  const keyValues = (t: number, index: number) => Object.fromEntries(tables(footer, t, index).map((kv) => [str(footer, kv, 0), str(footer, kv, 1)]));
+  const fields = tables(footer, schema, 1);
+  const fieldNames = fields.map((f) => str(footer, f, 0));
+  // Field: name 0, nullable 1, type_type 2, type 3, dictionary 4, children 5, custom_metadata 6.
+  const fieldMetadata = fields.map((f) => keyValues(f, 6));
+  const metadata = keyValues(schema, 2);
 
   // Block structs: offset int64, metaDataLength int32 (+4 padding), bodyLength int64.
   const blocks = (index: number) => {
@@ -73,5 +78,5 @@ export function readIpcFileLayout(bytes: Uint8Array): IpcFileLayout {
     const lengthOffset = field(message, header, 0);
     return lengthOffset === 0 ? 0 : Number(message.readInt64(header + lengthOffset));
   });
-  return { fieldNames, metadata, batchRows, dictionaryBatches: blocks(2).length };
+  return { fieldNames, fieldMetadata, metadata, batchRows, dictionaryBatches: blocks(2).length };
 }
