@@ -147,6 +147,34 @@ describe("scenario validation", () => {
     );
   });
 
+  it("refuses a creator tier with no creators given traffic, which would leave the feed and ads empty", () => {
+    expect(problemsOf({ creators: { smallCreatorShare: 1, smallCreatorTrafficShare: 0 } })).toEqual([
+      "creators.smallCreatorTrafficShare: must be 1 when creators.smallCreatorShare is 1 (no larger creators to take traffic)",
+    ]);
+    expect(problemsOf({ creators: { smallCreatorShare: 0, smallCreatorTrafficShare: 0.5 } })).toEqual([
+      "creators.smallCreatorTrafficShare: must be 0 when creators.smallCreatorShare is 0 (no small creators to take traffic)",
+    ]);
+    expect(problemsOf({ creators: { smallCreatorShare: 0, smallCreatorTrafficShare: 0 } })).toEqual([]);
+  });
+
+  it("takes a weight map whole: every key named (a key left out would keep its default beside the others), each weight finite", () => {
+    expect(problemsOf({ population: { cohorts: { after2000: 1, from1995to1999: 0 } } })).toEqual([
+      "population.cohorts.before1995: required: a map of weights names every one of after2000, from1995to1999, before1995",
+    ]);
+    expect(problemsOf({ purchase: { retailerWeights: { tmall: 1e308, taobao: 1, jd: 1 } } })).toEqual(["purchase.retailerWeights.tmall: Too big: expected number to be <=1000000"]);
+    const whole = validateScenario({ population: { cohorts: { after2000: 1, from1995to1999: 0, before1995: 0 } } }, "x");
+    expect(whole.population.cohorts).toEqual({ after2000: 1, from1995to1999: 0, before1995: 0 });
+    // Left out, the map is the default.
+    expect(validateScenario({}, "x").population.activity).toEqual({ low: 0.5, medium: 0.35, high: 0.15 });
+  });
+
+  it("takes money from a cent: a smaller floor overflowed the log-uniform ad budget to Infinity", () => {
+    expect(problemsOf({ brands: { dailyAdBudgetYuan: { min: 1e-300, max: 1e9 } }, categories: { beauty: { priceYuan: 0.001 } } })).toEqual([
+      "brands.dailyAdBudgetYuan.min: Too small: expected number to be >=0.01",
+      "categories.beauty.priceYuan: Too small: expected number to be >=0.01",
+    ]);
+  });
+
   it("bounds every count by what the engine can hold", () => {
     const problems = problemsOf({
       population: { users: 1e12, sessionsPerDay: { high: 5000 } },

@@ -23,6 +23,24 @@ describe("run.json warnings", () => {
   });
 });
 
+describe("world warnings", () => {
+  it("name categories that drew no brand, and a creator tier with traffic share but no note", async () => {
+    const { validateScenario } = await import("../src/config/load.js");
+    const { buildWorld, worldWarnings } = await import("../src/world/world.js");
+    const few = validateScenario({ brands: { count: 8 }, notes: { count: 200 } }, "x");
+    const world = buildWorld(few);
+    const brandless = world.categories.names.filter((_, k) => !world.brands.category.includes(k));
+    expect(brandless.length).toBeGreaterThan(0);
+    expect(worldWarnings(few, world)).toEqual([`world: categories ${brandless.join(", ")} drew no brand of the 8 (brands.count): users' feed slots for them show nothing; raise brands.count`]);
+    // Two creators, each small with a chance of 1 %: most likely no small creator, so no small creator's note.
+    const tiny = validateScenario({ creators: { count: 2, smallCreatorShare: 0.01, smallCreatorTrafficShare: 0.5 } }, "x");
+    const tinyWorld = buildWorld(tiny);
+    expect(Array.from(tinyWorld.creators.followers).every((f) => f >= 1000)).toBe(true);
+    expect(worldWarnings(tiny, tinyWorld)).toEqual(["world: no small creator has a note, so creators.smallCreatorTrafficShare (0.5) cannot hold: the other tier takes all traffic"]);
+    expect(worldWarnings(validateScenario({}, "x"), buildWorld(validateScenario({}, "x")))).toEqual([]);
+  });
+});
+
 describe("calibration of the default scenario", () => {
   it("holds every figure it checks within its target, at 5,000 users over 30 days", async () => {
     const { loadScenario } = await import("../src/config/load.js");

@@ -122,6 +122,18 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     problem: (v) => (CATEGORY_NAMES.every((c) => v(`categories.${c}.share`) === 0) ? "categories: at least one category needs share > 0" : undefined),
   },
   {
+    // A tier without creators cannot take traffic: the feed and ads would lose that share and
+    // the run go on without a word (every note weighted 0 when all traffic is the empty tier's).
+    reads: ["creators.smallCreatorShare", "creators.smallCreatorTrafficShare"],
+    problem: (v) => {
+      const creators = v("creators.smallCreatorShare");
+      const traffic = v("creators.smallCreatorTrafficShare");
+      if (creators === 0 && traffic > 0) return "creators.smallCreatorTrafficShare: must be 0 when creators.smallCreatorShare is 0 (no small creators to take traffic)";
+      if (creators === 1 && traffic < 1) return "creators.smallCreatorTrafficShare: must be 1 when creators.smallCreatorShare is 1 (no larger creators to take traffic)";
+      return undefined;
+    },
+  },
+  {
     reads: ["notes.count", "brands.count"],
     problem: (v) =>
       v("notes.count") < v("brands.count") ? `notes.count: must be ≥ brands.count (${v("brands.count")}) so every brand has a note` : undefined,

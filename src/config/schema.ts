@@ -39,18 +39,23 @@ const MAX_SWITCHES = MAX_DAYS;
  * or in delays.
  */
 const MAX_YUAN = 1e9;
+/** Money: a cent at least (a smaller floor would let a ratio of two bounds overflow, and round to 0 in float32 columns). */
+const yuan = z.number().min(0.01).max(MAX_YUAN);
 const MAX_SECONDS = 86_400;
 const MAX_MULTIPLIER = 1_000;
 /** A log-normal's sigma: at 10 one draw in a thousand is e^31 times its median. */
 const MAX_SIGMA = 10;
 const multiplier = positive.max(MAX_MULTIPLIER);
 
-/** A categorical distribution written as `{name: weight}`; weights are normalised at resolve time. */
+/**
+ * A categorical distribution written as `{name: weight}`; weights are relative (normalised at
+ * resolve time). Left out, the whole map takes its defaults; given, it must name every key:
+ * a key left out would keep its default weight beside the ones written, so
+ * `{after2000: 1, from1995to1999: 0}` would still put a third of users before 1995.
+ */
 function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<K, number>) {
-  const shape = Object.fromEntries(keys.map((k) => [k, nonNegative.default(defaults[k])])) as Record<
-    K,
-    z.ZodDefault<z.ZodNumber>
-  >;
+  const weight = z.number({ error: (issue) => (issue.input === undefined ? `required: a map of weights names every one of ${keys.join(", ")}` : undefined) });
+  const shape = Object.fromEntries(keys.map((k) => [k, weight.min(0).max(MAX_CATEGORY_SHARE)])) as Record<K, z.ZodNumber>;
   return z
     .strictObject(shape)
     .default(defaults as never)
@@ -84,7 +89,7 @@ function category(d: CategoryDefaults) {
       /** Median days from a touch to the purchase it causes (the category's decision cycle). */
       decisionCycleDays: days.default(d.decisionCycleDays),
       /** Median order value in yuan. */
-      priceYuan: positive.max(MAX_YUAN).default(d.priceYuan),
+      priceYuan: yuan.default(d.priceYuan),
       /** Red Cat pilot category (eligible from launch). */
       redcatPilot: z.boolean().default(d.redcatPilot),
     })
@@ -155,7 +160,7 @@ const brands = z
     /** Store experience score is drawn uniformly in this range (Red Cat needs ≥ minExperienceScore). */
     experienceScore: z.strictObject({ min: positive.max(5).default(4.0), max: positive.max(5).default(5.0) }).prefault({}),
     /** Daily ad budget is log-uniform between these, in yuan. */
-    dailyAdBudgetYuan: z.strictObject({ min: positive.max(MAX_YUAN).default(500), max: positive.max(MAX_YUAN).default(50_000) }).prefault({}),
+    dailyAdBudgetYuan: z.strictObject({ min: yuan.default(500), max: yuan.default(50_000) }).prefault({}),
   })
   .prefault({});
 

@@ -14,7 +14,7 @@ import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy, unusedSwitchWarnings } from "../sim/policy.js";
-import { buildWorld, type World } from "../world/world.js";
+import { buildWorld, worldWarnings, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
 import { ENGINES } from "../engines/registry.js";
@@ -124,7 +124,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const [worldFiles] = await Promise.all([writeWorldFiles(dir.path, identity, world, policy), ownPool?.close()]);
     const files: WrittenFile[] = [...combiner.eventsFiles, ...(await writeTruthFiles(dir.path, identity, combined, world.brands.count)), ...worldFiles];
     const accuracy: Record<string, unknown> = {};
-    const warnings: string[] = unusedSwitchWarnings(scenario);
+    const warnings: string[] = [...unusedSwitchWarnings(scenario), ...worldWarnings(scenario, world)];
     for (const [i, engine] of ENGINES.entries()) {
       const out = await engine.finalize(
         combiner.enginePartials(i),
