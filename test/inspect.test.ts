@@ -69,6 +69,9 @@ describe("zhongcao inspect on bad input", () => {
     ["array", "[1]", ["(root): Invalid input: expected object, received array"]],
     ["outputs-only", '{"outputs":[]}', ["tool: Invalid input", "scenario: Invalid input"]],
     ["bad-output", JSON.stringify({ ...manifest([]), outputs: [{ path: "a.arrow" }] }), ["outputs.0.sha256: Invalid input"]],
+    ["thresholds-not-a-list", JSON.stringify({ ...manifest([]), thresholds: 5 }), ["thresholds: Invalid input: expected array"]],
+    ["threshold-null", JSON.stringify({ ...manifest([]), thresholds: [null] }), ["thresholds.0: Invalid input"]],
+    ["threshold-without-verdict", JSON.stringify({ ...manifest([]), thresholds: [{ foo: 1 }] }), ["thresholds.0.threshold: Invalid input", "thresholds.0.ok: Invalid input"]],
   ])("exits 2 on a run.json that is not a run manifest (%s), also with --json", async (name, text, problems) => {
     const d = await subdir(`manifest-${name}`);
     const path = await write(join(d, "run.json"), text);

@@ -50,6 +50,17 @@ describe("reading input files", () => {
   });
 
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
+  it("reads a file without record batches as none (apache-arrow's reader makes up an empty one)", async () => {
+    const bytes = tableToIPC(new Table(new Schema([new Field("id", new Int32(), false)])), "file");
+    const path = await file("no-batches.arrow", bytes);
+    expect(readIpcBytes(bytes, path).batches).toEqual([]);
+    const f = await openIpcFile(path);
+    let batches = 0;
+    for await (const _ of f.batches) batches++;
+    await f.close();
+    expect(batches).toBe(0);
+  });
+
   it("refuses a batch whose column holds fewer values than the batch has rows", async () => {
     // Five rows claimed, two values written: read as is, the last three rows would be undefined.
     const type = new Int32();

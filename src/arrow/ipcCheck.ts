@@ -47,7 +47,11 @@ interface Read {
   readonly at: number;
   readonly length: number;
 }
-type Walk = Generator<Read, void, Uint8Array>;
+/** What the walk found: how many record batches the input holds. */
+interface Layout {
+  readonly recordBatches: number;
+}
+type Walk = Generator<Read, Layout, Uint8Array>;
 
 function fits(count: number, bytesEach: number, limit: number, what: string): void {
   if (!(count >= 0 && count * bytesEach <= limit)) throw new CorruptIpc(`${what}: ${count} entries cannot fit in ${limit} bytes`);
@@ -233,20 +237,25 @@ function* walk(size: number): Walk {
       throw new CorruptIpc(`the footer's ${b.header === MessageHeader.RecordBatch ? "record batch" : "dictionary"} block at byte ${b.offset} does not match the message there`);
     }
   }
+  return { recordBatches: [...messages.values()].filter((m) => m.header === MessageHeader.RecordBatch).length };
 }
 
 /** Checks Arrow IPC bytes held in memory; throws CorruptIpc. */
-export function checkIpcBytes(bytes: Uint8Array): void {
+export function checkIpcBytes(bytes: Uint8Array): Layout {
   const w = walk(bytes.byteLength);
-  for (let r = w.next(); !r.done; ) r = w.next(bytes.subarray(r.value.at, r.value.at + r.value.length));
+  let r = w.next();
+  while (!r.done) r = w.next(bytes.subarray(r.value.at, r.value.at + r.value.length));
+  return r.value;
 }
 
 /** Checks an Arrow IPC file through its handle, reading only framing and metadata; throws CorruptIpc. */
-export async function checkIpcHandle(handle: FileHandle, size: number): Promise<void> {
+export async function checkIpcHandle(handle: FileHandle, size: number): Promise<Layout> {
   const w = walk(size);
-  for (let r = w.next(); !r.done; ) {
+  let r = w.next();
+  while (!r.done) {
     const buffer = new Uint8Array(r.value.length);
     const { bytesRead } = await handle.read({ buffer, position: r.value.at, length: r.value.length });
     r = w.next(buffer.subarray(0, bytesRead));
   }
+  return r.value;
 }

@@ -141,7 +141,7 @@ function decodeError(path: string, error: unknown, empty: boolean): InputError {
 /** Schema and batches of an Arrow IPC file (file or stream format) held in memory. */
 export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema; batches: RecordBatch[] } {
   try {
-    checkIpcBytes(bytes);
+    const { recordBatches } = checkIpcBytes(bytes);
     const reader = RecordBatchReader.from(bytes);
     // A reader built from bytes opens synchronously; open() returns it, not a promise.
     void reader.open();
@@ -149,7 +149,8 @@ export function readIpcBytes(bytes: Uint8Array, path: string): { schema: Schema;
     const schema = reader.schema as Schema | undefined;
     if (schema === undefined) throw notArrow(path, bytes.byteLength === 0);
     // Read the schema before iterating: the reader forgets it at the end.
-    const batches = [...reader];
+    // A file without batches reads as one empty batch the reader makes up: there are none.
+    const batches = recordBatches === 0 ? [] : [...reader];
     for (const batch of batches) checkDecodedBatch(batch);
     return { schema, batches };
   } catch (error) {
@@ -170,15 +171,20 @@ export async function openIpcFile(path: string): Promise<IpcFile> {
   try {
     const { size } = await handle.stat();
     const empty = size === 0;
+    let recordBatches = 0;
     const reader = await checkIpcHandle(handle, size)
-      .then(() => RecordBatchReader.from(handle))
+      .then((layout) => {
+        recordBatches = layout.recordBatches;
+        return RecordBatchReader.from(handle);
+      })
       .then((r) => r.open())
       .catch((error: unknown) => {
         throw decodeError(path, error, empty);
       });
     const schema = reader.schema as Schema | undefined;
     if (schema === undefined) throw notArrow(path, empty);
-    return { schema, batches: guarded(reader, path), close: () => handle.close() };
+    // A file without batches reads as one empty batch the reader makes up: there are none.
+    return { schema, batches: guarded(recordBatches === 0 ? [] : reader, path), close: () => handle.close() };
   } catch (error) {
     await handle.close();
     throw error;
@@ -186,7 +192,7 @@ export async function openIpcFile(path: string): Promise<IpcFile> {
 }
 
 /** Batches of `reader`; a body cut short or damaged fails as bad input. Errors in the caller's loop pass through untouched. */
-async function* guarded(reader: AsyncIterable<RecordBatch>, path: string): AsyncGenerator<RecordBatch, void, undefined> {
+async function* guarded(reader: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, path: string): AsyncGenerator<RecordBatch, void, undefined> {
   try {
     for await (const batch of reader) {
       checkDecodedBatch(batch);

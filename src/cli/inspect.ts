@@ -118,6 +118,8 @@ const manifestShape = z.looseObject({
   calibration: z.array(
     z.looseObject({ metric: z.string(), value: nullableNumber, min: nullableNumber, max: nullableNumber, ok: z.boolean(), source: z.string() }),
   ),
+  // Written by `run --threshold`; absent otherwise.
+  thresholds: z.array(z.looseObject({ threshold: z.string(), actual: nullableNumber, ok: z.boolean(), reason: z.string().optional() })).optional(),
 });
 
 /** run.json of `dir`, null if there is none; a manifest inspect cannot read is bad input. */
