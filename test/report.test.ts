@@ -70,6 +70,24 @@ describe("run report", () => {
     expect(html).toBe(await runReport(out, manifestOf(out)));
   });
 
+  it("draws the last day's purchases: its step runs to the run's end, with and without events parts", async () => {
+    const { purchasesOverTime } = await import("../src/report/html/charts/purchasesOverTime.js");
+    const { eventPartPaths } = await import("../src/report/html/data/dailyPurchases.js");
+    const { readTruthPurchases } = await import("../src/report/html/data/truthPurchases.js");
+    const run = join(dir.path, "inline");
+    const m = manifestOf(run);
+    const start = Date.parse(`${m.scenario.resolved.simulation.start}T00:00:00Z`);
+    const day = 86_400_000;
+    for (const parts of [eventPartPaths(run), []]) {
+      const chart = purchasesOverTime(m, parts, readTruthPurchases(run));
+      const values = (chart as { spec: { layer: { data: { values: { date: number; purchases: number }[] } }[] } }).spec.layer[0]!.data.values;
+      const on = (date: number) => values.filter((v) => v.date === date).map((v) => v.purchases);
+      expect(Math.max(...values.map((v) => v.date))).toBe(start + 15 * day);
+      expect(on(start + 15 * day)).toEqual(on(start + 14 * day));
+      expect(on(start + 14 * day).some((n) => n > 0)).toBe(true);
+    }
+  });
+
   it("does not depend on the time zone it is written in", async () => {
     const run = join(dir.path, "inline");
     const zone = process.env.TZ;

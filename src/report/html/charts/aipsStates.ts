@@ -48,7 +48,8 @@ export function aipsStates(daily: { days: number; engine: Float64Array; truth: F
       spec: {
         width: 820,
         height: 56,
-        mark: { type: "line", strokeWidth: 1.6 },
+        // One day is one point per line, which a line alone does not draw.
+        mark: { type: "line", strokeWidth: 1.6, ...(daily.days < 2 ? { point: true } : {}) },
         encoding: {
           x: dayAxis(daily.days),
           y: { field: "users", type: "quantitative", title: null, axis: { format: "~s", tickCount: 3 } },

@@ -71,7 +71,7 @@ function panel(s: LagSeries): Panel {
   const bars = [...s.bins].map((n, day) => ({ day, day2: day + 1, share: n / s.total }));
   const rules = WINDOWS_DAYS.map((day, k) => ({ day, label: `${day} d: ${percent(s.beyond[k]! / s.total, 0)} later` }));
   return {
-    title: { text: s.label, subtitle: `${formatNumber(s.total)} purchases`, fontSize: 12 },
+    title: { text: s.label, subtitle: `${formatNumber(s.total)} ${s.total === 1 ? "purchase" : "purchases"}`, fontSize: 12 },
     width: 820,
     height: 150,
     layer: [

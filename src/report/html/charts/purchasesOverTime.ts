@@ -27,10 +27,14 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
   const observedShare = `${formatNumber(observed)} of ${formatNumber(total)} (${percent(observed / total)})`;
   if (eventParts.length > 0) {
     const daily = purchasesByDayFromEvents(eventParts, startMs, days);
-    const rows = [...daily.truth].flatMap((n, day) => [
-      { date: date(day), series: "true", purchases: n },
-      { date: date(day), series: "observed", purchases: daily.observed[day]! },
-    ]);
+    const rows = closeLastStep(
+      [...daily.truth].flatMap((n, day) => [
+        { date: date(day), series: "true", purchases: n },
+        { date: date(day), series: "observed", purchases: daily.observed[day]! },
+      ]),
+      date(days - 1),
+      date(days),
+    );
     return {
       name: NAME,
       caption: "Source: events/part-*.arrow (purchase rows: time, observed; duplicates left out), by day of purchase time (UTC).",
@@ -43,7 +47,11 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
   }
   if (truth === null) return { name: NAME, title: TITLE, missing: "neither events parts nor truth_purchases.arrow in the run directory" };
   const byChannel = purchasesByDayAndChannel(truth, startMs, days);
-  const rows = [...byChannel].flatMap(([channel, series]) => [...series].map((n, day) => ({ date: date(day), channel, purchases: n })));
+  const rows = closeLastStep(
+    [...byChannel].flatMap(([channel, series]) => [...series].map((n, day) => ({ date: date(day), channel, purchases: n }))),
+    date(days - 1),
+    date(days),
+  );
   return {
     name: NAME,
     caption: "Source: truth_purchases.arrow (time, channel) by day of purchase time (UTC); the observed total from run.json purchases.observed.",
@@ -62,6 +70,14 @@ export function purchasesOverTime(manifest: RunManifest, eventParts: readonly st
 }
 
 const Y = { field: "purchases", type: "quantitative", title: "purchases per day" } as const;
+
+/**
+ * A step drawn "after" its point ends at the next point: the last day's rows are repeated at
+ * the run's end, or the last day would have no width (and a one-day run no line at all).
+ */
+function closeLastStep<T extends { date: number }>(rows: T[], lastDay: number, end: number): T[] {
+  return [...rows, ...rows.filter((r) => r.date === lastDay).map((r) => ({ ...r, date: end }))];
+}
 
 function policySwitches(manifest: RunManifest): { date: number; label: string }[] {
   const policy = manifest.scenario.resolved.policy;

@@ -1,3 +1,4 @@
+import { counted } from "../../../plural.js";
 import type { RunManifest } from "../../manifest.js";
 import type { ReportChart } from "../chart.js";
 import { formatNumber } from "../page.js";
@@ -24,7 +25,7 @@ export function throughput(m: RunManifest): ReportChart {
     spec: {
       title: {
         text: `Throughput: ${formatNumber(t.eventsPerSecond)} events/s`,
-        subtitle: `${formatNumber(m.events.total)} events in ${t.seconds} s (${t.simulateSeconds} s simulating), ${m.workers} workers, ${m.shards.count} shards; events by kind`,
+        subtitle: `${formatNumber(m.events.total)} events in ${t.seconds} s (${t.simulateSeconds} s simulating), ${counted(m.workers, "worker")}, ${counted(m.shards.count, "shard")}; events by kind`,
       },
       width: 820,
       height: { step: 9 },

@@ -8,6 +8,7 @@ export function dayAxis(days: number) {
     type: "temporal" as const,
     title: null,
     scale: { type: "utc" as const },
-    axis: { format: days > 180 ? "%Y-%m" : "%b %d", labelOverlap: true },
+    // Short runs tick whole days: finer ticks would repeat a day's label.
+    axis: { format: days > 180 ? "%Y-%m" : "%b %d", labelOverlap: true, ...(days <= 14 ? { tickCount: { interval: "day" as const, step: 1 } } : {}) },
   };
 }
