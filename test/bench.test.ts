@@ -67,6 +67,14 @@ describe("the regression gate (compareResults)", () => {
     expect(c.unmatched.sort()).toEqual(["arrow-write", "engines"]);
     expect(c.failed).toBe(false);
   });
+
+  it("judges a gain as it judges a drop: within the noise it is 'faster, within noise', not 'faster'", () => {
+    // +30 % against a 25 % threshold: beyond it, but not beyond 25 % plus 12.5 % of (capped) noise.
+    const noisy = compareResults(result({ generate: 0.03 }, 30), result({ generate: 0.039 }, 30), 25);
+    expect(noisy.rows[0]).toMatchObject({ verdict: "faster, within noise" });
+    expect(compareResults(result({ generate: 0.03 }, 1), result({ generate: 0.039 }, 1), 25).rows[0]).toMatchObject({ verdict: "faster" });
+    expect(noisy.failed).toBe(false);
+  });
 });
 
 describe("calibration brackets", () => {
@@ -113,7 +121,7 @@ describe("zhongcao bench (CLI)", () => {
     const again = await runCli([...quick, "--compare", saved, "--quiet"]);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe("");
-    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
+    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|faster, within noise|slower, within noise)\n/);
 
     const doctored = join(dir.path, "doctored.json");
     for (const s of report.suites) Object.assign(s, { perSecond: 2 * s.perSecond, vsCalibration: 2 * s.vsCalibration, meanMs: s.meanMs / 2 });
@@ -134,7 +142,7 @@ describe("zhongcao bench (CLI)", () => {
   });
 
   it.each([
-    ["a missing file", null, /cannot read \(ENOENT\)/],
+    ["a missing file", null, /no such file or directory/],
     ["a file that is not JSON", "{ nope", /not JSON/],
     ["JSON that is not a bench result", JSON.stringify({ tool: "zhongcao", suites: 3 }), /not a zhongcao bench result[\s\S]*suites: /],
     [
@@ -216,6 +224,12 @@ describe("zhongcao bench (CLI)", () => {
       JSON.stringify({ ...JSON.parse(savedWith(["markov-solve"])), sizes: { ...planSizes(resolvePlan(true, undefined, 2)), endToEnd: { users: 2000, days: 10 } } }),
       /measured at other sizes .*"endToEnd":\{"users":2000,"days":10\}/,
     ],
+    [
+      "the baseline is in another report format",
+      ["--quick", "--suite", "markov-solve"],
+      JSON.stringify({ ...JSON.parse(savedWith(["markov-solve"])), format: 1 }),
+      new RegExp(`written in bench report format 1; this build reads format ${REPORT_FORMAT} \\(record a new baseline with this build\\)`),
+    ],
   ])("exits 2 before timing anything when %s", async (_what, args, content, message) => {
     const file = join(dir.path, `baseline-${++badFiles}.json`);
     writeFileSync(file, content);
@@ -294,7 +308,7 @@ describe("zhongcao bench (CLI)", () => {
     writeFileSync(printed, r.stdout);
     const again = await runCli([...quick, "--compare", printed]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|slower, within noise)\n/);
+    expect(again.stdout).toMatch(/markov-solve .* (ok|faster|faster, within noise|slower, within noise)\n/);
   });
 });
 
@@ -462,6 +476,9 @@ describe("the scaling report", () => {
     expect(row("2").slice(-8)).toEqual(["1.60×", pairedText, "16.0", "1.38×", "25.0", "2.00", "600 MiB", "off"]);
     const target = lines.find((l) => l.startsWith("2 workers ÷ 1, paired by round"))!.trim().split(/\s{2,}/);
     expect(target.slice(1)).toEqual([`${paired.mean.toPrecision(3)} (${paired.low.toFixed(2)}–${paired.high.toFixed(2)})`, "≥ 1.7", "MISSED"]);
+    expect(lines.some((l) => l.startsWith("targets at --quick sizes"))).toBe(false);
+    // At quick sizes the same figures are said to be indicative only.
+    expect(renderReport({ ...report, quick: true })).toContain("targets at --quick sizes (indicative only: the targets are judged by a full run, without --quick)");
   });
 
   // Rounds 1 and 2 ran 2× faster on two workers, round 3 20/17.5 faster: the geometric mean of the three ratios.

@@ -9,7 +9,7 @@ export interface Comparable {
   }[];
 }
 
-export type Verdict = "ok" | "faster" | "slower, within noise" | "regressed";
+export type Verdict = "ok" | "faster" | "faster, within noise" | "slower, within noise" | "regressed";
 
 export interface ComparisonRow {
   readonly suite: string;
@@ -61,15 +61,17 @@ export function compareResults(old: Comparable, now: Comparable, thresholdPct: n
     const change = suite.vsCalibration / prior.vsCalibration - 1;
     const noiseCapped = noise > threshold / 2;
     const allowedDrop = threshold + Math.min(noise, threshold / 2);
-    const verdict = verdictOf(change, threshold, allowedDrop);
+    const verdict = verdictOf(change, threshold, allowedDrop - threshold);
     rows.push({ suite: suite.name, old: prior.vsCalibration, new: suite.vsCalibration, change, noise, allowedDrop, noiseCapped, verdict });
   }
   unmatched.push(...before.keys());
   return { thresholdPct, rows, unmatched, failed: rows.some((r) => r.verdict === "regressed") };
 }
 
-function verdictOf(change: number, threshold: number, allowedDrop: number): Verdict {
-  if (change < -allowedDrop) return "regressed";
+/** Past the threshold either way, a change is a verdict only beyond the (capped) noise too: a gain is judged as a drop is. */
+function verdictOf(change: number, threshold: number, noise: number): Verdict {
+  if (change < -(threshold + noise)) return "regressed";
   if (change < -threshold) return "slower, within noise";
-  return change > threshold ? "faster" : "ok";
+  if (change > threshold + noise) return "faster";
+  return change > threshold ? "faster, within noise" : "ok";
 }

@@ -71,6 +71,8 @@ export function renderReport(r: BenchReport): string {
   ];
   if (r.scaling) parts.push(scalingText(r.scaling));
   if (r.targets.length > 0) {
+    // The targets speak of the default scenario at full size; quick sizes are too small to judge them.
+    if (r.quick) parts.push("targets at --quick sizes (indicative only: the targets are judged by a full run, without --quick)");
     parts.push(table(["target", "value", "wanted", ""], r.targets.map((t) => [t.name, t.interval ? withInterval(ratio(t.value), t.interval.low, t.interval.high, 2) : ratio(t.value), t.target, t.met ? "met" : "MISSED"])));
   }
   return `${parts.join("\n\n")}\n`;

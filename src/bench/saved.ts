@@ -9,6 +9,7 @@ import { cannotCreateIn } from "../run/writable.js";
 import type { Comparable } from "./compare.js";
 import { comparedSuites, planSizes, type BenchPlan } from "./plan.js";
 import { REPORT_FORMAT, type BenchReport } from "./report.js";
+import { TOOL } from "../version.js";
 
 /** A saved result is a few KiB; anything near this is not one. */
 const MAX_SAVED_BYTES = 16 * 2 ** 20;
@@ -83,6 +84,11 @@ export async function loadSavedResult(path: string): Promise<SavedResult> {
 
 /** A bench result (saved, or printed by another build's `bench --json`), checked as the gate needs it; `label` names where it came from. */
 export function parseBenchResult(raw: unknown, label: string): SavedResult {
+  // Another build's format says so plainly, rather than as a schema problem.
+  const format = raw !== null && typeof raw === "object" && (raw as { tool?: unknown }).tool === TOOL ? (raw as { format?: unknown }).format : REPORT_FORMAT;
+  if (typeof format === "number" && format !== REPORT_FORMAT) {
+    throw new InputError(`${label}: written in bench report format ${format}; this build reads format ${REPORT_FORMAT} (record a new baseline with this build)`);
+  }
   const parsed = savedSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`${label}: not a zhongcao bench result`, formatIssues(parsed.error.issues));
   return parsed.data;

@@ -5,7 +5,8 @@ import type { Sampling } from "../plan.js";
 /**
  * The calibration: a plain typed-array loop over the fixture's delivered rows doing a
  * few arithmetic operations per row — about the fastest this machine handles a row.
- * Suites divided by it compare across machines. The sum is checked on every call, so
+ * Suites divided by it cancel much of a machine's load and speed, though not across CPU
+ * models (bench/README.md). The sum is checked on every call, so
  * the JIT has to compute it.
  */
 export async function calibrationSuite(f: Fixture, sampling: Sampling): Promise<Measurement> {
