@@ -5,7 +5,7 @@ import { Piscina } from "piscina";
 import { from, lastValueFrom, mergeMap } from "rxjs";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
 import type { ShardSpec } from "../sim/shard.js";
-import { ShardCancelled, type DayProgress, type ShardTask } from "./protocol.js";
+import { ShardCancelled, type DayProgress, type ProgressMessage, type ShardTask } from "./protocol.js";
 import { ShardOrder } from "./shardOrder.js";
 
 /**
@@ -91,7 +91,7 @@ const MAX_AHEAD_PER_THREAD = 4;
  */
 const SUBMITTED_PER_THREAD = 2;
 
-/** How long a shard's last progress messages are waited for once its result is in (a worker that died never closes its end). */
+/** How long a shard's last progress messages are waited for once its result is in (a worker that died sends no last message). */
 const PROGRESS_DRAIN_MS = 1_000;
 
 /**
@@ -126,9 +126,11 @@ export async function runShardsInPool(
           if (signal?.aborted) throw signal.reason;
           if (Atomics.load(cancel, 0) !== 0) throw new ShardCancelled(spec.index);
           const channel = new MessageChannel();
-          channel.port1.on("message", (p: DayProgress) => onDay(spec, p));
-          // The worker closes its end after its last message; the close arrives after every message.
-          const drained = new Promise<void>((resolve) => channel.port1.once("close", () => resolve()));
+          // The shard's messages come in order; its last says every day's is in (see ProgressDone).
+          let drain = () => {};
+          const drained = new Promise<void>((resolve) => (drain = resolve));
+          channel.port1.on("message", (p: ProgressMessage) => ("done" in p ? drain() : onDay(spec, p)));
+          channel.port1.once("close", () => drain());
           const run = pool.piscina.run({ ...task(spec), spec, progress: channel.port2, cancel } satisfies ShardTask, { transferList: [channel.port2] });
           running.add(run);
           let result: ShardResult;

@@ -30,6 +30,18 @@ export interface DayProgress {
 }
 
 /**
+ * A shard's last message on its progress port, after its last day's: the main thread may
+ * close the port once it is in. (The port's own close is no signal: an idle worker waits
+ * for its next task without running its event loop, so its close can arrive a pool's
+ * lifetime late.)
+ */
+export interface ProgressDone {
+  readonly done: true;
+}
+
+export type ProgressMessage = DayProgress | ProgressDone;
+
+/**
  * Test hook: `ZHONGCAO_FAIL_SHARD=N` makes shard N throw after its first day, and
  * `ZHONGCAO_FAIL_SHARD=N:exit` makes the worker thread that takes shard N exit at once
  * (exit code INJECTED_EXIT_CODE), so tests can check that a worker that throws or dies

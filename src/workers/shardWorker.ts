@@ -4,7 +4,7 @@ import type { ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "./executeShard.js";
 import { resolveLinkPolicy } from "../sim/policy.js";
 import { buildWorld, type World } from "../world/world.js";
-import { injectedExit, INJECTED_EXIT_CODE, ShardCancelled, type ShardTask } from "./protocol.js";
+import { injectedExit, INJECTED_EXIT_CODE, ShardCancelled, type ProgressDone, type ShardTask } from "./protocol.js";
 import { packNumberArrays, transferList } from "./transfer.js";
 import { recycleArraysBetweenShards, shardArraysDone, shardArraysStart } from "../events/zeroed.js";
 
@@ -66,6 +66,7 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
   } finally {
     // The shard's state is dead whether it finished or failed; nothing in its result is one of these arrays.
     shardArraysDone();
+    task.progress.postMessage({ done: true } satisfies ProgressDone);
     task.progress.close();
   }
 }
