@@ -36,7 +36,7 @@ describe("scenario validation", () => {
         expect.stringMatching(/^population\.users: /),
         expect.stringMatching(/^population\.femaleShare: /),
         "policy.redcat.windowDays: must be one of 7, 15, 30",
-        "simulaton: unknown key",
+        "simulaton: unknown key (did you mean simulation?)",
       ]),
     );
     expect(problems).toHaveLength(4);
@@ -255,7 +255,7 @@ describe("scenario validation", () => {
     ]);
     // An unknown key inside a section does not hide checks on its valid siblings.
     expect(problemsOf({ brands: { cuont: 3, experienceScore: { min: 5, max: 4 } } })).toEqual([
-      "brands.cuont: unknown key",
+      "brands.cuont: unknown key (did you mean count?)",
       "brands.experienceScore.min: must be ≤ brands.experienceScore.max",
     ]);
     // A document that is not a mapping gets one problem, not a cascade.
@@ -294,6 +294,32 @@ function problemsOf(raw: unknown, overrides: ScenarioOverrides = {}): readonly s
 }
 
 describe("zhongcao validate", () => {
+  it("says on which line of the file each problem was written, and which key a misspelt one may mean", async () => {
+    const dir = tempDir();
+    const file = join(dir.path, "lines.yaml");
+    writeFileSync(
+      file,
+      ["name: lines", "population:", "  userz: 100", "brandz: { count: 5 }", "creators:", "  smallCreatorShare: 1", "  smallCreatorTrafficShare: 0.2", "simulation:", "  days: -3", "wibble: 1", ""].join("\n"),
+    );
+    const r = await runCli(["validate", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n").slice(1, -1).sort()).toEqual(
+      [
+        "  - simulation.days: Too small: expected number to be >0 (line 9)",
+        "  - population.userz: unknown key (did you mean users?) (line 3)",
+        "  - brandz: unknown key (did you mean brands?) (line 4)",
+        "  - wibble: unknown key (line 10)",
+        "  - creators.smallCreatorTrafficShare: must be 1 when creators.smallCreatorShare is 1 (no larger creators to take traffic) (line 7)",
+      ].sort(),
+    );
+    dir.cleanup();
+    // A value a flag set has no line: the file's line holds what the flag replaced.
+    const everyFieldOnLine7 = () => 7;
+    expect(() => validateScenario({ population: { users: 100, femaleShare: 2 } }, "x", { users: -5 }, everyFieldOnLine7)).toThrow(
+      expect.objectContaining({ problems: [expect.stringMatching(/^population\.users: Too small: expected number to be >0$/), expect.stringMatching(/^population\.femaleShare: .* \(line 7\)$/)] }),
+    );
+  });
+
   it("prints all three errors of a file with three errors and exits 2", async () => {
     const dir = tempDir();
     try {

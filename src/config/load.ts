@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
-import { parseDocument } from "yaml";
+import { closest, distance as editDistance } from "fastest-levenshtein";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { lineLocator, withLine, type LineOf } from "./lines.js";
 import { handedOverBytes, MAX_SCENARIO_BYTES, readAtMost, utf8Text } from "./scenarioBytes.js";
 import { CATEGORY_NAMES, scenarioSchema, type Scenario } from "./schema.js";
 
@@ -34,17 +36,31 @@ export interface ScenarioOverrides {
   days?: number;
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/** What a scenario file adds to its problems: where each was written, and the keys a misspelt one may have meant. */
+export interface IssueContext {
+  readonly lineOf?: LineOf;
+  readonly keysAt?: (path: readonly PropertyKey[]) => readonly string[];
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], context: IssueContext = {}): string[] {
+  const { lineOf } = context;
   return issues.flatMap((issue) => {
     const at = issue.path.map(String).map(clip).join(".");
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => `${at ? `${at}.` : ""}${clip(key)}: unknown key`);
+      const known = context.keysAt?.(issue.path) ?? [];
+      return issue.keys.map((key) => withLine(`${at ? `${at}.` : ""}${clip(key)}: unknown key${didYouMean(key, known)}`, [...issue.path, key], lineOf));
     }
     // A tagged union (policy) whose tag is missing or unknown: say so in the scenario's words.
     const options = issue.code === "invalid_union" && "discriminator" in issue ? (issue as { options?: unknown }).options : undefined;
-    if (Array.isArray(options)) return [`${at || "(root)"}: missing, or not one of ${options.map(String).join(", ")}`];
-    return [`${at || "(root)"}: ${issue.message}`];
+    if (Array.isArray(options)) return [withLine(`${at || "(root)"}: missing, or not one of ${options.map(String).join(", ")}`, issue.path, lineOf)];
+    return [withLine(`${at || "(root)"}: ${issue.message}`, issue.path, lineOf)];
   });
+}
+
+/** ` (did you mean population?)` when one known key is a typo's distance away. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return near !== undefined && editDistance(key.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(near.length / 4)) ? ` (did you mean ${near}?)` : "";
 }
 
 const MAX_KEY_SHOWN = 80;
@@ -57,9 +73,10 @@ function clip(key: string): string {
 }
 
 /** Reads YAML or JSON (JSON is YAML), reporting every syntax error with its line. */
-function parseText(text: string, path: string): unknown {
+function parseText(text: string, path: string): { value: unknown; lineOf: LineOf } {
+  const lineCounter = new LineCounter();
   // logLevel "error": yaml would print its warnings itself; they are reported here instead.
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: "error" });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: "error", lineCounter });
   // A warning here is an unknown tag (`!foo`), whose value would be read as if untagged.
   const problems = [...doc.errors, ...doc.warnings];
   const line = (e: (typeof problems)[number]) => `line ${e.linePos?.[0]?.line ?? "?"}`;
@@ -82,7 +99,7 @@ function parseText(text: string, path: string): unknown {
   }
   // An empty file (or a bare `null`) would otherwise run the all-defaults scenario by accident.
   if (value === null || value === undefined) throw new InputError(`${path}: empty scenario (expected a YAML mapping)`);
-  return value;
+  return { value, lineOf: lineLocator(doc, lineCounter) };
 }
 
 /**
@@ -171,24 +188,41 @@ function at(doc: unknown, path: string): unknown {
  * Runs the cross-field checks on the document (defaults filled in), skipping a check when a
  * field it reads has an issue of its own, so `validate` lists both kinds of problem at once.
  */
-function crossFieldProblems(doc: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
+function crossFieldProblems(doc: unknown, issues: readonly z.core.$ZodIssue[], lineOf: LineOf | undefined): string[] {
   const bad = issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path])).map((p) => p.map(String).join("."));
   const overlaps = (a: string, b: string) => a === "" || a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`);
   const valid = (path: string) => !bad.some((b) => overlaps(b, path));
   // Numbers have no transforms, so a valid field's parsed value is its raw value or its default.
   const value = (path: string) => (at(doc, path) ?? at(DEFAULTS, path)) as number;
-  return CROSS_CHECKS.flatMap((c) => (c.reads.every(valid) ? (c.problem(value) ?? []) : []));
+  // Each problem starts with the path of the field it blames.
+  return CROSS_CHECKS.flatMap((c) => (c.reads.every(valid) ? (c.problem(value) ?? []) : [])).map((p) => withLine(p, p.slice(0, p.indexOf(":")).split("."), lineOf));
+}
+
+/** The keys a mapping at `path` may hold, as the defaults spell them out (policy sections: the default policy's). */
+function keysAt(path: readonly PropertyKey[]): readonly string[] {
+  const node = path.length === 0 ? DEFAULTS : at(DEFAULTS, path.map(String).join("."));
+  return isMapping(node) ? Object.keys(node) : [];
 }
 
 /** Validates a parsed document; throws InputError listing every problem with its path. */
-export function validateScenario(raw: unknown, where: string, overrides: ScenarioOverrides = {}): Scenario {
+export function validateScenario(raw: unknown, where: string, overrides: ScenarioOverrides = {}, lineOf?: LineOf): Scenario {
   const withOverrides = applyOverrides(raw, overrides);
   const result = scenarioSchema.safeParse(withOverrides);
   const issues = result.success ? [] : result.error.issues;
-  const problems = [...formatIssues(issues), ...crossFieldProblems(withOverrides, issues)];
+  // A value a flag set is not the file's: its line would point at what the flag replaced.
+  const flagged = new Set(OVERRIDE_PATHS.filter(([key]) => overrides[key] !== undefined).map(([, path]) => path));
+  const lineInFile: LineOf = (path) => (flagged.has(path.map(String).join(".")) ? undefined : lineOf?.(path));
+  const problems = [...formatIssues(issues, { lineOf: lineInFile, keysAt }), ...crossFieldProblems(withOverrides, issues, lineInFile)];
   if (!result.success || problems.length > 0) throw new InputError(`${where}${withFlags(overrides)}: invalid scenario`, problems);
   return result.data;
 }
+
+/** Where each override flag writes in the scenario. */
+const OVERRIDE_PATHS: readonly (readonly [keyof ScenarioOverrides, string])[] = [
+  ["seed", "seed"],
+  ["users", "population.users"],
+  ["days", "simulation.days"],
+];
 
 /** The flags that changed the file, for a message: a problem may be theirs (` with --users 2000000`). */
 function withFlags(o: ScenarioOverrides): string {
@@ -247,8 +281,8 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
     throw new InputError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   if (bytes.length > MAX_SCENARIO_BYTES) throw new InputError(`${path}: more than ${MAX_SCENARIO_BYTES / 2 ** 10} KiB; a scenario is a few kilobytes of YAML or JSON`);
-  const document = parseText(utf8Text(bytes, path), path);
-  const scenario = validateScenario(withFileName(document, path), path, overrides);
+  const { value: document, lineOf } = parseText(utf8Text(bytes, path), path);
+  const scenario = validateScenario(withFileName(document, path), path, overrides, lineOf);
   return { path, sha256: createHash("sha256").update(bytes).digest("hex"), scenario, document, overrides, bytes };
 }
 
@@ -258,7 +292,7 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
  * records what `run s.yaml` does.
  */
 export function changedOverrides(file: ScenarioFile): ScenarioOverrides {
-  const paths: Record<keyof ScenarioOverrides, string> = { seed: "seed", users: "population.users", days: "simulation.days" };
+  const paths = Object.fromEntries(OVERRIDE_PATHS) as Record<keyof ScenarioOverrides, string>;
   const changed: ScenarioOverrides = {};
   for (const key of Object.keys(paths) as (keyof ScenarioOverrides)[]) {
     const value = file.overrides[key];
