@@ -29,6 +29,24 @@ describe("AtomicDir.commit", () => {
     }
   });
 
+  it("names, without touching them, the temp directories of earlier runs to the same --out whose process is gone", async () => {
+    const target = join(dir.path, "killed");
+    // A process that has ended: its pid is free (and not reused this soon).
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const temp = join(dir.path, `.killed.tmp-${gone}-AbC123`);
+    const aside = join(dir.path, `.killed.tmp-${gone}-XyZ789.old`);
+    // Still running (pid 1), another target's, and a name from before pids were in it: not named.
+    const others = [`.killed.tmp-1-LiVe00`, `.other.tmp-${gone}-AbC123`, ".killed.tmp-Old999"];
+    for (const path of [temp, aside, ...others.map((name) => join(dir.path, name))]) mkdirSync(path);
+    const run = await AtomicDir.create(target);
+    fill(run.path, "new");
+    expect(await run.commit()).toEqual([
+      `${temp}: the temp directory of a run to ${target} (pid ${gone}) that ended without cleaning up; remove it by hand`,
+      `${aside}: an earlier output of ${target}, moved aside by a run (pid ${gone}) that ended before it could land or remove it; move it back or remove it by hand`,
+    ]);
+    for (const path of [temp, aside, ...others.map((name) => join(dir.path, name))]) expect(lstatSync(path).isDirectory()).toBe(true);
+  });
+
   it("refuses, and leaves alone, a directory that took the name during the run and is not a zhongcao output", async () => {
     const target = join(dir.path, "taken");
     const run = await AtomicDir.create(target);
@@ -55,7 +73,7 @@ describe("AtomicDir.commit", () => {
   });
 
   it("replaces an earlier run under the longest name the check allows (the name it lies under while checked is longer)", async () => {
-    const target = join(dir.path, "l".repeat(239));
+    const target = join(dir.path, "l".repeat(227));
     for (const who of ["first", "second"]) {
       const run = await AtomicDir.create(target);
       fill(run.path, who);

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import { checkEarlierOutput, checkOutputDir, missingParents, outputPath } from "./outputDir.js";
@@ -16,6 +16,8 @@ export class AtomicDir {
     readonly path: string,
     /** The parent directories `create` made, innermost first. */
     private readonly madeParents: readonly string[],
+    /** What killed runs to the same target left beside it (see strayWarnings), said when this run lands. */
+    private readonly strays: readonly string[],
   ) {}
 
   static async create(given: string): Promise<AtomicDir> {
@@ -24,9 +26,10 @@ export class AtomicDir {
     const madeParents = await missingParents(target);
     const parent = dirname(target);
     await mkdir(parent, { recursive: true });
-    const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    // The pid in the name tells a later run whether the process that made it is gone.
+    const path = await mkdtemp(join(parent, `.${basename(target)}.tmp-${process.pid}-`));
     trackTempDir(path, madeParents);
-    return new AtomicDir(target, path, madeParents);
+    return new AtomicDir(target, path, madeParents, await strayWarnings(parent, target));
   }
 
   /**
@@ -99,7 +102,7 @@ export class AtomicDir {
         untrackTempDir(aside);
       }
     }
-    return leftovers;
+    return [...this.strays, ...leftovers];
   }
 
   async discard(): Promise<void> {
@@ -107,6 +110,44 @@ export class AtomicDir {
     untrackTempDir(this.path);
     removeEmptyDirsSync(this.madeParents);
   }
+}
+
+/**
+ * Temp directories of earlier runs to `target` whose process is gone (SIGKILL, a crash, a
+ * power cut: nothing could clean up), as warnings. They are not removed: a process with
+ * that pid in another pid namespace (a container sharing the directory) may still be using
+ * one, and one ending in `.old` may hold the only copy of an earlier output.
+ */
+async function strayWarnings(parent: string, target: string): Promise<string[]> {
+  const name = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.tmp-(\\d+)-[^./]+(\\.old(-\\d+)?)?$`);
+  const warnings: string[] = [];
+  for (const entry of (await readdir(parent).catch(() => [])).sort()) {
+    const match = name.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    const path = join(parent, entry);
+    warnings.push(
+      match[2] !== undefined
+        ? `${path}: an earlier output of ${target}, moved aside by a run (pid ${pid}) that ended before it could land or remove it; move it back or remove it by hand`
+        : `${path}: the temp directory of a run to ${target} (pid ${pid}) that ended without cleaning up; remove it by hand`,
+    );
+  }
+  return warnings;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** What took the target during the run, when it is not an earlier zhongcao output a run may replace; null when it is one. */

@@ -188,12 +188,14 @@ export function outputPath(given: string): string {
 
 /**
  * The longest name a file system takes (bytes), and what the run adds to the directory's
- * own name for its temp directory (`.NAME.tmp-` and six random characters from mkdtemp)
- * and for the old run it replaces (`….old`).
+ * own name for its temp directory (`.NAME.tmp-PID-` and six random characters from mkdtemp)
+ * and for the old runs it replaces (`….old`, then `….old-1` … `….old-100`: see AtomicDir.commit).
  */
 const MAX_NAME_BYTES = 255;
 const MKDTEMP_SUFFIX_LENGTH = 6;
-const TEMP_NAME_EXTRA = ".".length + ".tmp-".length + MKDTEMP_SUFFIX_LENGTH + ".old".length;
+/** Linux pids reach 2^22 (4194304): seven digits. */
+const PID_DIGITS = 7;
+const TEMP_NAME_EXTRA = ".".length + ".tmp-".length + PID_DIGITS + "-".length + MKDTEMP_SUFFIX_LENGTH + ".old-100".length;
 const MAX_PATH_BYTES = 4095;
 /** Room for the longest path a run writes inside its directory (`attribution_accuracy.arrow`, `events/part-NNNNN.arrow`). */
 const INSIDE_PATH_BYTES = 64;
