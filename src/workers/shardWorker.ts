@@ -31,9 +31,10 @@ export default async function runShardTask(task: ShardTask): Promise<unknown> {
   const { scenario, spec } = task;
   // In a worker thread, process.exit ends that thread only: the pool sees a worker die.
   if (injectedExit(spec.index)) process.exit(INJECTED_EXIT_CODE);
-  // A queued shard may start after the run was stopped: it stops before building anything.
-  if (Atomics.load(task.cancel, 0) !== 0) throw new ShardCancelled(spec.index);
   try {
+    // A queued shard may start after the run was stopped: it stops before building anything
+    // (its progress port still gets its last message, below, so the run need not wait for it).
+    if (Atomics.load(task.cancel, 0) !== 0) throw new ShardCancelled(spec.index);
     const world = worldFor(task);
     shardArraysStart(spec.userCount * world.brands.count);
     const policy = resolveLinkPolicy(scenario, world);
