@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=(generate engines end-to-end markov-solve)
-in_git() { git rev-parse --git-dir > /dev/null 2>&1; }
+# This directory is the top of a git work tree (a source archive unpacked inside another one is not).
+in_git() { [ "$(git rev-parse --show-toplevel 2> /dev/null)" = "$(pwd -P)" ]; }
 
 if [ "${1:-}" = "--record" ]; then
   if ! in_git; then

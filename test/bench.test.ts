@@ -228,7 +228,7 @@ describe("zhongcao bench (CLI)", () => {
       "the baseline is in another report format",
       ["--quick", "--suite", "markov-solve"],
       JSON.stringify({ ...JSON.parse(savedWith(["markov-solve"])), format: 1 }),
-      new RegExp(`written in bench report format 1; this build reads format ${REPORT_FORMAT} \\(record a new baseline with this build\\)`),
+      new RegExp(`written in bench report format 1; this build reads format ${REPORT_FORMAT} \\(a result of another zhongcao version: record a new one with this build\\)`),
     ],
   ])("exits 2 before timing anything when %s", async (_what, args, content, message) => {
     const file = join(dir.path, `baseline-${++badFiles}.json`);
@@ -279,15 +279,19 @@ describe("zhongcao bench (CLI)", () => {
     const file = join(dir.path, "kept.json");
     writeFileSync(file, "earlier\n");
     // The temp name taken by a directory: the write fails where a full disk would.
-    mkdirSync(`${file}.tmp-${process.pid}`);
+    mkdirSync(join(dir.path, `.zhongcao-save-${process.pid}.tmp`));
     await expect(saveResult(file, report)).rejects.toThrow(/EISDIR/);
     expect(readFileSync(file, "utf8")).toBe("earlier\n");
-    rmSync(`${file}.tmp-${process.pid}`, { recursive: true });
+    rmSync(join(dir.path, `.zhongcao-save-${process.pid}.tmp`), { recursive: true });
     const link = join(dir.path, "link.json");
     symlinkSync(file, link);
     await saveResult(link, report);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(report);
+    // The temp name is short: a name at the file system's limit saves too.
+    const longest = join(dir.path, `${"n".repeat(250)}.json`);
+    await saveResult(longest, report);
+    expect(JSON.parse(readFileSync(longest, "utf8"))).toEqual(report);
   });
 
   it("--json prints one JSON document, { report, comparison }, and nothing else on stdout", async () => {

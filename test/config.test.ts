@@ -303,6 +303,8 @@ describe("zhongcao validate", () => {
     );
     const r = await runCli(["validate", file]);
     expect(r.code).toBe(2);
+    // Case is no difference for a suggestion.
+    expect(problemsOf({ POPULATON: {} })).toEqual(["POPULATON: unknown key (did you mean population?)"]);
     expect(r.stderr.split("\n").slice(1, -1).sort()).toEqual(
       [
         "  - simulation.days: Too small: expected number to be >0 (line 9)",

@@ -49,7 +49,6 @@ describe("reading input files", () => {
     expect(await readAll(await file("s.arrows", stream))).toBe(4);
   });
 
-  // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
   it("reads a file without record batches as none (apache-arrow's reader makes up an empty one)", async () => {
     const bytes = tableToIPC(new Table(new Schema([new Field("id", new Int32(), false)])), "file");
     const path = await file("no-batches.arrow", bytes);
@@ -74,6 +73,7 @@ describe("reading input files", () => {
     await expect(readAll(path)).rejects.toThrow(message);
   });
 
+  // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.
   it("names a path the OS refuses with its errno, as bad input", async () => {
     await expect(readInputFile(dir, 1024, "a test file")).rejects.toThrow(new InputError(`${dir}: cannot read (EISDIR)`));
     // Read in place, an Arrow file must be a regular file; a directory is named as one.

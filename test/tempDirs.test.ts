@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AtomicDir } from "../src/run/atomicDir.js";
-import { removeTempDirsSync, trackTempDir, untrackTempDir } from "../src/run/tempDirs.js";
+import { removeTempDirsSync, trackMovedAside, trackTempDir, untrackTempDir } from "../src/run/tempDirs.js";
 import { tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -21,6 +21,21 @@ describe("temp directories removed at once (a second Ctrl-C)", () => {
     removeTempDirsSync();
     expect(existsSync(dropped)).toBe(false);
     expect(existsSync(kept)).toBe(true);
+  });
+
+  it("puts back the output moved aside last (the current one, when runs raced to one --out), and removes the older", () => {
+    const target = join(dir.path, "raced");
+    const [run, older, newer] = ["run", "old", "old-1"].map((name) => join(dir.path, `.raced.tmp-1-x.${name}`));
+    for (const [d, who] of [[run, "run"], [older, "older"], [newer, "newer"]] as const) {
+      mkdirSync(d!);
+      writeFileSync(join(d!, "who"), who);
+    }
+    trackTempDir(run!);
+    trackMovedAside(older!, target);
+    trackMovedAside(newer!, target);
+    removeTempDirsSync();
+    expect(readFileSync(join(target, "who"), "utf8")).toBe("newer");
+    expect([run, older, newer].map((d) => existsSync(d!))).toEqual([false, false, false]);
   });
 
   it("covers a run directory until it is committed, and never the committed one", async () => {

@@ -70,7 +70,7 @@ const FULL: Omit<BenchPlan, "suites"> = {
   calibration: { warmups: 2, iterations: 10, timeMs: 1_000 },
   endToEnd: { users: 20_000, days: 30, sampling: { warmups: 1, iterations: 5, timeMs: 0 } },
   markov: { paths: 100_000, channels: 50 },
-  // The default scenario's size, 100k users (ten shards) × 60 days: each worker runs
+  // The default scenario's size, 100k users (forty shards) × 60 days: each worker runs
   // several shards, so the per-worker start-up every thread pays (module load, JIT warm-up,
   // ~1 s) does not stand in for scaling, as it did with two shards; and runs at full cores
   // start themselves again as `npm start` does (see cli/relaunch.ts, ≥ 5 M user-days).

@@ -1,5 +1,5 @@
 import { lstat, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, sep } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "../config/load.js";
@@ -87,7 +87,7 @@ export function parseBenchResult(raw: unknown, label: string): SavedResult {
   // Another build's format says so plainly, rather than as a schema problem.
   const format = raw !== null && typeof raw === "object" && (raw as { tool?: unknown }).tool === TOOL ? (raw as { format?: unknown }).format : REPORT_FORMAT;
   if (typeof format === "number" && format !== REPORT_FORMAT) {
-    throw new InputError(`${label}: written in bench report format ${format}; this build reads format ${REPORT_FORMAT} (record a new baseline with this build)`);
+    throw new InputError(`${label}: written in bench report format ${format}; this build reads format ${REPORT_FORMAT} (a result of another zhongcao version: record a new one with this build)`);
   }
   const parsed = savedSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`${label}: not a zhongcao bench result`, formatIssues(parsed.error.issues));
@@ -128,7 +128,8 @@ async function savedLocation(path: string): Promise<string> {
 /** Written beside the target and renamed over it: a failed write leaves the earlier file whole, never a half-written one. */
 export async function saveResult(path: string, report: BenchReport): Promise<void> {
   const target = await savedLocation(path);
-  const temp = `${target}.tmp-${process.pid}`;
+  // A short name of its own: the target's name with a suffix could pass the file system's limit.
+  const temp = join(dirname(target), `.zhongcao-save-${process.pid}.tmp`);
   try {
     await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
     await rename(temp, target);

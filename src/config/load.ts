@@ -59,8 +59,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], context: Issue
 
 /** ` (did you mean population?)` when one known key is a typo's distance away. */
 function didYouMean(key: string, known: readonly string[]): string {
-  const near = closest(key, known);
-  return near !== undefined && editDistance(key.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(near.length / 4)) ? ` (did you mean ${near}?)` : "";
+  if (known.length === 0) return "";
+  // Case counts as no difference: POPULATION means population.
+  const lower = known.map((k) => k.toLowerCase());
+  const near = closest(key.toLowerCase(), lower);
+  return editDistance(key.toLowerCase(), near) <= Math.max(2, Math.floor(near.length / 4)) ? ` (did you mean ${known[lower.indexOf(near)]}?)` : "";
 }
 
 const MAX_KEY_SHOWN = 80;

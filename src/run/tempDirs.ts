@@ -33,7 +33,8 @@ export function untrackTempDir(path: string): void {
  */
 export function removeTempDirsSync(): void {
   // The run's own temp directory first: an earlier output goes back only where no run landed.
-  const entries = [...open].sort(([, a], [, b]) => Number(a.restoreTo !== undefined) - Number(b.restoreTo !== undefined));
+  // Of outputs moved aside (runs racing to one --out), the last is the current one: it goes back.
+  const entries = [...[...open].filter(([, t]) => t.restoreTo === undefined), ...[...open].filter(([, t]) => t.restoreTo !== undefined).reverse()];
   for (const [path, { madeParents, restoreTo }] of entries) {
     if (restoreTo !== undefined && !existsSync(restoreTo) && putBack(path, restoreTo)) continue;
     rmSync(path, { recursive: true, force: true });
