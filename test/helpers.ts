@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,4 +83,21 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
     out.mockRestore();
     err.mockRestore();
   }
+}
+
+/** A user with no rights of its own, for running the CLI where root would read anything. */
+const NOBODY = 65_534;
+
+/**
+ * Whether this process is root and can run the built CLI as `nobody` (the checkout must be
+ * readable by others): then a file with no read permission is refused as it is for users.
+ */
+export const canRunAsNobody: boolean =
+  process.getuid?.() === 0 &&
+  spawnSync(process.execPath, ["-e", "require('node:fs').accessSync('bin/zhongcao.js'); require('node:fs').accessSync('dist/cli/main.js')"], { uid: NOBODY, gid: NOBODY }).status === 0;
+
+/** The built CLI in a child process run as `nobody` (see canRunAsNobody). */
+export function runCliAsNobody(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["bin/zhongcao.js", ...args], { uid: NOBODY, gid: NOBODY, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,7 +4,7 @@ import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "./helpers.js";
+import { canRunAsNobody, runCli, runCliAsNobody, tempDir } from "./helpers.js";
 
 /** Bad-input cases of `zhongcao inspect` on hand-made files; test/run.test.ts covers real run directories. */
 const dir = tempDir("zhongcao-inspect-");
@@ -156,5 +156,14 @@ describe("zhongcao inspect on bad input", () => {
     await chmod(file, 0o000);
     const r = await runCli(["inspect", file]);
     expect(r).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${file}: cannot read (EACCES)\n` });
+  });
+
+  it.skipIf(!canRunAsNobody)("exits 2 on an unreadable Arrow file, as root through a child run as nobody", async () => {
+    const open = join(dir.path, "open-to-all");
+    await mkdir(open);
+    for (const d of [dir.path, open]) await chmod(d, 0o755);
+    const file = await write(join(open, "secret.arrow"), ipc(1));
+    await chmod(file, 0o000);
+    expect(runCliAsNobody(["inspect", file])).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${file}: cannot read (EACCES)\n` });
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { runCli } from "../helpers.js";
+import { canRunAsNobody, runCli, runCliAsNobody } from "../helpers.js";
 import { DEFAULT_MODEL_NAMES } from "../../src/engines/attribution/index.js";
 import { MAX_MARKOV_CHANNELS } from "../../src/engines/attribution/attributePaths.js";
 
@@ -219,6 +219,20 @@ describe("zhongcao attribute", () => {
       const { code, stderr } = await run(["attribute", input]);
       expect(code).toBe(2);
       expect(stderr).toBe(`zhongcao: ${input}: cannot read (EACCES)\n`);
+    }
+  });
+
+  it.skipIf(!canRunAsNobody)("exits 2 on unreadable path CSV and events files, as root through a child run as nobody", async () => {
+    const open = join(dir, "open-to-all");
+    await mkdir(open);
+    for (const d of [dir, open]) await chmod(d, 0o755);
+    const file = join(open, "secret.csv");
+    const arrow = join(open, "secret.arrow");
+    await writeFile(file, `${GOOD.join("\n")}\n`);
+    await writeFile(arrow, "");
+    for (const input of [file, arrow]) {
+      await chmod(input, 0o000);
+      expect(runCliAsNobody(["attribute", input])).toEqual({ code: 2, stdout: "", stderr: `zhongcao: ${input}: cannot read (EACCES)\n` });
     }
   });
 
