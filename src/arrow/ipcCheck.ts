@@ -97,8 +97,9 @@ function checkBatch(batch: FbRecordBatch | null, limit: number, bodyLength: numb
   fits(batch.variadicBufferCountsLength(), INT64, limit, "record batch variadic counts");
   for (let i = 0; i < batch.buffersLength(); i++) {
     const buffer = batch.buffers(i);
-    const end = buffer === null ? Number.NaN : Number(buffer.offset()) + Number(buffer.length());
-    if (!(end <= bodyLength && buffer!.offset() >= 0n && buffer!.length() >= 0n)) throw new CorruptIpc(`a record batch buffer does not fit its ${bodyLength}-byte body`);
+    if (buffer === null || buffer.offset() < 0n || buffer.length() < 0n || Number(buffer.offset() + buffer.length()) > bodyLength) {
+      throw new CorruptIpc(`a record batch buffer does not fit its ${bodyLength}-byte body`);
+    }
   }
   const first = batch.nodesLength() > 0 ? batch.nodes(0) : null;
   if (first !== null && first.length() !== batch.length()) {
@@ -228,9 +229,8 @@ function* walk(size: number): Walk {
   if (!isFile && messages.size === 0) throw new CorruptIpc(NOT_IPC);
   // The reader reads a file's batches from its footer: one left out of it would be rows lost without a word.
   const batchesIn = (list: Iterable<{ header: MessageHeader }>) => [...list].filter((m) => m.header !== MessageHeader.Schema).length;
-  if (isFile && batchesIn(blocks) !== batchesIn(messages.values())) {
-    throw new CorruptIpc(`the footer lists ${batchesIn(blocks)} batches, the file holds ${batchesIn(messages.values())}`);
-  }
+  const [listed, held] = [batchesIn(blocks), batchesIn(messages.values())];
+  if (isFile && listed !== held) throw new CorruptIpc(`the footer lists ${listed} batches, the file holds ${held}`);
   for (const b of blocks) {
     const m = messages.get(b.offset);
     if (m?.header !== b.header || m.bodyLength !== b.bodyLength || m.metaDataLength !== b.metaDataLength) {

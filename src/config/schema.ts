@@ -48,6 +48,12 @@ const MAX_SIGMA = 10;
 const multiplier = positive.max(MAX_MULTIPLIER);
 
 /**
+ * Weights and category shares are relative, summed where they are drawn: a bound keeps that
+ * sum finite (two weights of 1e308 would add up to Infinity).
+ */
+const MAX_WEIGHT = 1e6;
+
+/**
  * A categorical distribution written as `{name: weight}`; weights are relative (normalised at
  * resolve time). Left out, the whole map takes its defaults; given, it must name every key:
  * a key left out would keep its default weight beside the ones written, so
@@ -55,7 +61,7 @@ const multiplier = positive.max(MAX_MULTIPLIER);
  */
 function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<K, number>) {
   const weight = z.number({ error: (issue) => (issue.input === undefined ? `required: a map of weights names every one of ${keys.join(", ")}` : undefined) });
-  const shape = Object.fromEntries(keys.map((k) => [k, weight.min(0).max(MAX_CATEGORY_SHARE)])) as Record<K, z.ZodNumber>;
+  const shape = Object.fromEntries(keys.map((k) => [k, weight.min(0).max(MAX_WEIGHT)])) as Record<K, z.ZodNumber>;
   return z
     .strictObject(shape)
     .default(defaults as never)
@@ -64,11 +70,6 @@ function weights<K extends string>(keys: readonly [K, ...K[]], defaults: Record<
 
 export { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 
-/**
- * Category shares are relative weights, summed where brands and user affinities are drawn:
- * a bound keeps that sum finite (two shares of 1e308 would add up to Infinity).
- */
-const MAX_CATEGORY_SHARE = 1e6;
 
 interface CategoryDefaults {
   share: number;
@@ -83,7 +84,7 @@ function category(d: CategoryDefaults) {
   return z
     .strictObject({
       /** Share of brands (and of user affinity mass) in this category. */
-      share: nonNegative.max(MAX_CATEGORY_SHARE).default(d.share),
+      share: nonNegative.max(MAX_WEIGHT).default(d.share),
       /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
       ctr: share.default(d.ctr),
       /** Median days from a touch to the purchase it causes (the category's decision cycle). */
