@@ -24,14 +24,25 @@ describe("run.json warnings", () => {
 });
 
 describe("world warnings", () => {
-  it("name categories that drew no brand, and a creator tier with traffic share but no note", async () => {
+  it("name categories that got no brand, and a creator tier with traffic share but no note", async () => {
     const { validateScenario } = await import("../src/config/load.js");
     const { buildWorld, worldWarnings } = await import("../src/world/world.js");
-    const few = validateScenario({ brands: { count: 8 }, notes: { count: 200 } }, "x");
+    // Five brands for eight categories: the five largest quotas get one each.
+    const few = validateScenario({ brands: { count: 5 }, notes: { count: 200 } }, "x");
     const world = buildWorld(few);
     const brandless = world.categories.names.filter((_, k) => !world.brands.category.includes(k));
-    expect(brandless.length).toBeGreaterThan(0);
-    expect(worldWarnings(few, world)).toEqual([`world: categories ${brandless.join(", ")} drew no brand of the 8 (brands.count): users' feed slots for them show nothing; raise brands.count`]);
+    expect(brandless).toEqual(["baby", "sports_outdoor", "health"]);
+    expect(worldWarnings(few, world)).toEqual([
+      "world: categories baby, sports_outdoor, health got no brand of the 5 (brands.count, fewer than the categories with a share): users' feed slots for them show nothing; raise brands.count",
+    ]);
+    const zero = { share: 0 };
+    const one = validateScenario(
+      { brands: { count: 1 }, categories: { beauty: { share: 1 }, fashion: { share: 1 }, home: zero, fmcg: zero, appliances_3c: zero, baby: zero, sports_outdoor: zero, health: zero } },
+      "x",
+    );
+    expect(worldWarnings(one, buildWorld(one))).toEqual([
+      "world: category fashion got no brand of the 1 (brands.count, fewer than the categories with a share): users' feed slots for it show nothing; raise brands.count",
+    ]);
     // Two creators, each small with a chance of 1 %: most likely no small creator, so no small creator's note.
     const tiny = validateScenario({ creators: { count: 2, smallCreatorShare: 0.01, smallCreatorTrafficShare: 0.5 } }, "x");
     const tinyWorld = buildWorld(tiny);

@@ -83,7 +83,7 @@ interface CategoryDefaults {
 function category(d: CategoryDefaults) {
   return z
     .strictObject({
-      /** Share of brands (and of user affinity mass) in this category. */
+      /** Share of brands in this category (whole counts, one at least while brands last), and roughly of users' interest in it (drawn by it, tilted by gender). */
       share: nonNegative.max(MAX_WEIGHT).default(d.share),
       /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
       ctr: share.default(d.ctr),

@@ -35,7 +35,7 @@ export function worldWarnings(s: Scenario, world: World): string[] {
   const brandless = categories.names.filter((name, k) => s.categories[name].share > 0 && !brands.category.includes(k));
   if (brandless.length > 0) {
     warnings.push(
-      `world: ${brandless.length === 1 ? "category" : "categories"} ${brandless.join(", ")} drew no brand of the ${brands.count} (brands.count): users' feed slots for ${brandless.length === 1 ? "it" : "them"} show nothing; raise brands.count`,
+      `world: ${brandless.length === 1 ? "category" : "categories"} ${brandless.join(", ")} got no brand of the ${brands.count} (brands.count, fewer than the categories with a share): users' feed slots for ${brandless.length === 1 ? "it" : "them"} show nothing; raise brands.count`,
     );
   }
   let smallNotes = 0;
