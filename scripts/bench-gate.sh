@@ -3,15 +3,45 @@
 # bench/reference-commit, both timed on this machine, call by call in one process (`zhongcao bench --against`).
 # Calibrated ratios move between CPU models by more than the gate's threshold (bench/README.md),
 # so bench/baseline.json, measured on another machine, gates only when the reference commit is
-# not in this clone (a shallow clone), and says so.
-#
-#   scripts/bench-gate.sh            run the gate (exit 3 on a regression)
-#   scripts/bench-gate.sh --record   make HEAD the reference and re-record bench/baseline.json
+# not in this clone (a shallow clone, or a source archive), and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=(generate engines end-to-end markov-solve)
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/bench-gate.sh [--record | --dry-run | --help]
+  (none)     run the gate: exit 0 when no suite regressed, 3 when one did, 2 on bad set-up
+  --record   make HEAD the reference and re-record bench/baseline.json (a clean git checkout)
+  --dry-run  check the set-up and print the bench command the gate would run, without building or timing
+USAGE
+}
+
+dry_run=false
+case "${1:-}" in
+  "") ;;
+  --record) ;;
+  --dry-run) dry_run=true ;;
+  -h | --help) usage; exit 0 ;;
+  *) echo "bench gate: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+esac
+if [ "$#" -gt 1 ]; then
+  echo "bench gate: one argument at most, got $#" >&2
+  usage >&2
+  exit 2
+fi
+
 # This directory is the top of a git work tree (a source archive unpacked inside another one is not).
 in_git() { [ "$(git rev-parse --show-toplevel 2> /dev/null)" = "$(pwd -P)" ]; }
+
+# Runs the bench with these arguments in place of this script, or with --dry-run prints it.
+bench() {
+  if "$dry_run"; then
+    echo "node bin/zhongcao.js $*"
+    exit 0
+  fi
+  exec node bin/zhongcao.js "$@"
+}
 
 if [ "${1:-}" = "--record" ]; then
   if ! in_git; then
@@ -33,19 +63,22 @@ if [ "${1:-}" = "--record" ]; then
   exit 0
 fi
 
-# This checkout is timed from dist/: build it, so the gate never times a stale build (npm test
-# has just built it; `npm run bench:ci` alone may follow an edit).
-npm run --silent build
-
+# The set-up is checked before the build, so a bad one fails at once.
 ref="$(grep -Ev '^[[:space:]]*(#|$)' bench/reference-commit 2>/dev/null | head -n 1 | tr -d '[:space:]' || true)"
 if ! [[ "$ref" =~ ^[0-9a-f]{40}$ ]]; then
   echo "bench gate: bench/reference-commit must name a commit (40 hex digits) on its first line that is not a comment; found '${ref}'" >&2
   exit 2
 fi
+
+# This checkout is timed from dist/: build it, so the gate never times a stale build (npm test
+# has just built it; `npm run bench:ci` alone may follow an edit).
+"$dry_run" || npm run --silent build
+
+weaker="comparing with bench/baseline.json instead, which was measured on another machine (a weaker gate: bench/README.md)"
 if ! in_git; then
   # A source archive has no history to build the reference from.
-  echo "bench gate: not a git checkout, so the reference commit cannot be built; comparing with bench/baseline.json instead, which was measured on another machine (a weaker gate: bench/README.md)" >&2
-  exec node bin/zhongcao.js bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
+  echo "bench gate: not a git checkout, so the reference commit cannot be built; $weaker" >&2
+  bench bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
 fi
 if ! git cat-file -e "${ref}^{commit}" 2>/dev/null; then
   # A shallow clone lacks history: fetch the one commit, or fall back to the saved result.
@@ -54,12 +87,16 @@ if ! git cat-file -e "${ref}^{commit}" 2>/dev/null; then
   fi
   if ! git cat-file -e "${ref}^{commit}" 2>/dev/null; then
     if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
-      echo "bench gate: reference commit $ref is not in this shallow clone and could not be fetched; comparing with bench/baseline.json instead, which was measured on another machine (a weaker gate: bench/README.md)" >&2
-      exec node bin/zhongcao.js bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
+      echo "bench gate: reference commit $ref is not in this shallow clone and could not be fetched; $weaker" >&2
+      bench bench --quick --suite "${suites[@]}" --compare bench/baseline.json --threshold 30
     fi
     echo "bench gate: reference commit $ref is in no branch of this clone (was it amended or rebased away?); record a reference again: scripts/bench-gate.sh --record" >&2
     exit 2
   fi
+fi
+if "$dry_run"; then
+  echo "bench gate: would build the reference commit ${ref:0:12} in a temporary directory" >&2
+  bench bench --quick --suite "${suites[@]}" --against "<the build of $ref>"
 fi
 dir="$(mktemp -d "${TMPDIR:-/tmp}/zhongcao-reference.XXXXXX")"
 trap 'rm -rf "$dir"' EXIT
