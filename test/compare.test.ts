@@ -191,7 +191,7 @@ describe("zhongcao compare", () => {
       "scenarios/closed-2022.yaml",
       "scenarios/redcat-2025.yaml",
       ...["--replications", "2", "--users", "2000", "--days", "10", "--workers", "0", "--quiet", "--out", out],
-      ...["--threshold", "high(purchases.true)<=1000000"],
+      ...["--threshold", "high(purchases.observed)<=1000000"],
     ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as CompareResult & { thresholds: { reason?: string }[] };
@@ -212,11 +212,11 @@ describe("zhongcao compare", () => {
     expect(html.match(/no spread: more replications needed/g)).toHaveLength(flat.length);
     expect(html.match(/no difference in any replication/g)).toHaveLength(zero.length);
     // A bound of such an interval passes or fails as computed, with the reason beside it
-    // (at this seed and size, Red Cat adds one true purchase in both replications).
-    expect(flat.map((m) => m.metric)).toContain("purchases.true");
+    // (at this seed and size, Red Cat adds one observed purchase, a link order, in both replications).
+    expect(flat.map((m) => m.metric)).toContain("purchases.observed");
     expect(result.thresholds[0]).toMatchObject({ ok: true, reason: "all 2 differences are equal: the interval has no width" });
     expect(html).toContain("<td>all 2 differences are equal: the interval has no width</td>");
-    expect(r.stdout).toContain("ok   high(purchases.true)<=1000000 (actual 1.000; all 2 differences are equal: the interval has no width)");
+    expect(r.stdout).toContain("ok   high(purchases.observed)<=1000000 (actual 1.000; all 2 differences are equal: the interval has no width)");
   });
 
   it("writes nothing when interrupted while writing its output", async () => {

@@ -41,14 +41,15 @@ function largestRemainder(weights: ArrayLike<number>, sum: number, total: number
   for (let i = 0; i < n; i++) {
     const quota = (weights[i]! / sum) * total;
     const whole = Math.floor(quota);
-    counts[i] += whole;
+    counts[i] = counts[i]! + whole;
     given += whole;
     remainder[i] = quota - whole;
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => remainder[b]! - remainder[a]! || a - b);
   for (let r = 0; given < total; r = (r + 1) % n) {
-    if (weights[order[r]!]! === 0) continue;
-    counts[order[r]!]++;
+    const i = order[r]!;
+    if (weights[i]! === 0) continue;
+    counts[i] = counts[i]! + 1;
     given++;
   }
   return counts;

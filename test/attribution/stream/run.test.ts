@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
@@ -267,5 +267,54 @@ describe("zhongcao attribute on events", () => {
     expect(missing.stdout).toBe("");
     expect(missing.stderr).toContain(`${partial}: the run had 2 shards, and parts are missing; attribute all the parts of a run, or name one part file\n  - missing: part-00000.arrow\n`);
     expect((await cli(["attribute", join(partial, "part-00001.arrow"), "--models", "linear"])).code).toBe(0);
+  });
+
+  it("in a run directory, reads only parts that are still the files run.json lists", async () => {
+    const stderrOf = async (argv: readonly string[]) => {
+      let stderr = "";
+      const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+        stderr += String(chunk);
+        return true;
+      });
+      try {
+        return { ...(await cli(argv)), stderr };
+      } finally {
+        err.mockRestore();
+      }
+    };
+    const copy = join(dir, "run-copy");
+    await cp(runDir, copy, { recursive: true });
+    const whole = await cli(["attribute", copy, "--json", "--models", "linear"]);
+    expect(whole.code).toBe(0);
+
+    // One purchase's value edited: every other check passes the file, and it would change the totals.
+    const part = join(copy, "events", "part-00001.arrow");
+    const table = tableFromIPC(await readFile(part));
+    const kinds = table.getChild("kind")!.toArray() as string[];
+    const purchase = kinds.indexOf("purchase");
+    expect(purchase).toBeGreaterThanOrEqual(0);
+    let first = 0;
+    for (const data of table.getChild("value")!.data) {
+      if (purchase < first + data.length) (data.values as Float32Array)[data.offset + purchase - first]! += 1;
+      first += data.length;
+    }
+    await writeFile(part, tableToIPC(table, "file"));
+    for (const input of [copy, join(copy, "events")]) {
+      const rewritten = await stderrOf(["attribute", input, "--models", "linear"]);
+      expect(rewritten.code).toBe(2);
+      expect(rewritten.stdout).toBe("");
+      expect(rewritten.stderr).toMatch(
+        new RegExp(`${part}: not the file the run wrote \\(run.json lists ${table.numRows} rows, sha256 [0-9a-f]{12}…; the file has ${table.numRows} rows, sha256 [0-9a-f]{12}…\\); re-run, or name this part file alone`),
+      );
+    }
+    // Named alone, the part is read as it is.
+    expect((await cli(["attribute", part, "--models", "linear"])).code).toBe(0);
+
+    // A part the run did not write, copied in beside its own.
+    await copyFile(join(runDir, "events", "part-00001.arrow"), part);
+    await copyFile(join(runDir, "events", "part-00001.arrow"), join(copy, "events", "part-00002.arrow"));
+    const extra = await stderrOf(["attribute", copy, "--models", "linear"]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain(`${join(copy, "events", "part-00002.arrow")}: not among the outputs ${join(copy, "run.json")} lists (copied in?)`);
   });
 });

@@ -1,10 +1,14 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS, NONE } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError, MAX_PROBLEMS_LISTED } from "../../../errors.js";
+import { readManifest } from "../../../report/readManifest.js";
+import type { RunManifest } from "../../../report/manifest.js";
 import { TOOL } from "../../../version.js";
 import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY, shardCountOfVariant } from "../../../arrow/eventsSink.js";
 import { BRAND_SPACE, JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
@@ -62,6 +66,8 @@ interface JourneyPart {
   /** The part's shard, and how many shards its run had (from its variant); absent in parts without them. */
   readonly shard: number | undefined;
   readonly shardCount: number | undefined;
+  /** Every row of the file, journey rows or not. */
+  readonly fileRows: number;
 }
 
 /**
@@ -88,6 +94,7 @@ async function readJourneyPart(path: string): Promise<JourneyPart> {
       cidWindowDays: window === undefined ? undefined : Number(window),
       shard: shard === undefined ? undefined : Number(shard),
       shardCount: shardCountOfVariant(meta.get(PART_VARIANT_KEY) ?? ""),
+      fileRows: rows.rowsRead,
     };
   } finally {
     await file.close();
@@ -145,6 +152,10 @@ class RowCollector {
   private readonly listed: string[] = [];
   private problemCount = 0;
   private rowsBefore = 0;
+
+  get rowsRead(): number {
+    return this.rowsBefore;
+  }
 
   /** The problems found, the first few listed and the rest counted. */
   get problems(): string[] {
@@ -232,8 +243,11 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
   const seen = new PartsOfOneRun();
   let cidWindowDays: number | undefined;
   const { files, directory } = await eventPartFiles(input);
+  const listed = directory === null ? null : await listedParts(directory);
   for (const path of files) {
-    const part = await readJourneyPart(path);
+    // Hashed beside the read: Promise.all also keeps a failed hash from going unhandled when the read fails first.
+    const [part, sha256] = await Promise.all([readJourneyPart(path), listed === null ? null : fileSha256(path)]);
+    if (listed !== null) listed.check(part, sha256!);
     seen.add(part);
     // The first part says how many the run had: a missing one is refused before the work.
     if (directory && path === files[0]) seen.checkComplete(directory, files.map((file) => basename(file)));
@@ -246,6 +260,44 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
   // A directory stands for a whole run: attributing some of its shards would look like a result.
   if (directory) seen.checkComplete(directory, seen.shardFileNames());
   return { ...mergeJourneys(partials), cidWindowDays };
+}
+
+/**
+ * The events parts run.json lists, when INPUT is a run directory (or its events directory)
+ * with a manifest: a part must still be the file the run wrote (inspect checks the same).
+ * An edited or swapped part could otherwise pass every other check and give another answer
+ * than the run's. Null when there is no run.json: parts copied out on their own are read as
+ * they are.
+ */
+async function listedParts(eventsDir: string): Promise<{ check: (part: JourneyPart, sha256: string) => void } | null> {
+  if (basename(eventsDir) !== "events") return null;
+  const runDir = dirname(eventsDir);
+  const manifest: RunManifest | null = await readManifest(runDir);
+  if (manifest === null) return null;
+  const outputs = new Map(manifest.outputs.map((o) => [o.path, o]));
+  return {
+    check(part, sha256) {
+      const name = `events/${basename(part.path)}`;
+      const output = outputs.get(name);
+      if (output === undefined) {
+        throw new InputError(`${part.path}: not among the outputs ${join(runDir, "run.json")} lists (copied in?); attribute the parts of one run as it wrote them, or name this part file alone`);
+      }
+      if (output.sha256 !== sha256 || output.rows !== part.fileRows) {
+        throw new InputError(`${part.path}: not the file the run wrote (run.json lists ${output.rows} rows, sha256 ${output.sha256.slice(0, 12)}…; the file has ${part.fileRows} rows, sha256 ${sha256.slice(0, 12)}…); re-run, or name this part file alone to attribute it as it is`);
+      }
+    },
+  };
+}
+
+/** The sha256 of a file's bytes, read as a stream (parts of long runs are GiBs). */
+function fileSha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(path)
+      .on("error", (error) => reject(cannotRead(path, error)))
+      .on("data", (chunk) => hash.update(chunk))
+      .on("end", () => resolve(hash.digest("hex")));
+  });
 }
 
 /**
