@@ -48,6 +48,20 @@ async function rowsOf(file: string): Promise<Record<string, unknown>[]> {
     .map((row: { toJSON(): Record<string, unknown> }) => row.toJSON());
 }
 
+/** `cli`, with what it wrote to stderr. */
+async function stderrOf(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stderr = "";
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { ...(await cli(argv)), stderr };
+  } finally {
+    err.mockRestore();
+  }
+}
+
 async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string }> {
   let stdout = "";
   const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
@@ -213,18 +227,6 @@ describe("zhongcao attribute on events", () => {
   });
 
   it("refuses parts that overlap (a copied part), come from different runs or leave out a shard, instead of counting events twice or too few", async () => {
-    const stderrOf = async (argv: readonly string[]) => {
-      let stderr = "";
-      const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        stderr += String(chunk);
-        return true;
-      });
-      try {
-        return { ...(await cli(argv)), stderr };
-      } finally {
-        err.mockRestore();
-      }
-    };
     const parts = join(dir, "copied");
     await mkdir(parts);
     await copyFile(join(runDir, "events", "part-00000.arrow"), join(parts, "part-00000.arrow"));
@@ -270,18 +272,6 @@ describe("zhongcao attribute on events", () => {
   });
 
   it("in a run directory, reads only parts that are still the files run.json lists", async () => {
-    const stderrOf = async (argv: readonly string[]) => {
-      let stderr = "";
-      const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        stderr += String(chunk);
-        return true;
-      });
-      try {
-        return { ...(await cli(argv)), stderr };
-      } finally {
-        err.mockRestore();
-      }
-    };
     const copy = join(dir, "run-copy");
     await cp(runDir, copy, { recursive: true });
     const whole = await cli(["attribute", copy, "--json", "--models", "linear"]);
