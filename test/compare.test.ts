@@ -104,11 +104,20 @@ describe("zhongcao compare", () => {
   });
 
   it("does not ask for more replications because a setting differs by the same amount in every one", async () => {
-    const result = await compareScenarios(loadScenario("scenarios/redcat-2025.yaml", { users: 600, days: 5 }), loadScenario("scenarios/hybrid-2025.yaml", { users: 600, days: 5 }), { replications: 2, workers: 0, incrementality: false });
-    const window = result.metrics.find((m) => m.metric === "accuracy.attribution.settings.cidWindowDays")!;
-    expect(window.diff).toMatchObject({ low: window.diff.mean, high: window.diff.mean });
-    expect(window.diff.mean).not.toBe(0);
+    const out = join(dir.path, "settings");
+    const setting = "accuracy.attribution.settings.cidWindowDays";
+    const r = await runCli([
+      ...["compare", "scenarios/redcat-2025.yaml", "scenarios/hybrid-2025.yaml", "--users", "600", "--days", "5", "--replications", "2", "--workers", "0", "--quiet", "--json"],
+      ...["--threshold", `low(${setting})>=8`, "--out", out],
+    ]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as CompareResult & { thresholds: { reason?: string; actual: number }[] };
+    const window = result.metrics.find((m) => m.metric === setting)!;
+    expect(window.diff).toMatchObject({ mean: 8, low: 8, high: 8 });
     expect(result.warnings.join("\n")).not.toContain("settings");
+    // Its bound is what the scenarios set, not a sign of too few replications: no reason beside the verdict, no call for more in the report.
+    expect(result.thresholds).toEqual([{ threshold: `low(${setting})>=8`, actual: 8, ok: true }]);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('<span class="ok">set by the scenarios</span>');
   });
 
   it("refuses standard input for both scenarios, which can be read once", async () => {

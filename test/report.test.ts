@@ -136,6 +136,24 @@ describe("compare report", () => {
     expect(html).not.toContain('class="chart-warning"');
   });
 
+  it("asks for more replications where differences are equal by chance, not for a setting the scenarios fix", async () => {
+    const fixed = (a: number, b: number) => ({ a: { mean: a, low: a, high: a, n: 2 }, b: { mean: b, low: b, high: b, n: 2 }, diff: { mean: b - a, low: b - a, high: b - a, n: 2 } });
+    const doc = compareDocument.parse({
+      a: { path: "a.yaml", name: "redcat-2025", policy: "redcat" },
+      b: { path: "b.yaml", name: "hybrid-2025", policy: "hybrid" },
+      replications: 2,
+      seeds: [42, 43],
+      metrics: [
+        { metric: "accuracy.attribution.settings.cidWindowDays", ...fixed(7, 15) },
+        { metric: "purchases.observed", ...fixed(3, 4) },
+      ],
+      warnings: [],
+    });
+    const html = await compareReport(doc);
+    expect(html.match(/no spread: more replications needed/g)).toHaveLength(1);
+    expect(html).toMatch(/<td>accuracy\.attribution\.settings\.cidWindowDays<\/td>.*?\[8(\.000)?, 8(\.000)?\] <span class="ok">set by the scenarios<\/span>/s);
+  });
+
   it("names the metrics that are zero under A, which a relative axis cannot show", () => {
     const row = (metric: string, a: number, b: number) => ({ metric, a: { mean: a, low: a, high: a, n: 3 }, b: { mean: b, low: b, high: b, n: 3 }, diff: { mean: b - a, low: b - a - 1, high: b - a + 1, n: 3 } });
     const chart = compareDifferences([row("purchases.observed", 10, 15), row("purchases.true.link", 0, 61.8)], 3);

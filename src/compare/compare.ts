@@ -8,7 +8,7 @@ import { TOUCH_CHANNELS, type ChannelName, type TouchChannelName } from "../even
 import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
 import { incrementalMetrics } from "./incrementality.js";
-import { absentMeansZero, runMetrics } from "./metrics.js";
+import { absentMeansZero, isSetting, runMetrics } from "./metrics.js";
 import { runsPerReplication } from "./runCount.js";
 import { meanInterval, noSpread, type Interval } from "./stats.js";
 import { counted } from "../plural.js";
@@ -160,7 +160,3 @@ function listed(names: readonly string[], most = 6): string {
   return names.length <= most ? names.join(", ") : `${names.slice(0, most).join(", ")} and ${names.length - most} more`;
 }
 
-/** Engine settings reported beside the figures (`accuracy.<engine>.settings.*`), which scenario and seed fix. */
-function isSetting(metric: string): boolean {
-  return /^accuracy\.[^.]+\.settings\./.test(metric);
-}

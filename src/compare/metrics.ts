@@ -45,3 +45,12 @@ function flatten(value: unknown, prefix: string, out: Record<string, number>, ke
 export function absentMeansZero(metric: string): boolean {
   return /^(purchases\.(true|observed|trueCause)\.|accuracy\.attribution\.(trueChannelShares|models\.[^.]+\.channelShares)\.)/.test(metric);
 }
+
+/**
+ * Engine settings reported beside the figures (`accuracy.<engine>.settings.*`), which the
+ * scenarios fix: they differ between A and B by a fixed amount by design, so an interval
+ * with no width says nothing about replications there.
+ */
+export function isSetting(metric: string): boolean {
+  return /^accuracy\.[^.]+\.settings\./.test(metric);
+}

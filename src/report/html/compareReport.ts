@@ -5,6 +5,7 @@ import { compareDifferences } from "./charts/compareDifferences.js";
 import { compareDocument, type CompareDocument, type MetricRow } from "./compareDocument.js";
 import { escapeHtml, facts, formatNumber, htmlDocument, table, verdict, warnings, type Cell } from "./page.js";
 import { REPORT_FILE } from "./runReport.js";
+import { isSetting } from "../../compare/metrics.js";
 import { noSpread } from "../../compare/stats.js";
 
 /** Writes `report.html` for a comparison next to its compare.json. */
@@ -26,15 +27,17 @@ export async function compareReport(c: CompareDocument): Promise<string> {
     `<h2>Differences</h2>`,
     await figure(compareDifferences(c.metrics, c.replications)),
     `<h2>All metrics</h2>`,
-    table(["metric", "A", "B", "B − A", "95 % CI of B − A"], c.metrics.map((m): Cell[] => [m.metric, m.a.mean, m.b.mean, m.diff.mean, interval(m.diff)])),
+    table(["metric", "A", "B", "B − A", "95 % CI of B − A"], c.metrics.map((m): Cell[] => [m.metric, m.a.mean, m.b.mean, m.diff.mean, interval(m.metric, m.diff)])),
   ];
   return htmlDocument(`zhongcao compare: ${c.a.name} vs ${c.b.name}`, body.filter((s) => s !== "").join("\n"));
 }
 
-function interval(diff: MetricRow["diff"]): Cell {
+function interval(metric: string, diff: MetricRow["diff"]): Cell {
   const { low, high } = diff;
   if (!Number.isFinite(low) || !Number.isFinite(high)) return "n/a (one replication)";
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
+  // A setting differs by what the two scenarios set: no replication would move it.
+  if (isSetting(metric) && low === high) return { html: `${escapeHtml(text)} <span class="ok">set by the scenarios</span>` };
   if (noSpread(diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
   // No difference in any replication: what common random numbers promise for metrics the policy cannot move.
   return low === high ? { html: `${escapeHtml(text)} <span class="ok">no difference in any replication</span>` } : text;
