@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sliceBatch } from "../src/events/batch.js";
+import { allocateColumns, batchOf, sliceBatch } from "../src/events/batch.js";
 import { Deliverer, type ObservedBatch } from "../src/pipeline/deliver.js";
 import { DAY_MS } from "../src/sim/kernel.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
@@ -40,6 +40,31 @@ describe("Deliverer", () => {
     const lateArrivals = big.rows.filter((r) => r[2] === 1).length;
     expect(lateArrivals).toBeGreaterThan(5);
     for (const size of [1, 97, 4096]) expect(deliverAll(size).rows).toEqual(big.rows);
+  });
+
+  it("orders a late row arriving at the ms of a batch's last row by id, wherever the batch ends", () => {
+    // (time, id, arrival): a late row (id 6) arrives at 200, where on-time rows 4 and 5 happen.
+    const rows = [
+      [100, 1, 100],
+      [150, 6, 200],
+      [200, 4, 200],
+      [200, 5, 200],
+    ] as const;
+    const c = allocateColumns(rows.length);
+    rows.forEach(([time, id, arrival], i) => ((c.time[i] = time), (c.id[i] = id), (c.arrival[i] = arrival), (c.observed[i] = 1)));
+    const stream = batchOf(c, rows.length);
+    const delivered = (cuts: readonly number[]) => {
+      const d = new Deliverer();
+      const out: ObservedBatch[] = [];
+      let from = 0;
+      for (const to of [...cuts, stream.length]) {
+        out.push(...d.push(sliceBatch(stream, from, to)));
+        from = to;
+      }
+      out.push(...d.flush());
+      return out.flatMap((b) => Array.from(b.id.subarray(0, b.length)));
+    };
+    for (const cuts of [[], [1], [2], [3], [1, 2, 3]]) expect(delivered(cuts)).toEqual([1, 4, 5, 6]);
   });
 
   it("at a day's end, hands over every pending row that arrived before it, keeping the order", () => {

@@ -99,13 +99,18 @@ export class Deliverer {
   push(batch: EventBatch): ObservedBatch[] {
     const n = batch.length;
     if (n === 0) return [];
-    const boundary = batch.time[n - 1]!;
+    // The true stream comes in (time, id) order, so every later row sorts after the last one
+    // here: a waiting row is due when it sorts before that row, ties at its ms broken by id
+    // (a row arriving at that ms with a larger id may belong after the next batch's first).
+    const lastTime = batch.time[n - 1]!;
+    const lastId = batch.id[n - 1]!;
     const runs: number[] = [];
     const late = new Uint32Array(n);
     const nLate = splitOnTime(batch, runs, late);
     if (nLate > 0) this.pending = mergeSorted(this.pending, sortForDelivery(gatherBatch(batch, late, nLate)));
+    const p = this.pending;
     let due = 0;
-    while (due < this.pending.length && this.pending.arrival[due]! <= boundary) due++;
+    while (due < p.length && (p.arrival[due]! < lastTime || (p.arrival[due] === lastTime && p.id[due]! <= lastId))) due++;
     const released = sliceBatch(this.pending, 0, due);
     this.pending = sliceBatch(this.pending, due, this.pending.length);
     return interleave(batch, runs, released).map(stripTruth);
