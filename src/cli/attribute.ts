@@ -230,7 +230,9 @@ function renderJourneys(counts: JourneyCounts): string {
   return (
     `\nJourneys: ${counts.journeyConversions} converting, ${counts.nullJourneys} without conversion; ` +
     `${counts.observedConversions} observed ${counts.observedConversions === 1 ? "conversion" : "conversions"} (${counts.untouchedConversions} without a touch in the look-back), ` +
-    `${counted(counts.lateTouches + counts.lateConversions, "event")} too late, ${counted(counts.duplicatesDropped, "duplicate")} dropped\n`
+    `${counted(counts.lateTouches + counts.lateConversions, "event")} too late, ` +
+    (counts.shortenedConversions > 0 ? `${counted(counts.shortenedConversions, "conversion")} with a shortened path (late), ` : "") +
+    `${counted(counts.duplicatesDropped, "duplicate")} dropped\n`
   );
 }
 

@@ -37,7 +37,7 @@ function interval(metric: string, diff: MetricRow["diff"]): Cell {
   if (!Number.isFinite(low) || !Number.isFinite(high)) return "n/a (one replication)";
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
   // A setting differs by what the two scenarios set: no replication would move it.
-  if (isSetting(metric) && low === high) return { html: `${escapeHtml(text)} <span class="ok">set by the scenarios</span>` };
+  if (isSetting(metric) && noSpread(diff)) return { html: `${escapeHtml(text)} <span class="ok">set by the scenarios</span>` };
   if (noSpread(diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
   // No difference in any replication: what common random numbers promise for metrics the policy cannot move.
   return low === high ? { html: `${escapeHtml(text)} <span class="ok">no difference in any replication</span>` } : text;

@@ -14,6 +14,7 @@ const COUNTS: JourneyCounts = {
   expiredTouches: 0,
   lateTouches: 0,
   lateConversions: 0,
+  shortenedConversions: 0,
   duplicatesDropped: 0,
 };
 

@@ -80,6 +80,22 @@ describe("journey builder", () => {
     expect(j.counts.lateConversions).toBe(0);
   });
 
+  it("counts a conversion later than allowed whose look-back had already lost touches, so a shorter path is not passed as whole", () => {
+    // Touches on days 0 and 20, a purchase on day 25 and a touch on day 40 that keeps the journey open.
+    const events = [touch(1, 0), touch(2, 20, "search"), touch(4, 40, "ad")];
+    const onTime = journeysOf([...events, purchase(3, 25)]);
+    expect(convertingPaths(onTime)).toEqual([["organic_feed", "search"]]);
+    expect(onTime.counts.shortenedConversions).toBe(0);
+    // Arriving on day 41, the day-0 touch (inside its 30-day look-back) has been let go.
+    const late = journeysOf([...events, purchase(3, 25, { arrival: 41 * DAY })]);
+    expect(convertingPaths(late)).toEqual([["search"]]);
+    expect(late.counts).toMatchObject({ lateConversions: 0, shortenedConversions: 1 });
+    // A late conversion whose look-back lost nothing is not counted.
+    const whole = journeysOf([touch(1, 10), touch(2, 20, "search"), touch(4, 40, "ad"), purchase(3, 25, { arrival: 41 * DAY })]);
+    expect(convertingPaths(whole)).toEqual([["organic_feed", "search"]]);
+    expect(whole.counts.shortenedConversions).toBe(0);
+  });
+
   it("counts, and does not use, events that arrive after their journey closed", () => {
     const j = journeysOf([touch(1, 0), purchase(2, 1, { arrival: 40 * DAY }), touch(3, 39)], { allowedLatenessHours: 48 });
     expect(convertingPaths(j)).toEqual([]);
@@ -126,6 +142,7 @@ describe("journey builder properties", () => {
         const shuffled = draws.map((d) => ({ ...d.event, arrival: d.event.time + d.delay }));
         expect(journeysOf(shuffled)).toEqual(inOrder);
         expect(journeysOf(shuffled, {}, 1)).toEqual(inOrder);
+        expect(inOrder.counts.shortenedConversions).toBe(0);
       }),
       { numRuns: 300 },
     );

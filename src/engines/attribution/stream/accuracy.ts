@@ -46,6 +46,7 @@ export interface AttributionAccuracy {
   readonly nullJourneys: number;
   readonly lateEvents: number;
   readonly lateConversions: number;
+  readonly shortenedConversions: number;
   readonly duplicatesDropped: number;
 }
 
@@ -125,6 +126,7 @@ export function scoreAttribution(report: AttributionReport, truth: Truth, counts
       nullJourneys: counts.nullJourneys,
       lateEvents: counts.lateTouches + counts.lateConversions,
       lateConversions: counts.lateConversions,
+      shortenedConversions: counts.shortenedConversions,
       duplicatesDropped: counts.duplicatesDropped,
     },
   };

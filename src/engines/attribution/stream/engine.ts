@@ -1,3 +1,4 @@
+import { counted } from "../../../plural.js";
 import { resolveLinkPolicy } from "../../../sim/policy.js";
 import type { Engine } from "../../engine.js";
 import { attributePaths } from "../attributePaths.js";
@@ -38,10 +39,19 @@ export const attributionEngine: Engine<JourneyPartial> = {
 };
 
 function lateWarnings(counts: JourneyCounts, settings: StreamAttributionSettings): string[] {
+  const warnings: string[] = [];
   const late = counts.lateTouches + counts.lateConversions;
-  if (late === 0) return [];
-  return [
-    `attribution: ${late} events (${counts.lateTouches} touches, ${counts.lateConversions} conversions) arrived after their ` +
-      `journey had closed (allowed lateness ${settings.allowedLatenessHours} h) and were counted but not used`,
-  ];
+  if (late > 0) {
+    warnings.push(
+      `attribution: ${late} events (${counts.lateTouches} touches, ${counts.lateConversions} conversions) arrived after their ` +
+        `journey had closed (allowed lateness ${settings.allowedLatenessHours} h) and were counted but not used`,
+    );
+  }
+  if (counts.shortenedConversions > 0) {
+    warnings.push(
+      `attribution: ${counted(counts.shortenedConversions, "conversion")} arrived more than the allowed lateness (${settings.allowedLatenessHours} h) late, ` +
+        "after touches in their look-back had been let go: their paths are shorter than on time (shortenedConversions)",
+    );
+  }
+  return warnings;
 }

@@ -45,8 +45,9 @@ export const BRAND_SPACE = 2 ** 21;
  * passed its end (the conversion time, or last touch + look-back for a null), so
  * every event arriving at most the allowed lateness after its event time is
  * placed exactly, in any arrival order. Later events are still placed while
- * their journey is open; one that falls into an already-closed journey is too
- * late and only counted. A closed pair is remembered for one look-back, so
+ * their journey is open, though a conversion's oldest touches may have been let
+ * go by then (counted in shortenedConversions); one that falls into an
+ * already-closed journey is too late and only counted. A closed pair is remembered for one look-back, so
  * events more than allowed lateness + look-back late are always counted too late.
  * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
  * pairs closed within the last look-back (all in typed columns, see PairTable), ids of recent arrivals,
@@ -164,9 +165,12 @@ export class JourneyBuilder {
     const first = p.firstSlot(pair);
     this.log.converted(p, first + from, first + upTo, id, time, value, clickId);
     this.log.counts.expiredTouches += from;
+    // A touch its look-back covers was let go before it arrived: say so rather than pass a shorter path as whole.
+    if (p.trimmedUpTo[pair]! >= time - this.lookbackMs) this.log.counts.shortenedConversions++;
     p.dropConversion(pair);
     p.dropTouches(pair, upTo);
     p.closedUpTo[pair] = time;
+    p.trimmedUpTo[pair] = -Infinity;
   }
 
   /** Closes the first `length` touches as a null journey ending (a look-back after its last touch) at `end`. */
@@ -178,6 +182,7 @@ export class JourneyBuilder {
     this.log.counts.expiredTouches += from;
     p.dropTouches(pair, length);
     p.closedUpTo[pair] = end;
+    p.trimmedUpTo[pair] = -Infinity;
   }
 
   /**
@@ -191,6 +196,7 @@ export class JourneyBuilder {
     const last = this.pairs.touchTime(pair, journey - 1);
     const drop = this.pairs.firstTouchFrom(pair, journey, Math.min(this.watermark, last) - this.lookbackMs);
     if (drop === 0) return;
+    this.pairs.trimmedUpTo[pair] = this.pairs.touchTime(pair, drop - 1);
     this.pairs.dropTouches(pair, drop);
     this.log.counts.expiredTouches += drop;
   }

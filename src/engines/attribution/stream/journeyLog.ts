@@ -17,6 +17,11 @@ export interface JourneyCounts {
   /** Events that arrived after the journey they belonged to had closed; not used. */
   lateTouches: number;
   lateConversions: number;
+  /**
+   * Conversions placed later than the allowed lateness, after touches in their look-back had
+   * been let go (their journey was still open): their paths are shorter than on time.
+   */
+  shortenedConversions: number;
   /** Re-delivered copies and repeated ids. */
   duplicatesDropped: number;
 }
@@ -59,6 +64,7 @@ export function emptyCounts(): JourneyCounts {
     expiredTouches: 0,
     lateTouches: 0,
     lateConversions: 0,
+    shortenedConversions: 0,
     duplicatesDropped: 0,
   };
 }

@@ -32,6 +32,8 @@ export class PairTable {
   closedUpTo = new Float64Array(0);
   /** Due time of the pair's live queue entry; Infinity when it has none. */
   scheduled = new Float64Array(0);
+  /** Time of the latest touch let go from the pair's open journey by the look-back (−Infinity: none). */
+  trimmedUpTo = new Float64Array(0);
   private key = new Float64Array(0);
   /** When the pair was opened, to visit pairs in that order; −1 once forgotten. */
   private opened = new Float64Array(0);
@@ -64,6 +66,7 @@ export class PairTable {
     this.opened[pair] = this.openings++;
     this.closedUpTo[pair] = -Infinity;
     this.scheduled[pair] = Infinity;
+    this.trimmedUpTo[pair] = -Infinity;
     this.count[pair] = 0;
     this.capacity[pair] = 0;
     return pair;
@@ -231,6 +234,7 @@ export class PairTable {
     const length = grownLength(this.key.length, rows);
     this.closedUpTo = grown(this.closedUpTo, length);
     this.scheduled = grown(this.scheduled, length);
+    this.trimmedUpTo = grown(this.trimmedUpTo, length);
     this.key = grown(this.key, length);
     this.opened = grown(this.opened, length);
     this.first = grown(this.first, length);
