@@ -289,7 +289,8 @@ describe("zhongcao attribute on events", () => {
       first += data.length;
     }
     await writeFile(part, tableToIPC(table, "file"));
-    for (const input of [copy, join(copy, "events")]) {
+    // `${copy}/events/.` as typed from inside the events directory (join would normalise the dot away).
+    for (const input of [copy, join(copy, "events"), `${join(copy, "events")}/.`]) {
       const rewritten = await stderrOf(["attribute", input, "--models", "linear"]);
       expect(rewritten.code).toBe(2);
       expect(rewritten.stdout).toBe("");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { cannotRead, openIpcFile } from "../../../arrow/readInput.js";
 import { CHANNELS, KINDS, NONE } from "../../../events/enums.js";
@@ -269,7 +269,9 @@ export async function journeysFromEvents(input: string, settings: JourneySetting
  * than the run's. Null when there is no run.json: parts copied out on their own are read as
  * they are.
  */
-async function listedParts(eventsDir: string): Promise<{ check: (part: JourneyPart, sha256: string) => void } | null> {
+async function listedParts(given: string): Promise<{ check: (part: JourneyPart, sha256: string) => void } | null> {
+  // Resolved, so that `.` or `events/.` named from inside a run is known as its events directory.
+  const eventsDir = resolve(given);
   if (basename(eventsDir) !== "events") return null;
   const runDir = dirname(eventsDir);
   const manifest: RunManifest | null = await readManifest(runDir);
