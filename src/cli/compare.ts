@@ -2,9 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { CompareResult } from "../compare/compare.js";
-import { absentMeansZero, isSetting } from "../compare/metrics.js";
+import { absentMeansZero, spreadUnseen } from "../compare/metrics.js";
 import { runsPerReplication } from "../compare/runCount.js";
-import { noSpread } from "../compare/stats.js";
 import { holds, parseThreshold, type Threshold, type Verdict } from "../compare/thresholds.js";
 import { loadScenario, type ScenarioOverrides } from "../config/load.js";
 import { MAX_USERS } from "../config/schema.js";
@@ -115,8 +114,8 @@ function checkThresholds(result: CompareResult, thresholds: readonly Threshold[]
     // then the gate cannot show that the threshold holds, so it fails.
     if (!metric) return { threshold: t.source, actual: Number.NaN, ok: false, reason: NOT_REPORTED };
     const actual = metric.diff[t.statistic];
-    // A bound of an interval with no width is no evidence (but for a setting, which the scenarios fix): say so beside the verdict.
-    if (t.statistic !== "mean" && noSpread(metric.diff) && !isSetting(metric.metric)) return { threshold: t.source, actual, ok: holds(t, actual), reason: `all ${metric.diff.n} differences are equal: the interval has no width` };
+    // A bound of an interval with no width by chance is no evidence: say so beside the verdict.
+    if (t.statistic !== "mean" && spreadUnseen(metric.metric, metric.diff)) return { threshold: t.source, actual, ok: holds(t, actual), reason: `all ${metric.diff.n} differences are equal: the interval has no width` };
     return { threshold: t.source, actual, ok: holds(t, actual) };
   });
 }

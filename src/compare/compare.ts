@@ -8,9 +8,9 @@ import { TOUCH_CHANNELS, type ChannelName, type TouchChannelName } from "../even
 import { ShardPool } from "../workers/pool.js";
 import { inScratchDir } from "../run/scratchDir.js";
 import { incrementalMetrics } from "./incrementality.js";
-import { absentMeansZero, isSetting, runMetrics } from "./metrics.js";
+import { absentMeansZero, runMetrics, spreadUnseen } from "./metrics.js";
 import { runsPerReplication } from "./runCount.js";
-import { meanInterval, noSpread, type Interval } from "./stats.js";
+import { meanInterval, type Interval } from "./stats.js";
 import { counted } from "../plural.js";
 
 
@@ -131,8 +131,7 @@ export async function compareScenarios(a0: ScenarioFile, b0: ScenarioFile, o: Co
     const vb = runsB.map((m) => value(m, metric)!);
     return { metric, a: meanInterval(va), b: meanInterval(vb), diff: meanInterval(vb.map((v, i) => v - va[i]!)), perReplication: { a: va, b: vb } };
   });
-  // A setting (a window's length) differs by a fixed amount by design: more replications would show no spread.
-  const flat = metrics.filter((m) => noSpread(m.diff) && !isSetting(m.metric)).map((m) => m.metric);
+  const flat = metrics.filter((m) => spreadUnseen(m.metric, m.diff)).map((m) => m.metric);
   if (flat.length > 0) {
     const these = flat.length === 1 ? "1 metric differs by the same amount in all" : `${flat.length} metrics differ by the same amount in all`;
     warnings.push(`${these} ${seeds.length} replications, so the 95 % interval has no width; more replications would show the spread: ${listed(flat)}`);

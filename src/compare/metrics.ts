@@ -1,4 +1,5 @@
 import type { RunManifest } from "../report/manifest.js";
+import { noSpread, type Interval } from "./stats.js";
 
 /**
  * The metrics a comparison reports for one run, as a flat name → number map: population,
@@ -53,4 +54,9 @@ export function absentMeansZero(metric: string): boolean {
  */
 export function isSetting(metric: string): boolean {
   return /^accuracy\.[^.]+\.settings\./.test(metric);
+}
+
+/** A metric whose interval has no width by chance, where more replications would show the spread (see noSpread): not a setting. */
+export function spreadUnseen(metric: string, diff: Interval): boolean {
+  return noSpread(diff) && !isSetting(metric);
 }

@@ -5,7 +5,7 @@ import { compareDifferences } from "./charts/compareDifferences.js";
 import { compareDocument, type CompareDocument, type MetricRow } from "./compareDocument.js";
 import { escapeHtml, facts, formatNumber, htmlDocument, table, verdict, warnings, type Cell } from "./page.js";
 import { REPORT_FILE } from "./runReport.js";
-import { isSetting } from "../../compare/metrics.js";
+import { isSetting, spreadUnseen } from "../../compare/metrics.js";
 import { noSpread } from "../../compare/stats.js";
 
 /** Writes `report.html` for a comparison next to its compare.json. */
@@ -36,9 +36,9 @@ function interval(metric: string, diff: MetricRow["diff"]): Cell {
   const { low, high } = diff;
   if (!Number.isFinite(low) || !Number.isFinite(high)) return "n/a (one replication)";
   const text = `[${formatNumber(low)}, ${formatNumber(high)}]`;
+  if (spreadUnseen(metric, diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
   // A setting differs by what the two scenarios set: no replication would move it.
   if (isSetting(metric) && noSpread(diff)) return { html: `${escapeHtml(text)} <span class="ok">set by the scenarios</span>` };
-  if (noSpread(diff)) return { html: `${escapeHtml(text)} <span class="bad">no spread: more replications needed</span>` };
   // No difference in any replication: what common random numbers promise for metrics the policy cannot move.
   return low === high ? { html: `${escapeHtml(text)} <span class="ok">no difference in any replication</span>` } : text;
 }

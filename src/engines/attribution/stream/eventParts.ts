@@ -8,7 +8,6 @@ import { CHANNELS, KINDS, NONE } from "../../../events/enums.js";
 import { Observed, platformRoute } from "../../../events/observedAs.js";
 import { InputError, MAX_PROBLEMS_LISTED } from "../../../errors.js";
 import { readManifest } from "../../../report/readManifest.js";
-import type { RunManifest } from "../../../report/manifest.js";
 import { TOOL } from "../../../version.js";
 import { CID_WINDOW_KEY, PART_VARIANT_KEY, partFileName, SHARD_KEY, shardCountOfVariant } from "../../../arrow/eventsSink.js";
 import { BRAND_SPACE, JourneyBuilder, type JourneyRows } from "./journeyBuilder.js";
@@ -274,7 +273,7 @@ async function listedParts(given: string): Promise<{ check: (part: JourneyPart, 
   const eventsDir = resolve(given);
   if (basename(eventsDir) !== "events") return null;
   const runDir = dirname(eventsDir);
-  const manifest: RunManifest | null = await readManifest(runDir);
+  const manifest = await readManifest(runDir);
   if (manifest === null) return null;
   const outputs = new Map(manifest.outputs.map((o) => [o.path, o]));
   return {

@@ -47,8 +47,9 @@ export const BRAND_SPACE = 2 ** 21;
  * placed exactly, in any arrival order. Later events are still placed while
  * their journey is open, though a conversion's oldest touches may have been let
  * go by then (counted in shortenedConversions); one that falls into an
- * already-closed journey is too late and only counted. A closed pair is remembered for one look-back, so
- * events more than allowed lateness + look-back late are always counted too late.
+ * already-closed journey is too late and only counted. A closed pair is
+ * remembered for one look-back, so events more than allowed lateness +
+ * look-back late are always counted too late.
  * Memory: the open pairs' buffered touches (about a look-back plus the allowed lateness of them each),
  * pairs closed within the last look-back (all in typed columns, see PairTable), ids of recent arrivals,
  * and ids of the few rows that may come twice (late rows, purchases) for 600 days.
