@@ -367,6 +367,30 @@ describe("zhongcao validate", () => {
     }
   });
 
+  it("refuses a one-value flag given twice, before any work starts, and lets repeatable flags repeat", async () => {
+    const dir = tempDir();
+    try {
+      const out = join(dir.path, "out");
+      for (const [argv, flag] of [
+        [["run", "--users", "300", "--days", "2", "--seed", "7", "--seed=8", "--out", out, "--quiet"], "--seed given 2 times"],
+        [["run", "--users", "300", "--days", "2", "--out", out, "--out", out, "--quiet"], "--out given 2 times"],
+        [["compare", "scenarios/closed-2022.yaml", "scenarios/redcat-2025.yaml", "--replications", "1", "--replications", "2", "--out", out], "--replications given 2 times"],
+        [["attribute", "x.csv", "--models", "linear", "--models", "markov"], "--models given 2 times"],
+      ] as const) {
+        const { code, stderr, stdout } = await runCli([...argv]);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr).toBe(`zhongcao: ${flag}; give it once\n`);
+        expect(existsSync(out)).toBe(false);
+      }
+      // --threshold repeats by design.
+      const repeated = await runCli(["run", "--users", "300", "--days", "2", "--workers", "0", "--threshold", "events.total>0", "--threshold", "events.total>1", "--out", out, "--quiet"]);
+      expect(repeated.code).toBe(0);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("names the file when a YAML alias bomb is refused", async () => {
     const dir = tempDir();
     try {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ExitCode, exitCodeOf, InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerCommands } from "./commands.js";
+import { refuseRepeatedFlags } from "./options.js";
 import { RelaunchedExit, watchLauncher, type LaunchContext } from "./relaunch.js";
 
 /**
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], launch: LaunchContext = {}):
   try {
     await registerCommands(program, launch, argv);
     for (const command of program.commands) command.exitOverride();
+    program.hook("preAction", (_program, command) => refuseRepeatedFlags(command, argv.slice(1)));
     // Commander's `help NAME` prints the general help for an unknown NAME without saying why.
     const asked = argv[0] === "help" ? argv[1] : undefined;
     if (asked !== undefined && !asked.startsWith("-") && asked !== "help" && !program.commands.some((c) => c.name() === asked)) {

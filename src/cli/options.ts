@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { InputError } from "../errors.js";
 import { DECIMAL } from "../decimal.js";
 
 /** Commander parser for integer flags; a bad value is a usage error (exit 2) naming the flag. */
@@ -17,4 +18,22 @@ export function positiveDecimal(text: string, max: number): number {
   const trimmed = text.trim();
   const n = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
   return n > 0 && n <= max ? n : Number.NaN;
+}
+
+/**
+ * Refuses a one-value flag given more than once (`--seed 7 --seed 8`): Commander keeps the
+ * last, so a script that appends flags to a base command line would run what it did not
+ * ask for. Flags meant to repeat (an array default: `--threshold`, `--model`), variadic
+ * ones and switches are left alone. `tokens` are the command's own, after its name.
+ */
+export function refuseRepeatedFlags(command: Command, tokens: readonly string[]): void {
+  const end = tokens.indexOf("--");
+  const given = end < 0 ? tokens : tokens.slice(0, end);
+  for (const option of command.options) {
+    const takesValue = option.required || option.optional;
+    if (!takesValue || option.variadic || Array.isArray(option.defaultValue) || option.long === undefined) continue;
+    const long = option.long;
+    const uses = given.filter((t) => t === long || t.startsWith(`${long}=`) || (option.short !== undefined && t === option.short));
+    if (uses.length > 1) throw new InputError(`${long} given ${uses.length} times; give it once`);
+  }
 }
