@@ -218,4 +218,19 @@ describe("link policies", () => {
     const kept = factualBaseline.filter((t) => twinBaseline.has(t)).length;
     expect(kept / factualBaseline.length).toBeGreaterThan(0.97);
   });
+
+  it("removing baseline demand removes its purchases and its term in every purchase's credit", () => {
+    const s = scenario({ type: "redcat" });
+    const factual = simulateShardInMemory(s).truth;
+    const twin = simulateShardInMemory(s, 0, { removedChannel: Channel.baseline }).truth;
+    expect(factual.credits.touchChannel.filter((c) => c === Channel.baseline).length).toBeGreaterThan(10);
+    expect(twin.purchases.causeChannel.length).toBeGreaterThan(10);
+    expect(twin.purchases.causeChannel.filter((c) => c === Channel.baseline)).toEqual([]);
+    // The twin plants no baseline candidate, so no purchase's intensity has a baseline term.
+    expect(twin.credits.touchChannel.filter((c) => c === Channel.baseline)).toEqual([]);
+    const sums = new Map<number, number>();
+    twin.credits.purchase.forEach((p, j) => sums.set(p, (sums.get(p) ?? 0) + twin.credits.share[j]!));
+    expect(sums.size).toBe(twin.purchases.causeChannel.length);
+    for (const total of sums.values()) expect(total).toBeCloseTo(1, 9);
+  });
 });

@@ -593,7 +593,8 @@ export class ShardSimulator {
     const pair = q.pair[slot]!;
     const sigma = this.s.purchase.delaySigma;
     const u = Math.floor(pair / this.brandCount);
-    const baseline = this.baselineRate(u, brand);
+    // The twin without baseline demand plants none, so its intensity has no baseline term either.
+    const baseline = this.counterfactual.removedChannel === Channel.baseline ? 0 : this.baselineRate(u, brand);
     const n = this.touches.slotsOf(pair, this.slots);
     const h = this.touches;
     // Live touches the ring let go of have no term here: the purchase says so.
