@@ -28,8 +28,8 @@ export function apportion(weights: ArrayLike<number>, total: number): Int32Array
     need[i] = Math.max(0, (weights[i]! / sum) * total - 1);
     needSum += need[i]!;
   }
-  // Every quota below one: the one each already got is all there is to give.
-  if (needSum === 0) return largestRemainder(weights, sum, total - positive, counts);
+  // No quota above one: then total equals the positive weights, and the one each got is all.
+  if (needSum === 0) return counts;
   return largestRemainder(need, needSum, total - positive, counts);
 }
 
