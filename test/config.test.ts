@@ -82,7 +82,7 @@ describe("scenario validation", () => {
     try {
       validateScenario(
         {
-          categories: { beauty: { share: 1, ctr: 0.04, decisionCycleDays: 5, priceYuan: 1e300, redcatPilot: true } },
+          categories: { beauty: { share: 1, ctr: 0.04, touchToPurchaseDays: 5, priceYuan: 1e300, redcatPilot: true } },
           purchase: { delaySigma: 50, baselinePerUserDay: 2, stateMultiplier: { TI: 1e6 } },
           behaviour: { videoCtrMultiplier: 1e40 },
           policy: { type: "redcat", redcat: { passback: { delayMedianHours: 1e9 } } },
@@ -225,9 +225,13 @@ describe("scenario validation", () => {
     expect(s.categories.beauty).toEqual({ ...builtIn.beauty, share: 0 });
     expect(s.categories.fmcg).toEqual({ ...builtIn.fmcg, ctr: 0.05, priceYuan: 90 });
     expect(s.categories.health).toEqual(builtIn.health);
-    expect(builtIn.fmcg).toEqual({ share: 0.14, ctr: 0.03, decisionCycleDays: 10, priceYuan: 70, redcatPilot: true });
+    expect(builtIn.fmcg).toEqual({ share: 0.14, ctr: 0.03, touchToPurchaseDays: 5, priceYuan: 70, redcatPilot: true });
     // A field given is still checked, and unknown fields are still errors.
     expect(problemsOf({ categories: { beauty: { ctr: 2, colour: "red" } } })).toEqual(["categories.beauty.ctr: Too big: expected number to be <=1", "categories.beauty.colour: unknown key"]);
+  });
+
+  it("says what took the place of a key an earlier release had", () => {
+    expect(problemsOf({ categories: { fmcg: { decisionCycleDays: 10 } } })).toEqual([expect.stringMatching(/^categories\.fmcg\.decisionCycleDays: unknown key \(now touchToPurchaseDays: /)]);
   });
 
   it("bounds a shard's (user, brand) pairs and the number of shards", () => {

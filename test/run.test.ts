@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -269,6 +269,25 @@ describe("zhongcao inspect", () => {
     expect(r.stdout).toMatch(/events\/part-00000\.arrow .* ok/);
     expect(r.stdout).toContain("users.femaleShare");
     expect(r.stdout).toContain("feed.ctr.image.beauty");
+    // The decision cycles as run.json measured them, one line per category.
+    const m = JSON.parse(readFileSync(join(first, "run.json"), "utf8")) as RunManifest;
+    const { horizonDays, byCategory } = m.purchases.decisionCycles;
+    expect(r.stdout).toContain(`whose cycle started ${horizonDays}+ days before the end, up to ${horizonDays} days:`);
+    for (const [name, c] of Object.entries(byCategory)) {
+      expect(r.stdout).toMatch(new RegExp(`^${name} +${c.touchToPurchaseDays} +${c.purchases} +${c.medianDays === null ? "-" : c.medianDays} `, "m"));
+    }
+  });
+
+  it("summarises a run written before decision cycles were measured", async () => {
+    const old = join(dir.path, "before-cycles");
+    cpSync(first, old, { recursive: true });
+    const m = JSON.parse(readFileSync(join(old, "run.json"), "utf8")) as RunManifest;
+    delete (m.purchases as Partial<RunManifest["purchases"]>).decisionCycles;
+    writeFileSync(join(old, "run.json"), JSON.stringify(m));
+    const r = await runCli(["inspect", old]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("users.femaleShare");
+    expect(r.stdout).not.toContain("decision cycles");
   });
 
   it("prints schema and metadata of one file, and rejects missing or non-Arrow paths", async () => {

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { cannotRead, readInputFile, readIpcBytes, readRegularFile } from "../arrow/readInput.js";
 import { InputError } from "../errors.js";
 import type { CalibrationRow } from "../report/calibration.js";
+import type { DecisionCycles } from "../report/decisionCycles.js";
 import type { RunManifest } from "../report/manifest.js";
 import { readManifest } from "../report/readManifest.js";
 import { verdictLines } from "./verdicts.js";
@@ -138,6 +139,20 @@ export function renderCalibration(rows: readonly CalibrationRow[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+export function renderDecisionCycles(c: DecisionCycles): string {
+  const names = Object.keys(c.byCategory);
+  const w = Math.max(8, ...names.map((n) => n.length));
+  const lines = [
+    `decision cycles: days from a cycle's first touch to its purchase, touch-caused purchases whose cycle started ${c.horizonDays}+ days before the end, up to ${c.horizonDays} days:`,
+    `${"category".padEnd(w)}  ${"touchToPurchaseDays".padStart(19)}  ${"cycles".padStart(7)}  ${"median".padStart(7)}  95 % interval`,
+  ];
+  for (const [name, k] of Object.entries(c.byCategory)) {
+    const interval = k.lowDays === null || k.highDays === null ? "-" : `${fmt(k.lowDays)}–${fmt(k.highDays)}`;
+    lines.push(`${name.padEnd(w)}  ${String(k.touchToPurchaseDays).padStart(19)}  ${String(k.purchases).padStart(7)}  ${(k.medianDays === null ? "-" : fmt(k.medianDays)).padStart(7)}  ${interval}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 /** Six significant digits: enough that a value just past its bound does not print as equal to it. */
 function fmt(x: number | null): string {
   return x !== null && Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
@@ -155,6 +170,9 @@ function renderDirectory(r: DirectoryResult): string {
   }
   parts.push(renderFiles(r.files, false, r.missing));
   if (m) parts.push("", "calibration against targets (DOMAIN: docs/DOMAIN.md):", renderCalibration(m.calibration));
+  // Runs written before decision cycles were measured have none (readManifest checked its form).
+  const cycles = m?.purchases.decisionCycles;
+  if (cycles) parts.push(renderDecisionCycles(cycles));
   // What `run --threshold` judged, as run.json recorded it.
   if (m?.thresholds) parts.push(`${verdictLines(m.thresholds).slice(1).join("\n")}\n`);
   return `${parts.join("\n")}`;

@@ -48,7 +48,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], context: Issue
     const at = issue.path.map(String).map(clip).join(".");
     if (issue.code === "unrecognized_keys") {
       const known = context.keysAt?.(issue.path) ?? [];
-      return issue.keys.map((key) => withLine(`${at ? `${at}.` : ""}${clip(key)}: unknown key${didYouMean(key, known)}`, [...issue.path, key], lineOf));
+      return issue.keys.map((key) => withLine(`${at ? `${at}.` : ""}${clip(key)}: unknown key${RENAMED_KEYS[key] ?? didYouMean(key, known)}`, [...issue.path, key], lineOf));
     }
     // A tagged union (policy) whose tag is missing or unknown: say so in the scenario's words.
     const options = issue.code === "invalid_union" && "discriminator" in issue ? (issue as { options?: unknown }).options : undefined;
@@ -56,6 +56,12 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], context: Issue
     return [withLine(`${at || "(root)"}: ${issue.message}`, issue.path, lineOf)];
   });
 }
+
+/** Keys of earlier releases, with what took their place. */
+const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  decisionCycleDays:
+    " (now touchToPurchaseDays: the median days from the touch that plants a purchase to it; the decision cycle from a cycle's first touch runs longer, see run.json's purchases.decisionCycles)",
+};
 
 /** ` (did you mean population?)` when one known key is a typo's distance away. */
 function didYouMean(key: string, known: readonly string[]): string {

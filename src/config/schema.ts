@@ -74,7 +74,7 @@ export { CATEGORY_NAMES, type CategoryName } from "./categoryNames.js";
 interface CategoryDefaults {
   share: number;
   ctr: number;
-  decisionCycleDays: number;
+  touchToPurchaseDays: number;
   priceYuan: number;
   redcatPilot: boolean;
 }
@@ -87,8 +87,12 @@ function category(d: CategoryDefaults) {
       share: nonNegative.max(MAX_WEIGHT).default(d.share),
       /** Feed impression → read probability for image notes (video is `videoCtrMultiplier` ×). */
       ctr: share.default(d.ctr),
-      /** Median days from a touch to the purchase it causes (the category's decision cycle). */
-      decisionCycleDays: days.default(d.decisionCycleDays),
+      /**
+       * Median days from a touch to the purchase it plants (log-normal, `purchase.delaySigma`).
+       * The decision cycle, from the first touch of the run of touches that ends in a purchase,
+       * runs longer: run.json's `decisionCycles` measures it (README, Calibration).
+       */
+      touchToPurchaseDays: days.default(d.touchToPurchaseDays),
       /** Median order value in yuan. */
       priceYuan: yuan.default(d.priceYuan),
       /** Red Cat pilot category (eligible from launch). */
@@ -98,14 +102,14 @@ function category(d: CategoryDefaults) {
 }
 
 const DEFAULT_CATEGORIES: Record<CategoryName, CategoryDefaults> = {
-  beauty: { share: 0.26, ctr: 0.04, decisionCycleDays: 29, priceYuan: 260, redcatPilot: true },
-  fashion: { share: 0.18, ctr: 0.03, decisionCycleDays: 10, priceYuan: 220, redcatPilot: false },
-  home: { share: 0.12, ctr: 0.015, decisionCycleDays: 20, priceYuan: 180, redcatPilot: false },
-  fmcg: { share: 0.14, ctr: 0.03, decisionCycleDays: 10, priceYuan: 70, redcatPilot: true },
-  appliances_3c: { share: 0.1, ctr: 0.02, decisionCycleDays: 22, priceYuan: 1500, redcatPilot: false },
-  baby: { share: 0.06, ctr: 0.025, decisionCycleDays: 70, priceYuan: 200, redcatPilot: false },
-  sports_outdoor: { share: 0.08, ctr: 0.025, decisionCycleDays: 14, priceYuan: 400, redcatPilot: true },
-  health: { share: 0.06, ctr: 0.02, decisionCycleDays: 21, priceYuan: 150, redcatPilot: true },
+  beauty: { share: 0.26, ctr: 0.04, touchToPurchaseDays: 21, priceYuan: 260, redcatPilot: true },
+  fashion: { share: 0.18, ctr: 0.03, touchToPurchaseDays: 5, priceYuan: 220, redcatPilot: false },
+  home: { share: 0.12, ctr: 0.015, touchToPurchaseDays: 12, priceYuan: 180, redcatPilot: false },
+  fmcg: { share: 0.14, ctr: 0.03, touchToPurchaseDays: 5, priceYuan: 70, redcatPilot: true },
+  appliances_3c: { share: 0.1, ctr: 0.02, touchToPurchaseDays: 12, priceYuan: 1500, redcatPilot: false },
+  baby: { share: 0.06, ctr: 0.025, touchToPurchaseDays: 70, priceYuan: 200, redcatPilot: false },
+  sports_outdoor: { share: 0.08, ctr: 0.025, touchToPurchaseDays: 5, priceYuan: 400, redcatPilot: true },
+  health: { share: 0.06, ctr: 0.02, touchToPurchaseDays: 8, priceYuan: 150, redcatPilot: true },
 };
 
 const categories = z
@@ -242,7 +246,7 @@ const purchase = z
     /** Log-normal spread (sigma) of the touch → purchase delay around the category cycle. */
     delaySigma: positive.max(MAX_SIGMA).default(0.9),
     /** Link clicks lead to faster purchases: median delay = cycle × this factor. */
-    linkDelayFactor: multiplier.default(0.3),
+    linkDelayFactor: multiplier.default(0.8),
     /** Share of purchases made on the platform's own shop (when the brand has one), drawn first: a link's store gets the rest of a linked buyer's purchases. */
     redShopShare: share.default(0.06),
     /** Probability a buyer who clicked a store link buys in that store. */

@@ -2,6 +2,7 @@ import type { Scenario } from "../config/schema.js";
 import { Channel, Kind, Platform } from "../events/enums.js";
 import type { Combined } from "../run/combine.js";
 import { DAY_MS } from "../sim/kernel.js";
+import type { DecisionCycles } from "./decisionCycles.js";
 
 /**
  * Calibration: statistics of a run next to the docs/DOMAIN.md facts the default scenario is
@@ -38,6 +39,20 @@ const DOMAIN_CTR: Record<string, readonly [number, number]> = {
   home: [0.01, 0.02],
 };
 
+/**
+ * docs/DOMAIN.md decision cycles (first touch → purchase) as closed ranges in days: facial
+ * essence's ≈29 as 24–34, baby food's 70+ as 70–365. A row needs a horizon of four times the
+ * figure (its middle; 70 for baby), where cutting the tail off moved no measured median by
+ * more than a few percent (README, Calibration).
+ */
+const DOMAIN_CYCLES: Record<string, { readonly min: number; readonly max: number; readonly figure: number; readonly label: string }> = {
+  fmcg: { min: 7, max: 14, figure: 10.5, label: "fast-moving goods 7–14 d" },
+  beauty: { min: 24, max: 34, figure: 29, label: "facial essence ≈29 d" },
+  appliances_3c: { min: 15, max: 30, figure: 22.5, label: "appliances/3C 15–30 d" },
+  baby: { min: 70, max: 365, figure: 70, label: "baby food 70+ d" },
+};
+const CYCLE_HORIZON_FACTOR = 4;
+
 /** A share as a label's percentage: 0.7 → "70 %", 0.355 → "35.5 %". */
 const percent = (share: number) => `${Number((100 * share).toPrecision(3))} %`;
 
@@ -48,7 +63,7 @@ const percent = (share: number) => `${Number((100 * share).toPrecision(3))} %`;
  * scenario only shapes (CTR, interaction rate) are checked against DOMAIN's ranges, widened
  * by the sampling error of the impressions or reads behind them.
  */
-export function calibrate(s: Scenario, c: Combined, categoryNames: readonly string[]): CalibrationRow[] {
+export function calibrate(s: Scenario, c: Combined, categoryNames: readonly string[], cycles: DecisionCycles): CalibrationRow[] {
   const rows: CalibrationRow[] = [];
   const u = c.users;
   const p = s.population;
@@ -121,7 +136,23 @@ export function calibrate(s: Scenario, c: Combined, categoryNames: readonly stri
     );
   }
   rows.push(row("purchases.ownShopShare", ratio(causedInShop, caused), 0, 0.1, "DOMAIN: own shop well under a tenth of the buying the platform causes"));
+  rows.push(...cycleRows(cycles));
   // A figure with nothing to measure (no purchases, no reads in a tiny run) is not judged:
   // it is left out, as linkAfterDay7 is below 50 link purchases, rather than counted as a miss.
   return rows.filter((r) => Number.isFinite(r.value));
+}
+
+/**
+ * A category's median decision cycle against DOMAIN's figure, widened by the median's own
+ * interval, where the run is long enough for the figure (a shorter run lists its medians in
+ * run.json's decisionCycles without judging them).
+ */
+function cycleRows(cycles: DecisionCycles): CalibrationRow[] {
+  return Object.entries(DOMAIN_CYCLES).flatMap(([name, target]) => {
+    const m = cycles.byCategory[name];
+    if (m?.medianDays == null || m.lowDays === null || m.highDays === null) return [];
+    if (cycles.horizonDays < CYCLE_HORIZON_FACTOR * target.figure) return [];
+    const source = `DOMAIN: ${target.label} (${m.purchases} cycles within ${cycles.horizonDays} d)`;
+    return [row(`purchases.decisionCycleDays.${name}`, m.medianDays, target.min - (m.medianDays - m.lowDays), target.max + (m.highDays - m.medianDays), source)];
+  });
 }

@@ -7,6 +7,7 @@ import { TOUCHES_PER_PAIR } from "../sim/touchHistory.js";
 import { TOOL, VERSION } from "../version.js";
 import type { Verdict } from "../compare/thresholds.js";
 import type { CalibrationRow } from "./calibration.js";
+import type { DecisionCycles } from "./decisionCycles.js";
 import { v8HelperThreads } from "../run/v8Mode.js";
 
 export interface OutputEntry {
@@ -38,6 +39,8 @@ export interface RunManifest {
     byCauseChannel: Record<string, number>;
     /** Purchases whose true credit shares lack a live touch that fell out of the pair's touch ring. */
     creditTruncated: number;
+    /** Days from a decision cycle's first touch to the purchase, by category (touch-caused purchases). */
+    decisionCycles: DecisionCycles;
   };
   /** Money as the platform would see it vs the truth (ROI = value per yuan of ad spend). */
   economics: {
@@ -85,6 +88,7 @@ export function buildManifest(input: {
   shards: readonly ShardSpec[];
   combined: Combined;
   calibration: CalibrationRow[];
+  decisionCycles: DecisionCycles;
   outputs: OutputEntry[];
   seconds: number;
   simulatedSeconds: number;
@@ -132,6 +136,7 @@ export function buildManifest(input: {
       observedByChannel: byName(CHANNELS, c.tally.observedPurchasesByChannel),
       byCauseChannel: byName(CHANNELS, byCause),
       creditTruncated,
+      decisionCycles: input.decisionCycles,
     },
     economics: economics(c, input.adSpendYuan),
     timing: {

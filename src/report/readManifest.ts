@@ -27,7 +27,20 @@ const manifestShape = z.looseObject({
   }),
   seed: z.number(),
   events: z.looseObject({ total: z.number() }),
-  purchases: z.looseObject({ total: z.number(), observed: z.number() }),
+  purchases: z.looseObject({
+    total: z.number(),
+    observed: z.number(),
+    // Absent from runs written before decision cycles were measured.
+    decisionCycles: z
+      .looseObject({
+        horizonDays: z.number(),
+        byCategory: z.record(
+          z.string(),
+          z.looseObject({ touchToPurchaseDays: z.number(), purchases: z.number(), medianDays: nullableNumber, lowDays: nullableNumber, highDays: nullableNumber }),
+        ),
+      })
+      .optional(),
+  }),
   timing: z.looseObject({ eventsPerSecond: z.number() }),
   memory: z.looseObject({ peakRssBytes: z.number() }),
   outputs: z.array(z.looseObject({ path: outputPath, sha256: z.string(), rows: z.number() })),

@@ -10,6 +10,7 @@ import type { ShardContext, ShardResult } from "../pipeline/shardPipeline.js";
 import { executeShard } from "../workers/executeShard.js";
 import { runShardsInPool, ShardFailure, ShardPool } from "../workers/pool.js";
 import { DEFAULT_BATCH_ROWS, planShards, workerThreadsFor } from "./shardPlan.js";
+import { measureDecisionCycles } from "../report/decisionCycles.js";
 import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
@@ -134,13 +135,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       accuracy[engine.name] = out.accuracy;
       warnings.push(...out.warnings);
     }
-    const calibration = calibrate(scenario, combined, world.categories.names);
+    const decisionCycles = measureDecisionCycles(scenario, combined.purchases, world.brands.category, world.categories.names);
+    const calibration = calibrate(scenario, combined, world.categories.names, decisionCycles);
     peak.sample();
     const manifest = buildManifest({
       loaded,
       shards,
       combined,
       calibration,
+      decisionCycles,
       outputs: files.map((f) => ({ path: relative(dir.path, f.path), rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
       seconds: (performance.now() - started) / 1000,
       simulatedSeconds,

@@ -12,13 +12,14 @@ export class ScheduledQueue {
   /** What to do when it falls due (see ScheduledType). */
   type = new Uint8Array(1024);
   pair = new Int32Array(1024);
-  /** Source touch: event id (0 = baseline), time, kind, channel, mass and kernel median (days). */
+  /** Source touch: event id (0 = baseline), time, kind, channel, mass, kernel median (days) and the start of its decision cycle. */
   sourceId = new Float64Array(1024);
   sourceTime = new Float64Array(1024);
   sourceKind = new Uint8Array(1024);
   sourceChannel = new Uint8Array(1024);
   sourceMass = new Float32Array(1024);
   sourceMedianDays = new Float32Array(1024);
+  sourceCycleStart = new Float64Array(1024);
 
   private heap = new Int32Array(1024);
   private size = 0;
@@ -104,6 +105,7 @@ export class ScheduledQueue {
     this.sourceChannel = grow(this.sourceChannel);
     this.sourceMass = grow(this.sourceMass);
     this.sourceMedianDays = grow(this.sourceMedianDays);
+    this.sourceCycleStart = grow(this.sourceCycleStart);
   }
 }
 

@@ -89,6 +89,12 @@ export class ShardSimulator {
   private readonly stateMultiplier = new Float64Array(STATE_COUNT);
   private readonly sessionsByActivity: Float64Array;
   private readonly lastPurchase: Float64Array;
+  /** Per pair: when its current decision cycle started (see `touch`; stale while ≤ lastPurchase). */
+  private readonly cycleStart: Float64Array;
+  /** Per pair: its latest touch of a kind that can plant a purchase. */
+  private readonly lastTouch: Float64Array;
+  /** A touch this long after the pair's previous one starts a new decision cycle (the TI window). */
+  private readonly cycleGapMs: number;
   private readonly lastLinkClick: Float64Array;
   private readonly lastLinkClickTime: Float64Array;
   /** Platform of the store the pair's last link led to. */
@@ -127,6 +133,9 @@ export class ShardSimulator {
     this.touches = new TouchHistory(pairs);
     this.due = new DueToday(this.queue, this.brandCount);
     this.lastPurchase = filled(Float64Array, pairs, -Infinity);
+    this.cycleStart = filled(Float64Array, pairs, -Infinity);
+    this.lastTouch = filled(Float64Array, pairs, -Infinity);
+    this.cycleGapMs = s.aipsTruth.tiWindowDays * DAY_MS;
     this.lastLinkClick = zeroed(Float64Array, pairs);
     this.lastLinkClickTime = zeroed(Float64Array, pairs);
     this.lastLinkStore = zeroed(Uint8Array, pairs);
@@ -441,12 +450,20 @@ export class ShardSimulator {
     const readNote = kind === Kind.read ? this.builder.cols.note[row]! : NONE;
     if (strong) this.latent.strong(pair, t, keyedUnit(this.convictionStream, user, t, kind) < this.s.aipsTruth.strongSignalConviction, readNote);
     else this.latent.light(pair, t, readNote);
+    // A decision cycle starts at the first touch (of a kind that can plant; a removed channel's
+    // too, since it still happened) after the pair's previous purchase or after a TI window
+    // without one: a cycle is a run of touches no window apart.
+    if (this.massByKind[kind]! > 0) {
+      const last = this.lastTouch[pair]!;
+      if (!(last > this.lastPurchase[pair]!) || t - last > this.cycleGapMs) this.cycleStart[pair] = t;
+      this.lastTouch[pair] = t;
+    }
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
     // A removed channel's touches still happen but plant nothing (the counterfactual twin).
     if (mass <= 0 || channel === this.counterfactual.removedChannel) return;
     const rng = this.plant.reset(user, t, kind);
     const brand = pair % this.brandCount;
-    const cycle = this.world.categories.decisionCycleDays[this.world.brands.category[brand]!]!;
+    const cycle = this.world.categories.touchToPurchaseDays[this.world.brands.category[brand]!]!;
     const isLink = kind === Kind.link_click || kind === Kind.blue_link_click;
     const median = isLink ? cycle * this.s.purchase.linkDelayFactor : cycle;
     this.touches.add(pair, id, t, mass, median, kind, channel);
@@ -461,6 +478,7 @@ export class ShardSimulator {
     q.sourceChannel[slot] = channel;
     q.sourceMass[slot] = mass;
     q.sourceMedianDays[slot] = median;
+    q.sourceCycleStart[slot] = this.cycleStart[pair]!;
     this.schedule(slot);
   }
 
@@ -477,6 +495,7 @@ export class ShardSimulator {
     q.sourceChannel[slot] = Channel.baseline;
     q.sourceMass[slot] = 0;
     q.sourceMedianDays[slot] = 0;
+    q.sourceCycleStart[slot] = 0;
     this.schedule(slot);
   }
 
@@ -599,6 +618,10 @@ export class ShardSimulator {
     const h = this.touches;
     // Live touches the ring let go of have no term here: the purchase says so.
     purchases.creditTruncated.push(h.droppedTime(pair) > after ? 1 : 0);
+    // A touch-caused purchase ends the cycle its cause was part of, even if a gap started
+    // another since; baseline demand's is the pair's current one, if it has any.
+    const currentCycle = this.cycleStart[pair]! > after ? this.cycleStart[pair]! : 0;
+    purchases.cycleStart.push(q.sourceId[slot] !== 0 ? q.sourceCycleStart[slot]! : currentCycle);
     let total = baseline;
     let causeSeen = q.sourceId[slot] === 0;
     const terms = new Float64Array(n + 1);

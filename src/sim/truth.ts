@@ -21,6 +21,12 @@ export interface TruthPurchases {
   causeTime: number[];
   /** 1 when touches after the pair's previous purchase fell out of its touch ring, so their terms (the cause's excepted) are missing from the credit. */
   creditTruncated: number[];
+  /**
+   * Start of the purchase's decision cycle: the first of the run of touches (since the pair's
+   * previous purchase, none a TI window after the one before) that holds its cause; for
+   * baseline demand, the run going on at the purchase; 0 when there is none.
+   */
+  cycleStart: number[];
 }
 
 export interface TruthCredits {
@@ -48,6 +54,7 @@ export function emptyTruth(): { purchases: TruthPurchases; credits: TruthCredits
       causeChannel: [],
       causeTime: [],
       creditTruncated: [],
+      cycleStart: [],
     },
     credits: { purchase: [], touch: [], touchKind: [], touchChannel: [], share: [] },
   };

@@ -6,7 +6,7 @@ export interface Categories {
   readonly names: readonly CategoryName[];
   readonly share: Float64Array;
   readonly ctr: Float64Array;
-  readonly decisionCycleDays: Float64Array;
+  readonly touchToPurchaseDays: Float64Array;
   readonly priceYuan: Float64Array;
   readonly redcatPilot: Uint8Array;
 }
@@ -17,7 +17,7 @@ export function buildCategories(s: Scenario): Categories {
     names: CATEGORY_NAMES,
     share: new Float64Array(n),
     ctr: new Float64Array(n),
-    decisionCycleDays: new Float64Array(n),
+    touchToPurchaseDays: new Float64Array(n),
     priceYuan: new Float64Array(n),
     redcatPilot: new Uint8Array(n),
   };
@@ -25,7 +25,7 @@ export function buildCategories(s: Scenario): Categories {
     const cat = s.categories[name];
     c.share[i] = cat.share;
     c.ctr[i] = cat.ctr;
-    c.decisionCycleDays[i] = cat.decisionCycleDays;
+    c.touchToPurchaseDays[i] = cat.touchToPurchaseDays;
     c.priceYuan[i] = cat.priceYuan;
     c.redcatPilot[i] = cat.redcatPilot ? 1 : 0;
   });

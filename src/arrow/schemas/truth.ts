@@ -21,6 +21,12 @@ export const TRUTH_PURCHASE_SPECS: readonly ColumnSpec[] = [
     kind: { type: "uint8" },
     description: "1 when touches since the pair's previous purchase fell out of its 32-touch ring: their terms are missing from the credit shares (the cause's term is always kept)",
   },
+  {
+    name: "cycleStart",
+    kind: { type: "timestamp" },
+    description:
+      "start of the purchase's decision cycle: the first of the run of reads, engagements, searches and clicks on the brand since the pair's previous purchase, none more than aipsTruth.tiWindowDays after the one before, that holds the causing touch (baseline demand: the run going on at the purchase); epoch 0 when there is none",
+  },
 ];
 
 /** `truth_credits.arrow`: each purchase's true credit split over its touches and baseline (shares sum to 1). */
