@@ -9,6 +9,7 @@ import { readColumns } from "../src/report/html/arrowColumns.js";
 import { compareReport } from "../src/report/html/compareReport.js";
 import { compareDifferences } from "../src/report/html/charts/compareDifferences.js";
 import { compareDocument } from "../src/report/html/compareDocument.js";
+import { escapeHtml, formatNumber } from "../src/report/html/page.js";
 import { runReport } from "../src/report/html/runReport.js";
 import { runScenario } from "../src/run/runScenario.js";
 import { tempDir } from "./helpers.js";
@@ -42,6 +43,17 @@ describe("run report", () => {
     const [a, b] = ["inline", "pool"].map((run) => readFileSync(join(dir.path, run, "report.html"), "utf8"));
     expect(a).toMatch(THROUGHPUT);
     expect(a!.replace(THROUGHPUT, "")).toBe(b!.replace(THROUGHPUT, ""));
+  });
+
+  it("lists each category's decision cycles as run.json measured them, and draws them in the lag chart", () => {
+    const html = readFileSync(join(dir.path, "inline", "report.html"), "utf8");
+    const { horizonDays, byCategory } = manifestOf(join(dir.path, "inline")).purchases.decisionCycles;
+    expect(html).toContain(escapeHtml(`for cycles that started ${horizonDays}+ days before the run's end`));
+    const cells = Object.entries(byCategory).map(([name, c]) => `<td>${name}</td><td class="n">${formatNumber(c.touchToPurchaseDays)}</td><td class="n">${formatNumber(c.purchases)}</td>`);
+    for (const row of cells) expect(html).toContain(row);
+    // Some category had cycles to measure, even in this small run.
+    expect(Object.values(byCategory).some((c) => c.purchases > 0)).toBe(true);
+    expect(html).toContain("touch-caused purchases: days from the first touch of their decision cycle");
   });
 
   it("ticks the throughput chart's log scale at powers of ten, so kinds of a few hundred events have a reference too", () => {

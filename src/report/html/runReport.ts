@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CalibrationRow } from "../calibration.js";
+import type { DecisionCycles } from "../decisionCycles.js";
 import type { RunManifest } from "../manifest.js";
 import { figure } from "./chart.js";
 import { aipsFlows } from "./charts/aipsFlows.js";
@@ -41,6 +42,7 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
     `<h2>Purchases</h2>`,
     await figure(purchasesOverTime(m, eventPartPaths(dir), truth)),
     await figure(lagHistogram(truth)),
+    decisionCycleTable(m.purchases.decisionCycles),
     `<h2>AIPS</h2>`,
     aips ? aipsTable(aips) : "",
     await figure(aipsFlows(readAipsFlows(dir))),
@@ -89,6 +91,21 @@ function calibrationTable(rows: readonly CalibrationRow[]): string {
   return table(
     ["metric", "value", "target", "ok", "source"],
     rows.map((r) => [r.metric, r.value, `${formatNumber(r.min)} – ${formatNumber(r.max)}`, verdict(r.ok), r.source]),
+  );
+}
+
+/** Each category's median decision cycle, as run.json measured it under its horizon. */
+function decisionCycleTable(c: DecisionCycles): string {
+  const rows = Object.entries(c.byCategory).map(([name, k]): Cell[] => [
+    name,
+    k.touchToPurchaseDays,
+    k.purchases,
+    k.medianDays ?? "n/a",
+    k.lowDays === null || k.highDays === null ? "" : `${formatNumber(k.lowDays)} – ${formatNumber(k.highDays)}`,
+  ]);
+  return (
+    `<h3>Decision cycles</h3><p class="sub">${escapeHtml(`Days from a cycle's first touch to its purchase (touch-caused purchases), for cycles that started ${c.horizonDays}+ days before the run's end, up to ${c.horizonDays} days: a short run understates long cycles.`)}</p>` +
+    table(["category", "touchToPurchaseDays (input)", "cycles", "median days", "95 % interval"], rows)
   );
 }
 

@@ -39,8 +39,8 @@ function lagSeries(label: string, color: string, p: TruthPurchases, from: (i: nu
 }
 
 /**
- * How long after the click (link purchases) or the causing touch (touch-caused purchases)
- * people buy, with the 7/15/30-day windows marked: what lies right of a rule is what a
+ * How long after the click (link purchases), the causing touch or the first touch of the
+ * decision cycle (touch-caused purchases) people buy, with the 7/15/30-day windows marked: what lies right of a rule is what a
  * window of that length misses.
  */
 export function lagHistogram(p: TruthPurchases | null): ReportChart {
@@ -49,12 +49,13 @@ export function lagHistogram(p: TruthPurchases | null): ReportChart {
     // By tag, which is what passback windows see: link orders, and spillover orders in a linked store.
     lagSeries("purchases tagged with a click (in the store a link led to): days from the click", "#76b7b2", p, (i) => (p.clickTime[i]! > 0 ? p.clickTime[i]! : null)),
     lagSeries("touch-caused purchases: days from the causing touch", "#4e79a7", p, (i) => (p.cause[i]! !== 0 ? p.causeTime[i]! : null)),
+    lagSeries("touch-caused purchases: days from the first touch of their decision cycle", "#f28e2b", p, (i) => (p.cause[i]! !== 0 ? p.cycleStart[i]! : null)),
   ].filter((s) => s.total > 0);
   if (series.length === 0) return { name: NAME, title: TITLE, missing: "no purchase has a tagged click or a causing touch" };
   return {
     name: NAME,
     caption:
-      `Source: truth_purchases.arrow (time − clickTime where a click was tagged; time − causeTime where cause ≠ 0). Lags of ${MAX_DAYS} days and more are counted in the shares but not drawn. ` +
+      `Source: truth_purchases.arrow (time − clickTime where a click was tagged; time − causeTime and time − cycleStart where cause ≠ 0). Lags of ${MAX_DAYS} days and more are counted in the shares but not drawn. ` +
       "Only purchases within the run are here: in a run shorter than a window, the share beyond it is cut short, and a store tags orders for purchase.linkStoreDays after the click.",
     spec: {
       title: { text: `${TITLE}, with the ${WINDOWS_DAYS.join(" / ")}-day windows` },

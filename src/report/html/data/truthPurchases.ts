@@ -13,11 +13,13 @@ export interface TruthPurchases {
   /** 0 for baseline demand. */
   readonly cause: ColumnArray;
   readonly causeTime: ColumnArray;
+  /** Where the purchase's decision cycle started; epoch 0 when no touch came before it. */
+  readonly cycleStart: ColumnArray;
 }
 
 export function readTruthPurchases(dir: string): TruthPurchases | null {
   const path = join(dir, "truth_purchases.arrow");
   if (!existsSync(path)) return null;
-  const { columns, rows } = readColumns(path, ["time", "channel", "clickTime", "cause", "causeTime"]);
+  const { columns, rows } = readColumns(path, ["time", "channel", "clickTime", "cause", "causeTime", "cycleStart"]);
   return { rows, ...columns };
 }
