@@ -440,7 +440,7 @@ export class ShardSimulator {
   /**
    * Records a touch: it moves the latent state, joins the pair's touch history and, with
    * probability mass × state multiplier, plants one purchase candidate at a delay drawn
-   * from the category's decision-cycle kernel.
+   * from the category's touchToPurchaseDays kernel.
    */
   private touch(pair: number, row: number, kind: number, channel: number, strong: boolean): void {
     const id = this.builder.cols.id[row]!;

@@ -40,8 +40,8 @@ function lagSeries(label: string, color: string, p: TruthPurchases, from: (i: nu
 
 /**
  * How long after the click (link purchases), the causing touch or the first touch of the
- * decision cycle (touch-caused purchases) people buy, with the 7/15/30-day windows marked: what lies right of a rule is what a
- * window of that length misses.
+ * decision cycle (touch-caused purchases) people buy, with the 7/15/30-day windows marked:
+ * what lies right of a rule is what a window of that length misses.
  */
 export function lagHistogram(p: TruthPurchases | null): ReportChart {
   if (p === null) return { name: NAME, title: TITLE, missing: "no truth_purchases.arrow in the run directory" };
