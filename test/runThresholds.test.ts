@@ -130,4 +130,18 @@ describe("runMetrics", () => {
     expect("economics.trueRoi" in plain).toBe(false);
     expect(plain["economics.adSpendYuan"]).toBe(0);
   });
+
+  it("reports each category's median decision cycle, and a category without cycles as not measured", () => {
+    const cycles = { horizonDays: 30, byCategory: { fmcg: { touchToPurchaseDays: 5, purchases: 40, medianDays: 9.5, lowDays: 8, highDays: 11 }, baby: { touchToPurchaseDays: 70, purchases: 0, medianDays: null, lowDays: null, highDays: null } } };
+    const manifest = {
+      scenario: { resolved: { population: { users: 10 } } },
+      events: { total: 5, observed: 5 },
+      purchases: { total: 1, observed: 0, byChannel: {}, observedByChannel: {}, byCauseChannel: {}, decisionCycles: cycles },
+      economics: {},
+      accuracy: {},
+    } as unknown as RunManifest;
+    expect(runMetrics(manifest)["purchases.decisionCycleDays.fmcg"]).toBe(9.5);
+    expect("purchases.decisionCycleDays.baby" in runMetrics(manifest)).toBe(false);
+    expect(runMetrics(manifest, { keepNonFinite: true })["purchases.decisionCycleDays.baby"]).toBeNaN();
+  });
 });

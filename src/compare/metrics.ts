@@ -19,6 +19,11 @@ export function runMetrics(m: RunManifest, o: { keepNonFinite?: boolean } = {}):
   for (const [ch, n] of Object.entries(m.purchases.byChannel)) out[`purchases.true.${ch}`] = n;
   for (const [ch, n] of Object.entries(m.purchases.observedByChannel)) out[`purchases.observed.${ch}`] = n;
   for (const [ch, n] of Object.entries(m.purchases.byCauseChannel)) out[`purchases.trueCause.${ch}`] = n;
+  // A category without cycles to measure (a short run, a category without brands) has no median.
+  for (const [category, c] of Object.entries(m.purchases.decisionCycles?.byCategory ?? {})) {
+    if (c.medianDays !== null) out[`purchases.decisionCycleDays.${category}`] = c.medianDays;
+    else if (o.keepNonFinite === true) out[`purchases.decisionCycleDays.${category}`] = Number.NaN;
+  }
   flatten(m.economics, "economics", out, o.keepNonFinite === true);
   flatten(m.accuracy, "accuracy", out, o.keepNonFinite === true);
   return out;
