@@ -232,6 +232,9 @@ describe("scenario validation", () => {
 
   it("says what took the place of a key an earlier release had", () => {
     expect(problemsOf({ categories: { fmcg: { decisionCycleDays: 10 } } })).toEqual([expect.stringMatching(/^categories\.fmcg\.decisionCycleDays: unknown key \(now touchToPurchaseDays: /)]);
+    // Only where it was a key: elsewhere, and for keys an object has by inheritance, a plain unknown key.
+    expect(problemsOf({ purchase: { decisionCycleDays: 10 } })).toEqual(["purchase.decisionCycleDays: unknown key"]);
+    expect(problemsOf({ categories: { fmcg: { toString: 1, constructor: 1 } } })).toEqual(["categories.fmcg.toString: unknown key", "categories.fmcg.constructor: unknown key"]);
   });
 
   it("bounds a shard's (user, brand) pairs and the number of shards", () => {

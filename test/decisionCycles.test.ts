@@ -25,18 +25,24 @@ describe("a purchase's decision cycle start (truth_purchases.cycleStart)", () =>
     const previous = new Map<number, number>();
     const order = p.id.map((_, i) => i).sort((a, b) => p.time[a]! - p.time[b]! || p.id[a]! - p.id[b]!);
     let restartedByGap = 0;
+    let baselineAfterEnded = 0;
     let checked = 0;
     const bad: string[] = [];
     for (const i of order) {
       const pair = p.user[i]! * brands + p.brand[i]!;
       const after = previous.get(pair) ?? -Infinity;
       previous.set(pair, p.time[i]!);
-      // A touch-caused purchase's cycle is the run of touches holding its cause; baseline demand's the run going on.
-      const until = p.cause[i] !== 0 ? p.causeTime[i]! : p.time[i]! - 1;
+      // A touch-caused purchase's cycle is the run of touches holding its cause; baseline
+      // demand's the run going on (a touch at the purchase's ms comes before it).
+      const until = p.cause[i] !== 0 ? p.causeTime[i]! : p.time[i]!;
       const before = (touches.get(pair) ?? []).filter((t) => t > after && t <= until);
       let start = before.length > 0 ? before[0]! : 0;
       for (let j = 1; j < before.length; j++) {
         if (before[j]! - before[j - 1]! > 4 * DAY_MS) start = before[j]!;
+      }
+      if (p.cause[i] === 0 && start !== 0 && p.time[i]! - before.at(-1)! > 4 * DAY_MS) {
+        start = 0;
+        baselineAfterEnded++;
       }
       if (start !== 0 && start !== before[0]) restartedByGap++;
       checked++;
@@ -47,6 +53,7 @@ describe("a purchase's decision cycle start (truth_purchases.cycleStart)", () =>
     // The cases the rule is about occur: purchases, and cycles restarted by a gap.
     expect(checked).toBeGreaterThan(50);
     expect(restartedByGap).toBeGreaterThan(5);
+    expect(baselineAfterEnded).toBeGreaterThan(0);
   });
 });
 
@@ -63,42 +70,52 @@ function purchasesOf(rows: readonly { brand: number; start: number; length: numb
 }
 
 describe("measureDecisionCycles", () => {
-  const s = smallScenario({ simulation: { days: 100 } });
+  // A 10-day burn-in (interestDecayDays) leaves 90 days: a 45-day horizon.
+  const s = smallScenario({ simulation: { days: 100 }, aipsTruth: { interestDecayDays: 10 } });
   const startMs = Date.parse(`${s.simulation.start}T00:00:00Z`);
   const names = ["beauty", "fmcg"];
   // Brand 0 is beauty, brand 1 fmcg.
   const brandCategory = [0, 1];
 
-  it("measures touch-caused cycles that started a horizon (half the run) before its end, up to the horizon", () => {
+  it("measures touch-caused cycles that started after the burn-in and a horizon before the end, up to the horizon", () => {
     const cycles = measureDecisionCycles(
       s,
       purchasesOf(
         [
           { brand: 0, start: 10, length: 4 },
           { brand: 0, start: 20, length: 8 },
-          { brand: 0, start: 49, length: 50 },
-          // Left out: baseline demand, no touch, a start inside the last 50 days, a cycle over 50 days.
-          { brand: 0, start: 10, length: 1, cause: 0 },
+          { brand: 0, start: 55, length: 45 },
+          // Left out: baseline demand, no touch, a start in the burn-in, a start inside the last
+          // 45 days, a cycle over 45 days.
+          { brand: 0, start: 20, length: 1, cause: 0 },
           { brand: 0, start: 0, length: 1 },
-          { brand: 0, start: 50.5, length: 1 },
-          { brand: 0, start: 5, length: 50.5 },
-          { brand: 1, start: 1, length: 3 },
-          { brand: 1, start: 2, length: 5 },
+          { brand: 0, start: 9.5, length: 1 },
+          { brand: 0, start: 55.5, length: 1 },
+          { brand: 0, start: 15, length: 45.5 },
+          { brand: 1, start: 11, length: 3 },
+          { brand: 1, start: 12, length: 5 },
         ],
         startMs,
       ),
       brandCategory,
       names,
     );
-    expect(cycles.horizonDays).toBe(50);
+    expect([cycles.burnInDays, cycles.horizonDays]).toEqual([10, 45]);
     expect(cycles.byCategory.beauty).toEqual({ touchToPurchaseDays: s.categories.beauty.touchToPurchaseDays, purchases: 3, medianDays: 8, lowDays: null, highDays: null });
     expect(cycles.byCategory.fmcg).toMatchObject({ purchases: 2, medianDays: 4 });
   });
 
+  it("measures nothing in a run no longer than the burn-in", () => {
+    const short = smallScenario({ simulation: { days: 60 } });
+    const cycles = measureDecisionCycles(short, purchasesOf([{ brand: 0, start: 1, length: 2 }], startMs), brandCategory, names);
+    expect([cycles.burnInDays, cycles.horizonDays]).toEqual([60, 0]);
+    expect(cycles.byCategory.beauty).toMatchObject({ purchases: 0, medianDays: null });
+  });
+
   it("gives the median an order-statistic interval from 20 cycles on", () => {
-    // Lengths 1…100 days, all within a 400-day run's horizon.
+    // Lengths 1…100 days, all within a 400-day run's horizon (170 days after a 60-day burn-in).
     const long = smallScenario({ simulation: { days: 400 } });
-    const rows = Array.from({ length: 100 }, (_, i) => ({ brand: 0, start: 1, length: i + 1 }));
+    const rows = Array.from({ length: 100 }, (_, i) => ({ brand: 0, start: 100, length: i + 1 }));
     const m = measureDecisionCycles(long, purchasesOf(rows, startMs), brandCategory, names).byCategory.beauty!;
     expect(m.medianDays).toBe(50.5);
     // Ranks 40 and 61 (1-based) of 100: the interval of a 95 % binomial (n = 100, p = ½).
@@ -116,22 +133,22 @@ describe("decision cycle calibration rows", () => {
     purchases: emptyTruth().purchases,
   };
   const fmcg = { touchToPurchaseDays: 5, purchases: 400, medianDays: 15, lowDays: 13.5, highDays: 16 };
-  const cyclesAt = (horizonDays: number): DecisionCycles => ({ horizonDays, byCategory: { fmcg, beauty: { ...fmcg, medianDays: 40, lowDays: 38, highDays: 43 } } });
+  const cyclesAt = (horizonDays: number): DecisionCycles => ({ burnInDays: 60, horizonDays, byCategory: { fmcg, beauty: { ...fmcg, medianDays: 40, lowDays: 38, highDays: 43 } } });
 
-  it("judges a category against DOMAIN widened by the median's interval, once the horizon is four times DOMAIN's figure", () => {
-    const rows = calibrate(s, combined as never, [], cyclesAt(42));
+  it("judges a category against DOMAIN widened by the median's interval, once the horizon is five times DOMAIN's figure and 120 days", () => {
+    const rows = calibrate(s, combined as never, [], cyclesAt(120));
     const row = rows.find((r) => r.metric === "purchases.decisionCycleDays.fmcg")!;
     // DOMAIN's 7–14 widened by 1.5 below and 1 above: 15 is just inside.
     expect(row).toMatchObject({ value: 15, min: 5.5, max: 15, ok: true });
     expect(rows.some((r) => r.metric === "purchases.decisionCycleDays.beauty")).toBe(false);
-    const wider = calibrate(s, combined as never, [], cyclesAt(116)).find((r) => r.metric === "purchases.decisionCycleDays.beauty")!;
+    const wider = calibrate(s, combined as never, [], cyclesAt(145)).find((r) => r.metric === "purchases.decisionCycleDays.beauty")!;
     expect(wider).toMatchObject({ value: 40, min: 22, max: 37, ok: false });
-    expect(wider.source).toBe("DOMAIN: facial essence ≈29 d (400 cycles within 116 d)");
+    expect(wider.source).toBe("DOMAIN: facial essence ≈29 d (400 cycles within 145 d)");
   });
 
   it("leaves a category out below the horizon, and without an interval", () => {
-    expect(calibrate(s, combined as never, [], cyclesAt(41)).some((r) => r.metric.startsWith("purchases.decisionCycleDays"))).toBe(false);
-    const few = { horizonDays: 500, byCategory: { fmcg: { ...fmcg, purchases: 10, lowDays: null, highDays: null } } };
+    expect(calibrate(s, combined as never, [], cyclesAt(119)).some((r) => r.metric.startsWith("purchases.decisionCycleDays"))).toBe(false);
+    const few = { burnInDays: 60, horizonDays: 500, byCategory: { fmcg: { ...fmcg, purchases: 10, lowDays: null, highDays: null } } };
     expect(calibrate(s, combined as never, [], few).some((r) => r.metric.startsWith("purchases.decisionCycleDays"))).toBe(false);
   });
 });
@@ -141,8 +158,8 @@ describe("the default scenario's decision cycles", () => {
     const { loadScenario } = await import("../src/config/load.js");
     const { runScenario } = await import("../src/run/runScenario.js");
     const { tempDir } = await import("./helpers.js");
-    // 600 days: a 300-day horizon, four times baby food's 70 (the longest figure).
-    const loaded = loadScenario(undefined, { users: 2500, days: 600 });
+    // 760 days: a 350-day horizon after the 60-day burn-in, five times baby food's 70 (the longest figure).
+    const loaded = loadScenario(undefined, { users: 2500, days: 760 });
     const dir = tempDir();
     try {
       const { manifest } = await runScenario(loaded, { outDir: `${dir.path}/run`, events: false, report: false, workers: 2 });

@@ -172,7 +172,7 @@ describe("calibration of link and own-shop purchases", () => {
       tally: { feedImpressions: zeros, feedReads: zeros, byKind: zeros, interactions: 0, smallCreatorImpressions: 0 },
       purchases,
     };
-    const rows = calibrate(s, combined as never, [], { horizonDays: 0, byCategory: {} });
+    const rows = calibrate(s, combined as never, [], { burnInDays: 0, horizonDays: 0, byCategory: {} });
     const of = (metric: string) => rows.find((r) => r.metric === metric)!;
     expect(of("purchases.linkAfterDay7").value).toBeCloseTo(40 / 110, 12);
     // Over the 215 touch-caused orders (210 link orders and 5 in the shop).

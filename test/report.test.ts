@@ -24,6 +24,8 @@ const scenario = validateScenario(
     creators: { count: 300 },
     brands: { count: 25 },
     notes: { count: 1500 },
+    // A 3-day burn-in leaves the 15 days a 6-day horizon: decision cycles to measure.
+    aipsTruth: { interestDecayDays: 3 },
   },
   "test",
 );
@@ -47,8 +49,9 @@ describe("run report", () => {
 
   it("lists each category's decision cycles as run.json measured them, and draws them in the lag chart", () => {
     const html = readFileSync(join(dir.path, "inline", "report.html"), "utf8");
-    const { horizonDays, byCategory } = manifestOf(join(dir.path, "inline")).purchases.decisionCycles;
-    expect(html).toContain(escapeHtml(`for cycles that started ${horizonDays}+ days before the run's end`));
+    const { burnInDays, horizonDays, byCategory } = manifestOf(join(dir.path, "inline")).purchases.decisionCycles;
+    expect([burnInDays, horizonDays]).toEqual([3, 6]);
+    expect(html).toContain(escapeHtml(`for cycles that started from day 3 to 6 days before the run's end`));
     const cells = Object.entries(byCategory).map(([name, c]) => `<td>${name}</td><td class="n">${formatNumber(c.touchToPurchaseDays)}</td><td class="n">${formatNumber(c.purchases)}</td>`);
     for (const row of cells) expect(html).toContain(row);
     // Some category had cycles to measure, even in this small run.

@@ -48,7 +48,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], context: Issue
     const at = issue.path.map(String).map(clip).join(".");
     if (issue.code === "unrecognized_keys") {
       const known = context.keysAt?.(issue.path) ?? [];
-      return issue.keys.map((key) => withLine(`${at ? `${at}.` : ""}${clip(key)}: unknown key${RENAMED_KEYS[key] ?? didYouMean(key, known)}`, [...issue.path, key], lineOf));
+      return issue.keys.map((key) => withLine(`${at ? `${at}.` : ""}${clip(key)}: unknown key${renamedKey(issue.path, key) ?? didYouMean(key, known)}`, [...issue.path, key], lineOf));
     }
     // A tagged union (policy) whose tag is missing or unknown: say so in the scenario's words.
     const options = issue.code === "invalid_union" && "discriminator" in issue ? (issue as { options?: unknown }).options : undefined;
@@ -57,11 +57,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], context: Issue
   });
 }
 
-/** Keys of earlier releases, with what took their place. */
-const RENAMED_KEYS: Readonly<Record<string, string>> = {
-  decisionCycleDays:
-    " (now touchToPurchaseDays: the median days from the touch that plants a purchase to it; the decision cycle from a cycle's first touch runs longer, see run.json's purchases.decisionCycles)",
-};
+/** ` (now …)` when `key` at `path` is a key of an earlier release: a category's decisionCycleDays. */
+function renamedKey(path: readonly PropertyKey[], key: string): string | undefined {
+  if (key !== "decisionCycleDays" || path.length !== 2 || path[0] !== "categories") return undefined;
+  return " (now touchToPurchaseDays: the median days from the touch that plants a purchase to it; the decision cycle from a cycle's first touch runs longer, see run.json's purchases.decisionCycles)";
+}
 
 /** ` (did you mean population?)` when one known key is a typo's distance away. */
 function didYouMean(key: string, known: readonly string[]): string {
@@ -114,7 +114,7 @@ function parseText(text: string, path: string): { value: unknown; lineOf: LineOf
 /**
  * A shard keeps typed arrays indexed by (user, brand) pair. The widest is the AIPS engine's
  * PairSignals record, up to 37 uint32 per pair (distinctReadsForTI 16), and a typed array holds
- * at most 2^32 elements, so 2^26 pairs is the largest power of two that fits. At about 160 bytes
+ * at most 2^32 elements, so 2^26 pairs is the largest power of two that fits. At about 176 bytes
  * per pair across simulator and engine (more with aipsTruth.readsForTrueInterest or
  * aips.distinctReadsForTI raised: 16 and 8 bytes a slot) that is already ~10 GB per shard; more
  * shards cost nothing.

@@ -243,9 +243,9 @@ const purchase = z
         S: nonNegative.max(MAX_MULTIPLIER).default(0.4),
       })
       .prefault({}),
-    /** Log-normal spread (sigma) of the touch → purchase delay around the category cycle. */
+    /** Log-normal spread (sigma) of the touch → purchase delay around the category's touchToPurchaseDays. */
     delaySigma: positive.max(MAX_SIGMA).default(0.9),
-    /** Link clicks lead to faster purchases: median delay = cycle × this factor. */
+    /** Link clicks lead to faster purchases: median delay = the category's touchToPurchaseDays × this factor. */
     linkDelayFactor: multiplier.default(0.8),
     /** Share of purchases made on the platform's own shop (when the brand has one), drawn first: a link's store gets the rest of a linked buyer's purchases. */
     redShopShare: share.default(0.06),

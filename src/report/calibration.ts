@@ -41,9 +41,10 @@ const DOMAIN_CTR: Record<string, readonly [number, number]> = {
 
 /**
  * docs/DOMAIN.md decision cycles (first touch → purchase) as closed ranges in days: facial
- * essence's ≈29 as 24–34, baby food's 70+ as 70–365. A row needs a horizon of four times the
- * figure (its middle; 70 for baby), where cutting the tail off moved no measured median by
- * more than a few percent (README, Calibration).
+ * essence's ≈29 as 24–34, baby food's 70+ as 70–365. A row needs a horizon of five times the
+ * figure (its middle; 70 for baby) and 120 days at least: cutting the tail off there moved no
+ * measured median by more than about 2 % (README, Calibration). Fast-moving goods need more
+ * than five times theirs, since their tail comes from long runs of touches, not the kernel.
  */
 const DOMAIN_CYCLES: Record<string, { readonly min: number; readonly max: number; readonly figure: number; readonly label: string }> = {
   fmcg: { min: 7, max: 14, figure: 10.5, label: "fast-moving goods 7–14 d" },
@@ -51,7 +52,8 @@ const DOMAIN_CYCLES: Record<string, { readonly min: number; readonly max: number
   appliances_3c: { min: 15, max: 30, figure: 22.5, label: "appliances/3C 15–30 d" },
   baby: { min: 70, max: 365, figure: 70, label: "baby food 70+ d" },
 };
-const CYCLE_HORIZON_FACTOR = 4;
+const CYCLE_HORIZON_FACTOR = 5;
+const CYCLE_HORIZON_MIN_DAYS = 120;
 
 /** A share as a label's percentage: 0.7 → "70 %", 0.355 → "35.5 %". */
 const percent = (share: number) => `${Number((100 * share).toPrecision(3))} %`;
@@ -151,7 +153,7 @@ function cycleRows(cycles: DecisionCycles): CalibrationRow[] {
   return Object.entries(DOMAIN_CYCLES).flatMap(([name, target]) => {
     const m = cycles.byCategory[name];
     if (m?.medianDays == null || m.lowDays === null || m.highDays === null) return [];
-    if (cycles.horizonDays < CYCLE_HORIZON_FACTOR * target.figure) return [];
+    if (cycles.horizonDays < Math.max(CYCLE_HORIZON_MIN_DAYS, CYCLE_HORIZON_FACTOR * target.figure)) return [];
     const source = `DOMAIN: ${target.label} (${m.purchases} cycles within ${cycles.horizonDays} d)`;
     return [row(`purchases.decisionCycleDays.${name}`, m.medianDays, target.min - (m.medianDays - m.lowDays), target.max + (m.highDays - m.medianDays), source)];
   });

@@ -18,9 +18,16 @@ export interface CategoryCycles {
 
 export interface DecisionCycles {
   /**
+   * Cycles that started in the run's first days are left out: every pair starts the run with
+   * no interest, so early cycles run longer than settled ones. These are the truth's
+   * interestDecayDays (the time interest takes to fade, and so to settle).
+   */
+  readonly burnInDays: number;
+  /**
    * Only cycles that started at least this long before the run's end are measured, and only
    * their purchases within it: every such cycle had the same chance to show, but one longer
-   * than the horizon never does. So a short run understates long cycles (half the run's days).
+   * than the horizon never does. Half the days after the burn-in; 0 (nothing measured) when
+   * the run is no longer than the burn-in.
    */
   readonly horizonDays: number;
   readonly byCategory: Record<string, CategoryCycles>;
@@ -45,13 +52,16 @@ const round = (days: number) => Math.round(days * 100) / 100;
  * ended in it) to the purchase. Baseline purchases have no cycle the platform started.
  */
 export function measureDecisionCycles(s: Scenario, purchases: TruthPurchases, brandCategory: ArrayLike<number>, categoryNames: readonly string[]): DecisionCycles {
-  const horizonDays = Math.floor(s.simulation.days / 2);
-  const runEnd = Date.parse(`${s.simulation.start}T00:00:00Z`) + s.simulation.days * DAY_MS;
+  const burnInDays = s.aipsTruth.interestDecayDays;
+  const horizonDays = Math.max(0, Math.floor((s.simulation.days - burnInDays) / 2));
+  const runStart = Date.parse(`${s.simulation.start}T00:00:00Z`);
+  const runEnd = runStart + s.simulation.days * DAY_MS;
   const horizon = horizonDays * DAY_MS;
   const cycles = categoryNames.map(() => [] as number[]);
   for (let i = 0; i < purchases.id.length; i++) {
     const start = purchases.cycleStart[i]!;
-    if (purchases.cause[i] === 0 || start === 0 || start > runEnd - horizon) continue;
+    if (horizonDays === 0 || purchases.cause[i] === 0 || start === 0) continue;
+    if (start < runStart + burnInDays * DAY_MS || start > runEnd - horizon) continue;
     const length = purchases.time[i]! - start;
     if (length <= horizon) cycles[brandCategory[purchases.brand[i]!]!]!.push(length / DAY_MS);
   }
@@ -68,5 +78,5 @@ export function measureDecisionCycles(s: Scenario, purchases: TruthPurchases, br
       highDays: interval ? round(days[interval[1]]!) : null,
     };
   });
-  return { horizonDays, byCategory };
+  return { burnInDays, horizonDays, byCategory };
 }

@@ -33,6 +33,7 @@ const manifestShape = z.looseObject({
     // Absent from runs written before decision cycles were measured.
     decisionCycles: z
       .looseObject({
+        burnInDays: z.number(),
         horizonDays: z.number(),
         byCategory: z.record(
           z.string(),

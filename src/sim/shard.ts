@@ -619,8 +619,10 @@ export class ShardSimulator {
     // Live touches the ring let go of have no term here: the purchase says so.
     purchases.creditTruncated.push(h.droppedTime(pair) > after ? 1 : 0);
     // A touch-caused purchase ends the cycle its cause was part of, even if a gap started
-    // another since; baseline demand's is the pair's current one, if it has any.
-    const currentCycle = this.cycleStart[pair]! > after ? this.cycleStart[pair]! : 0;
+    // another since; baseline demand's is the cycle going on, if any: none when the pair had
+    // no touch since its previous purchase, or none within a TI window before this one.
+    const going = this.cycleStart[pair]! > after && t - this.lastTouch[pair]! <= this.cycleGapMs;
+    const currentCycle = going ? this.cycleStart[pair]! : 0;
     purchases.cycleStart.push(q.sourceId[slot] !== 0 ? q.sourceCycleStart[slot]! : currentCycle);
     let total = baseline;
     let causeSeen = q.sourceId[slot] === 0;

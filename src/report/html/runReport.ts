@@ -103,8 +103,9 @@ function decisionCycleTable(c: DecisionCycles): string {
     k.medianDays ?? "n/a",
     k.lowDays === null || k.highDays === null ? "" : `${formatNumber(k.lowDays)} – ${formatNumber(k.highDays)}`,
   ]);
+  if (c.horizonDays === 0) return `<h3>Decision cycles</h3><p class="missing">${escapeHtml(`none measured: the run is no longer than the ${c.burnInDays}-day burn-in`)}</p>`;
   return (
-    `<h3>Decision cycles</h3><p class="sub">${escapeHtml(`Days from a cycle's first touch to its purchase (touch-caused purchases), for cycles that started ${c.horizonDays}+ days before the run's end, up to ${c.horizonDays} days: a short run understates long cycles.`)}</p>` +
+    `<h3>Decision cycles</h3><p class="sub">${escapeHtml(`Days from a cycle's first touch to its purchase (touch-caused purchases), for cycles that started from day ${c.burnInDays} to ${c.horizonDays} days before the run's end, up to ${c.horizonDays} days: a short run understates long cycles.`)}</p>` +
     table(["category", "touchToPurchaseDays (input)", "cycles", "median days", "95 % interval"], rows)
   );
 }
