@@ -3,7 +3,7 @@ import type { ScenarioInput } from "../src/config/schema.js";
 import { Kind, KINDS, NONE, Platform } from "../src/events/enums.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
 import { DAY_MS } from "../src/sim/kernel.js";
-import { ShardSimulator } from "../src/sim/shard.js";
+import { ID_BASE, ShardSimulator } from "../src/sim/shard.js";
 import { buildWorld } from "../src/world/world.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
@@ -172,6 +172,21 @@ describe("a simulated day", () => {
     }
     expect(lastHour).toBeGreaterThan(1000);
     expect(outside).toEqual([]);
+  });
+});
+
+describe("event ids", () => {
+  it("stop a shard that would number more events than its id range holds, instead of running into the next shard's ids", () => {
+    const s = smallScenario({ population: { users: 50 }, simulation: { days: 2, shardUsers: 50 } });
+    const world = buildWorld(s);
+    const sim = new ShardSimulator(s, world, resolveLinkPolicy(s, world), { index: 3, firstUser: 0, userCount: 50 });
+    const first = sim.simulateDay(0);
+    expect(first.length).toBeGreaterThan(10);
+    // Shard 3's ids, numbered from 1 in the order the events were made.
+    expect(Math.min(...first.id.subarray(0, first.length))).toBe(3 * ID_BASE + 1);
+    // The shard has numbered all but 10 of its ids: the next day needs more.
+    (sim as unknown as { seq: number }).seq = ID_BASE - 11;
+    expect(() => sim.simulateDay(1)).toThrow("shard 3 emitted 2^32 − 1 events, the most its event ids can number: lower simulation.shardUsers");
   });
 });
 

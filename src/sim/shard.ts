@@ -35,7 +35,8 @@ export const FACTUAL: Counterfactual = { removedChannel: -1 };
  */
 export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
-const ID_BASE = 0x1_0000_0000;
+/** Event ids are shard index × ID_BASE + the shard's own sequence number. */
+export const ID_BASE = 0x1_0000_0000;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
@@ -184,6 +185,8 @@ export class ShardSimulator {
   }
 
   private nextId(): number {
+    // Past 2^32 a shard's ids would run into the next shard's: say so rather than reuse them.
+    if (this.seq >= ID_BASE - 1) throw new Error(`shard ${this.shard.index} emitted 2^32 − 1 events, the most its event ids can number: lower simulation.shardUsers`);
     return this.shard.index * ID_BASE + ++this.seq;
   }
 
