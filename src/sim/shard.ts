@@ -90,10 +90,12 @@ export class ShardSimulator {
   private readonly stateMultiplier = new Float64Array(STATE_COUNT);
   private readonly sessionsByActivity: Float64Array;
   private readonly lastPurchase: Float64Array;
-  /** Per pair: when its current decision cycle started (see `touch`; stale while ≤ lastPurchase). */
-  private readonly cycleStart: Float64Array;
-  /** Per pair: its latest touch of a kind that can plant a purchase. */
-  private readonly lastTouch: Float64Array;
+  /**
+   * Per pair, side by side so a touch reads one cache line: its latest touch (of a kind that
+   * can plant) since its previous purchase, 0 for none, and when its current decision cycle
+   * started (see `touch`).
+   */
+  private readonly cycle: Float64Array;
   /** A touch this long after the pair's previous one starts a new decision cycle (the TI window). */
   private readonly cycleGapMs: number;
   private readonly lastLinkClick: Float64Array;
@@ -134,8 +136,7 @@ export class ShardSimulator {
     this.touches = new TouchHistory(pairs);
     this.due = new DueToday(this.queue, this.brandCount);
     this.lastPurchase = filled(Float64Array, pairs, -Infinity);
-    this.cycleStart = filled(Float64Array, pairs, -Infinity);
-    this.lastTouch = filled(Float64Array, pairs, -Infinity);
+    this.cycle = zeroed(Float64Array, 2 * pairs);
     this.cycleGapMs = s.aipsTruth.tiWindowDays * DAY_MS;
     this.lastLinkClick = zeroed(Float64Array, pairs);
     this.lastLinkClickTime = zeroed(Float64Array, pairs);
@@ -186,7 +187,7 @@ export class ShardSimulator {
 
   private nextId(): number {
     // Past 2^32 a shard's ids would run into the next shard's: say so rather than reuse them.
-    if (this.seq >= ID_BASE - 1) throw new Error(`shard ${this.shard.index} emitted 2^32 − 1 events, the most its event ids can number: lower simulation.shardUsers`);
+    if (this.seq >= ID_BASE - 1) idsExhausted(this.shard.index);
     return this.shard.index * ID_BASE + ++this.seq;
   }
 
@@ -457,9 +458,9 @@ export class ShardSimulator {
     // too, since it still happened) after the pair's previous purchase or after a TI window
     // without one: a cycle is a run of touches no window apart.
     if (this.massByKind[kind]! > 0) {
-      const last = this.lastTouch[pair]!;
-      if (!(last > this.lastPurchase[pair]!) || t - last > this.cycleGapMs) this.cycleStart[pair] = t;
-      this.lastTouch[pair] = t;
+      // No touch since the previous purchase (0) is a gap too.
+      if (t - this.cycle[2 * pair]! > this.cycleGapMs) this.cycle[2 * pair + 1] = t;
+      this.cycle[2 * pair] = t;
     }
     const mass = Math.min(1, this.massByKind[kind]! * this.stateMultiplier[this.latent.state[pair]!]!);
     // A removed channel's touches still happen but plant nothing (the counterfactual twin).
@@ -481,7 +482,7 @@ export class ShardSimulator {
     q.sourceChannel[slot] = channel;
     q.sourceMass[slot] = mass;
     q.sourceMedianDays[slot] = median;
-    q.sourceCycleStart[slot] = this.cycleStart[pair]!;
+    q.sourceCycleStart[slot] = this.cycle[2 * pair + 1]!;
     this.schedule(slot);
   }
 
@@ -568,6 +569,8 @@ export class ShardSimulator {
     this.builder.cols.cause[row] = q.sourceId[slot]!;
     this.latent.purchase(pair, t);
     this.recordTruth(row, slot, user, brand, platform, channel, Math.fround(value), clickId, previousPurchase);
+    // The pair's next touch starts a new decision cycle.
+    this.cycle[2 * pair] = 0;
 
     if (rng.chance(this.s.behaviour.postPurchaseShare)) {
       const share = this.queue.allocate(Math.round(t + rng.logNormal(3, 0.6) * DAY_MS), ScheduledType.postPurchaseShare, pair);
@@ -624,8 +627,7 @@ export class ShardSimulator {
     // A touch-caused purchase ends the cycle its cause was part of, even if a gap started
     // another since; baseline demand's is the cycle going on, if any: none when the pair had
     // no touch since its previous purchase, or none within a TI window before this one.
-    const going = this.cycleStart[pair]! > after && t - this.lastTouch[pair]! <= this.cycleGapMs;
-    const currentCycle = going ? this.cycleStart[pair]! : 0;
+    const currentCycle = t - this.cycle[2 * pair]! <= this.cycleGapMs ? this.cycle[2 * pair + 1]! : 0;
     purchases.cycleStart.push(q.sourceId[slot] !== 0 ? q.sourceCycleStart[slot]! : currentCycle);
     let total = baseline;
     let causeSeen = q.sourceId[slot] === 0;
@@ -667,6 +669,11 @@ export class ShardSimulator {
     this.builder.cols.brand[row] = pair % this.brandCount;
     this.latent.postPurchaseShare(pair, t);
   }
+}
+
+/** Out of line, so the per-event id check stays a compare in the hot path. */
+function idsExhausted(shard: number): never {
+  throw new Error(`shard ${shard} emitted 2^32 − 1 events, the most its event ids can number: lower simulation.shardUsers`);
 }
 
 /** Puts `value` into `sorted[0..n)` (ascending), making it `sorted[0..n]`. */
