@@ -140,9 +140,8 @@ export function renderCalibration(rows: readonly CalibrationRow[]): string {
 }
 
 export function renderDecisionCycles(c: DecisionCycles): string {
-  const names = Object.keys(c.byCategory);
-  const w = Math.max(8, ...names.map((n) => n.length));
   if (c.horizonDays === 0) return `decision cycles: none measured (the run is no longer than the ${c.burnInDays}-day burn-in)\n`;
+  const w = Math.max(8, ...Object.keys(c.byCategory).map((n) => n.length));
   const lines = [
     `decision cycles: days from a cycle's first touch to its purchase, touch-caused purchases whose cycle started from day ${c.burnInDays} to ${c.horizonDays} days before the end, up to ${c.horizonDays} days:`,
     `${"category".padEnd(w)}  ${"touchToPurchaseDays".padStart(19)}  ${"cycles".padStart(7)}  ${"median".padStart(7)}  95 % interval`,

@@ -48,8 +48,9 @@ const round = (days: number) => Math.round(days * 100) / 100;
 
 /**
  * Decision cycles of touch-caused purchases by category, from truth: a purchase's cycle runs
- * from its `cycleStart` (the first touch of the run of touches, no TI window apart, that
- * ended in it) to the purchase. Baseline purchases have no cycle the platform started.
+ * from its `cycleStart` (the first of the run of touches, none a TI window after the one
+ * before, that held its cause) to the purchase. Baseline purchases have no cycle the platform
+ * started.
  */
 export function measureDecisionCycles(s: Scenario, purchases: TruthPurchases, brandCategory: ArrayLike<number>, categoryNames: readonly string[]): DecisionCycles {
   const burnInDays = s.aipsTruth.interestDecayDays;

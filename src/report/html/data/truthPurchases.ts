@@ -13,7 +13,7 @@ export interface TruthPurchases {
   /** 0 for baseline demand. */
   readonly cause: ColumnArray;
   readonly causeTime: ColumnArray;
-  /** Where the purchase's decision cycle started; epoch 0 when no touch came before it. */
+  /** Where the purchase's decision cycle started; epoch 0 when there is none (baseline demand with no cycle going on). */
   readonly cycleStart: ColumnArray;
 }
 
