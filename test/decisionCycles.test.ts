@@ -6,18 +6,18 @@ import { DAY_MS } from "../src/sim/kernel.js";
 import { emptyTruth } from "../src/sim/truth.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
-/** The touch kinds that can plant a purchase: a decision cycle is made of them. */
-const PLANTING = ["read", "like", "collect", "comment", "ask_for_link", "share", "search", "ad_click", "link_click", "blue_link_click"].map((k) => Kind[k as keyof typeof Kind]);
 
 describe("a purchase's decision cycle start (truth_purchases.cycleStart)", () => {
   it("is the first of the run of touches, since the pair's previous purchase and none a TI window apart, that holds the cause: recomputed from the events", () => {
     // A 4-day window over 40 days, so cycles restart inside the run as well as after purchases.
     const s = smallScenario({ seed: 11, population: { users: 1000 }, simulation: { days: 40, shardUsers: 1000 }, aipsTruth: { tiWindowDays: 4 } });
     const { events: e, truth, world } = simulateShardInMemory(s);
+    // The touch kinds that can plant a purchase (the scenario's touchMass keys): a cycle is made of them.
+    const planting = Object.keys(s.purchase.touchMass).map((k) => Kind[k as keyof typeof Kind]);
     const brands = world.brands.count;
     const touches = new Map<number, number[]>();
     for (let i = 0; i < e.length; i++) {
-      if (e.duplicate[i] === 1 || !PLANTING.includes(e.kind[i]!)) continue;
+      if (e.duplicate[i] === 1 || !planting.includes(e.kind[i]!)) continue;
       const pair = e.user[i]! * brands + e.brand[i]!;
       (touches.get(pair) ?? touches.set(pair, []).get(pair)!).push(e.time[i]!);
     }
