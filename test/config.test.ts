@@ -248,6 +248,19 @@ describe("scenario validation", () => {
     ]);
   });
 
+  it("refuses a shard whose expected feed impressions alone would outnumber its 2^32 − 1 event ids", () => {
+    // 0.51 sessions a user-day at the default activity mix, 8 impressions each: 4.08 a user-day.
+    const big = { population: { users: 559_240 }, simulation: { days: 3650, shardUsers: 559_240 } };
+    expect(problemsOf(big)).toEqual([
+      "simulation.shardUsers: a shard would make about 8.33e+9 feed impressions alone (shard users × days × 4.08 a user-day), more than the 4294967295 event ids a shard has; lower shardUsers",
+    ]);
+    // The activity mix is a set of weights: doubled, it is the same mix.
+    expect(problemsOf({ ...big, population: { ...big.population, activity: { low: 1, medium: 0.7, high: 0.3 } } })).toHaveLength(1);
+    // Half the shard fits, and so does the same population in smaller shards.
+    expect(problemsOf({ ...big, simulation: { days: 1825, shardUsers: 559_240 } })).toEqual([]);
+    expect(problemsOf({ ...big, simulation: { days: 3650, shardUsers: 2500 } })).toEqual([]);
+  });
+
   it("runs the cross-field checks alongside field errors, skipping only checks whose fields are invalid", () => {
     expect(problemsOf({ seed: -1, brands: { count: 500, experienceScore: { min: 5, max: 4 } }, notes: { count: 100 } })).toEqual([
       expect.stringMatching(/^seed: /),

@@ -3,7 +3,8 @@ import type { ScenarioInput } from "../src/config/schema.js";
 import { Kind, KINDS, NONE, Platform } from "../src/events/enums.js";
 import { resolveLinkPolicy } from "../src/sim/policy.js";
 import { DAY_MS } from "../src/sim/kernel.js";
-import { ID_BASE, ShardSimulator } from "../src/sim/shard.js";
+import { EVENT_IDS_PER_SHARD as ID_BASE } from "../src/events/eventIds.js";
+import { ShardSimulator } from "../src/sim/shard.js";
 import { buildWorld } from "../src/world/world.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 

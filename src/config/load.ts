@@ -5,6 +5,7 @@ import { closest, distance as editDistance } from "fastest-levenshtein";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { EVENT_IDS_PER_SHARD } from "../events/eventIds.js";
 import { lineLocator, withLine, type LineOf } from "./lines.js";
 import { handedOverBytes, MAX_SCENARIO_BYTES, readAtMost, utf8Text } from "./scenarioBytes.js";
 import { CATEGORY_NAMES, scenarioSchema, type Scenario } from "./schema.js";
@@ -121,8 +122,9 @@ function parseText(text: string, path: string): { value: unknown; lineOf: LineOf
  */
 export const MAX_SHARD_PAIRS = 2 ** 26;
 /**
- * Each shard is an object and a pool task, and event ids are shard index × 2^32 + sequence,
- * exact in a double only below 2^21 shards; a million is far more than any run needs.
+ * Each shard is an object and a pool task, and event ids are shard index × 2^32 + sequence
+ * (EVENT_IDS_PER_SHARD), exact in a double only below 2^21 shards; a million is far more than
+ * any run needs.
  */
 export const MAX_SHARDS = 1_000_000;
 
@@ -170,6 +172,20 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       const pairs = Math.min(v("simulation.shardUsers"), v("population.users")) * v("brands.count");
       return pairs > MAX_SHARD_PAIRS
         ? `simulation.shardUsers: a shard would hold ${pairs} (user, brand) pairs (shard users × brands.count); at most ${MAX_SHARD_PAIRS}, so lower shardUsers`
+        : undefined;
+    },
+  },
+  {
+    // The expected feed impressions alone, so a scenario is refused only when it certainly
+    // would not fit; the simulator stops a shard that runs out of ids all the same.
+    reads: ["simulation.shardUsers", "population.users", "simulation.days", "population.activity", "population.sessionsPerDay", "behaviour.impressionsPerSession"],
+    problem: (v) => {
+      const levels = ["low", "medium", "high"] as const;
+      const weight = levels.reduce((sum, l) => sum + v(`population.activity.${l}`), 0);
+      const sessions = levels.reduce((sum, l) => sum + (v(`population.activity.${l}`) / weight) * v(`population.sessionsPerDay.${l}`), 0);
+      const impressions = Math.min(v("simulation.shardUsers"), v("population.users")) * v("simulation.days") * sessions * v("behaviour.impressionsPerSession");
+      return impressions >= EVENT_IDS_PER_SHARD
+        ? `simulation.shardUsers: a shard would make about ${impressions.toExponential(2)} feed impressions alone (shard users × days × ${(sessions * v("behaviour.impressionsPerSession")).toPrecision(3)} a user-day), more than the ${EVENT_IDS_PER_SHARD - 1} event ids a shard has; lower shardUsers`
         : undefined;
     },
   },

@@ -1,3 +1,4 @@
+import { EVENT_IDS_PER_SHARD } from "../events/eventIds.js";
 import type { Scenario } from "../config/schema.js";
 import { EventBuilder, type EventBatch } from "../events/batch.js";
 import { filled, zeroed } from "../events/zeroed.js";
@@ -35,8 +36,7 @@ export const FACTUAL: Counterfactual = { removedChannel: -1 };
  */
 export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
-/** Event ids are shard index × ID_BASE + the shard's own sequence number. */
-export const ID_BASE = 0x1_0000_0000;
+const ID_BASE = EVENT_IDS_PER_SHARD;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
