@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -8,6 +8,7 @@ import { stringify } from "yaml";
 import { loadScenario } from "../src/config/load.js";
 import { VOLATILE_MANIFEST_FIELDS } from "../src/report/manifest.js";
 import { runScenario } from "../src/run/runScenario.js";
+import { nodeOptionName, v8HelperThreads } from "../src/run/v8Mode.js";
 import { planShards } from "../src/run/shardPlan.js";
 import { runShardsInPool, ShardPool } from "../src/workers/pool.js";
 import { FAIL_SHARD_ENV } from "../src/workers/protocol.js";
@@ -285,6 +286,24 @@ describe("a run whose workers fill every core", () => {
     const run = spawnCli(["run", many, "--out", join(dir.path, "many-spare"), "--json", "--workers", String(CORES - 1)]);
     expect((await run.exited).code).toBe(0);
     expect((JSON.parse(run.output.stdout) as { timing: { v8HelperThreads: boolean } }).timing.v8HelperThreads).toBe(true);
+  });
+
+  it("stays in its own process under a profiler, however node's option is spelt, and reads --single_threaded as --single-threaded", () => {
+    const profiles = join(dir.path, "profiles");
+    const helpers = (nodeOptions: string[], workers: number) => {
+      const r = spawnSync(process.execPath, [...nodeOptions, "bin/zhongcao.js", "run", many, "--out", join(dir.path, "many-profiled"), "--json", "--workers", String(workers)], {
+        encoding: "utf8",
+        env: { ...process.env, ZHONGCAO_RELAUNCH: "always" },
+      });
+      expect(r.status).toBe(0);
+      return (JSON.parse(r.stdout) as { timing: { v8HelperThreads: boolean } }).timing.v8HelperThreads;
+    };
+    // Relaunched, the run would say its helper threads were off.
+    expect(helpers(["--cpu_prof", `--cpu-prof-dir=${profiles}`], CORES)).toBe(true);
+    expect(readdirSync(profiles).length).toBeGreaterThan(0);
+    expect(helpers(["--single_threaded"], 1)).toBe(false);
+    expect(v8HelperThreads(["--single_threaded"])).toBe(false);
+    expect(nodeOptionName("--cpu_prof_dir=/a_b")).toBe("--cpu-prof-dir=/a_b");
   });
 
   it("stays in its own process when the run is too short to pay for starting again", async () => {

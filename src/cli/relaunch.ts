@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
+import { url as inspectorUrl } from "node:inspector";
 import type { ScenarioFile } from "../config/load.js";
 import { handOverBytes } from "../config/scenarioBytes.js";
 import { InputError } from "../errors.js";
 import { stopAsLauncherGone } from "./interrupt.js";
-import { fillsEveryCore, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mode.js";
+import { fillsEveryCore, nodeOptionName, SATURATED_V8_FLAGS, v8HelperThreads } from "../run/v8Mode.js";
 
 /** Set in the relaunched process: it watches its launcher and stops if the launcher goes. */
 const RELAUNCHED_ENV = "ZHONGCAO_RELAUNCHED";
@@ -71,7 +72,10 @@ export async function relaunchIfSaturated(
  */
 function mayRelaunch(): boolean {
   if (process.platform === "win32") return false;
-  return !WATCHED.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
+  // A debugger attached after start (SIGUSR1, an editor's auto-attach) shows only here.
+  if (inspectorUrl() !== undefined) return false;
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].map(nodeOptionName);
+  return !WATCHED.test(options.join(" "));
 }
 
 /** The launcher's first and only message to the run: the scenario files it read, by path as given. */

@@ -16,7 +16,15 @@ export function fillsEveryCore(threads: number, cores = defaultWorkerCount()): b
   return threads > 0 && threads >= cores;
 }
 
-/** True when V8's helper threads are on in this process (no flag of SATURATED_V8_FLAGS was given). */
+/** A node option as node reads it: node and V8 take `--cpu_prof` for `--cpu-prof`, in the name (not the value). */
+export function nodeOptionName(arg: string): string {
+  if (!arg.startsWith("--")) return arg;
+  const eq = arg.indexOf("=");
+  return eq < 0 ? arg.replaceAll("_", "-") : arg.slice(0, eq).replaceAll("_", "-") + arg.slice(eq);
+}
+
+/** True when V8's helper threads are on in this process (no flag of SATURATED_V8_FLAGS was given, in either spelling). */
 export function v8HelperThreads(execArgv: readonly string[] = process.execArgv): boolean {
-  return !SATURATED_V8_FLAGS.every((flag) => execArgv.includes(flag));
+  const given = execArgv.map(nodeOptionName);
+  return !SATURATED_V8_FLAGS.every((flag) => given.includes(flag));
 }
