@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
 import { EVENT_IDS_PER_SHARD } from "../events/eventIds.js";
+import { ACTIVITY_LEVELS } from "../world/users.js";
 import { lineLocator, withLine, type LineOf } from "./lines.js";
 import { handedOverBytes, MAX_SCENARIO_BYTES, readAtMost, utf8Text } from "./scenarioBytes.js";
 import { CATEGORY_NAMES, scenarioSchema, type Scenario } from "./schema.js";
@@ -180,9 +181,8 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     // would not fit; the simulator stops a shard that runs out of ids all the same.
     reads: ["simulation.shardUsers", "population.users", "simulation.days", "population.activity", "population.sessionsPerDay", "behaviour.impressionsPerSession"],
     problem: (v) => {
-      const levels = ["low", "medium", "high"] as const;
-      const weight = levels.reduce((sum, l) => sum + v(`population.activity.${l}`), 0);
-      const sessions = levels.reduce((sum, l) => sum + (v(`population.activity.${l}`) / weight) * v(`population.sessionsPerDay.${l}`), 0);
+      const weight = ACTIVITY_LEVELS.reduce((sum, l) => sum + v(`population.activity.${l}`), 0);
+      const sessions = ACTIVITY_LEVELS.reduce((sum, l) => sum + (v(`population.activity.${l}`) / weight) * v(`population.sessionsPerDay.${l}`), 0);
       const impressions = Math.min(v("simulation.shardUsers"), v("population.users")) * v("simulation.days") * sessions * v("behaviour.impressionsPerSession");
       return impressions >= EVENT_IDS_PER_SHARD
         ? `simulation.shardUsers: a shard would make about ${impressions.toExponential(2)} feed impressions alone (shard users × days × ${(sessions * v("behaviour.impressionsPerSession")).toPrecision(3)} a user-day), more than the ${EVENT_IDS_PER_SHARD - 1} event ids a shard has; lower shardUsers`

@@ -36,7 +36,6 @@ export const FACTUAL: Counterfactual = { removedChannel: -1 };
  */
 export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
-const ID_BASE = EVENT_IDS_PER_SHARD;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
@@ -187,8 +186,8 @@ export class ShardSimulator {
 
   private nextId(): number {
     // Past 2^32 a shard's ids would run into the next shard's: say so rather than reuse them.
-    if (this.seq >= ID_BASE - 1) idsExhausted(this.shard.index);
-    return this.shard.index * ID_BASE + ++this.seq;
+    if (this.seq >= EVENT_IDS_PER_SHARD - 1) idsExhausted(this.shard.index);
+    return this.shard.index * EVENT_IDS_PER_SHARD + ++this.seq;
   }
 
   private emit(time: number, kind: number, user: number, channel: number, platform: number): number {
