@@ -42,6 +42,24 @@ describe("scenario validation", () => {
     expect(problems).toHaveLength(4);
   });
 
+  it("takes Red Cat's link stores as a list of tmall and jd, each at most once, Tmall alone by default", () => {
+    const problemsOf = (redcat: unknown) => {
+      try {
+        validateScenario({ policy: { type: "redcat", redcat } }, "s.yaml");
+      } catch (e) {
+        return (e as InputError).problems;
+      }
+      return [];
+    };
+    expect(problemsOf({})).toEqual([]);
+    expect(problemsOf({ stores: ["jd", "tmall"] })).toEqual([]);
+    expect(problemsOf({ stores: [] })).toEqual(["policy.redcat.stores: name at least one store (tmall, jd)"]);
+    expect(problemsOf({ stores: ["jd", "jd"] })).toEqual(["policy.redcat.stores: each store at most once"]);
+    expect(problemsOf({ stores: ["tmall", "taobao"] })).toEqual([expect.stringMatching(/^policy\.redcat\.stores\.1: .*"tmall"\|"jd"/)]);
+    const scenario = validateScenario({ policy: { type: "hybrid" } }, "s.yaml");
+    expect(scenario.policy.type === "hybrid" && scenario.policy.redcat.stores).toEqual(["tmall"]);
+  });
+
   it("shows an empty key (YAML `\"\":`, or `null:`) as \"\", not as nothing", () => {
     expect([...problemsOf({ "": 1, population: { "": 2 } })].sort()).toEqual(['"": unknown key', 'population."": unknown key']);
   });

@@ -3,7 +3,7 @@ import { CATEGORY_NAMES, type ScenarioInput } from "../src/config/schema.js";
 import { Channel, Kind, Platform } from "../src/events/enums.js";
 import { Observed } from "../src/events/observedAs.js";
 import { DAY_MS } from "../src/sim/kernel.js";
-import { unusedSwitchWarnings } from "../src/sim/policy.js";
+import { storeBit, unusedSwitchWarnings } from "../src/sim/policy.js";
 import { loadScenario } from "../src/config/load.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
 
@@ -67,12 +67,87 @@ describe("link policies", () => {
     expect(observed(30)).toBeGreaterThan(observed(7));
   });
 
+  it("Red JD: link areas lead to a qualifying brand's JD store too, a brand at both split by retailer weights, and JD's orders are passed back as Tmall's are", () => {
+    const s = scenario({ type: "redcat", redcat: { stores: ["tmall", "jd"], windowDays: 7, categories: ALL_CATEGORIES } }, 60);
+    const { events: e, truth, world, policy } = simulateShardInMemory(s);
+    const both = storeBit(Platform.tmall) | storeBit(Platform.jd);
+    const visits = { tmall: 0, jd: 0, bothTmall: 0, both: 0 };
+    for (let i = 0; i < e.length; i++) {
+      // A trip out through an ad's link area: the visit tagged with the ad click's id.
+      if (e.kind[i] !== Kind.store_visit || e.clickId[i] === 0 || e.duplicate[i] === 1) continue;
+      const b = e.brand[i]!;
+      const p = e.platform[i]!;
+      expect([Platform.tmall, Platform.jd]).toContain(p);
+      // Only to a store the brand runs and qualifies at.
+      expect(policy.linkStores[b]! & storeBit(p)).not.toBe(0);
+      expect(p === Platform.jd ? world.brands.hasJd[b] : world.brands.hasTmall[b]).toBe(1);
+      visits[p === Platform.jd ? "jd" : "tmall"]++;
+      if (policy.linkStores[b] === both) {
+        visits.both++;
+        if (p === Platform.tmall) visits.bothTmall++;
+      }
+    }
+    expect(visits.jd).toBeGreaterThan(100);
+    expect(visits.tmall).toBeGreaterThan(100);
+    // Default weights tmall 0.45, jd 0.3: 60 % of a two-store brand's link areas lead to Tmall.
+    expect(visits.both).toBeGreaterThan(200);
+    expect(Math.abs(visits.bothTmall / visits.both - 0.6)).toBeLessThan(0.08);
+    // Orders through either store inside the 7-day window are passed back, and no others.
+    const p = truth.purchases;
+    const link = { tmall: 0, jd: 0, inWindow: 0 };
+    for (let i = 0; i < p.id.length; i++) {
+      if (p.channel[i] !== Channel.link) continue;
+      link[p.platform[i] === Platform.jd ? "jd" : "tmall"]++;
+      if (p.time[i]! - p.clickTime[i]! <= 7 * DAY_MS) link.inWindow++;
+    }
+    let observedLink = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] === Kind.purchase && e.channel[i] === Channel.link && e.duplicate[i] === 0) observedLink += e.observed[i]!;
+    }
+    expect(link.jd).toBeGreaterThan(30);
+    expect(link.tmall).toBeGreaterThan(30);
+    expect(observedLink).toBe(link.inWindow);
+  });
+
+  it("Red JD alone: no link area leads to Tmall, and a brand without a JD store gets none", () => {
+    const { events: e, world } = simulateShardInMemory(scenario({ type: "redcat", redcat: { stores: ["jd"], categories: ALL_CATEGORIES } }));
+    let jdVisits = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] !== Kind.link_click) continue;
+      expect(world.brands.hasJd[e.brand[i]!]).toBe(1);
+    }
+    for (let i = 0; i < e.length; i++) {
+      if (e.clickId[i] === 0 || e.platform[i] === Platform.red || e.platform[i] === Platform.red_shop) continue;
+      expect(e.platform[i]).toBe(Platform.jd);
+      jdVisits += e.kind[i] === Kind.store_visit ? 1 : 0;
+    }
+    expect(jdVisits).toBeGreaterThan(100);
+  });
+
+  it("timeline: when Red JD ends, orders its earlier clicks tagged in JD stores are no longer passed back, Tmall's still are", () => {
+    const switchAt = Date.parse("2025-05-27T00:00:00Z");
+    const redcat = (stores: ("tmall" | "jd")[]) => ({ type: "redcat" as const, redcat: { stores, windowDays: 30 as const, categories: ALL_CATEGORIES } });
+    const s = scenario({ type: "timeline", switches: [{ from: "2025-05-07", policy: redcat(["tmall", "jd"]) }, { from: "2025-05-27", policy: redcat(["tmall"]) }] }, 45);
+    const { events: e } = simulateShardInMemory(s);
+    const tagged = { tmall: 0, tmallSeen: 0, jd: 0, jdSeen: 0 };
+    for (let i = 0; i < e.length; i++) {
+      if (e.kind[i] !== Kind.purchase || e.duplicate[i] === 1 || e.clickId[i] === 0 || e.time[i]! < switchAt) continue;
+      const store = e.platform[i] === Platform.jd ? "jd" : "tmall";
+      tagged[store]++;
+      if (e.observed[i] === Observed.seen) tagged[`${store}Seen`]++;
+    }
+    expect(tagged.jd).toBeGreaterThan(10);
+    expect(tagged.jdSeen).toBe(0);
+    expect(tagged.tmallSeen).toBeGreaterThan(10);
+  });
+
   it("timeline: switches on or after the run's end are named in a warning, not dropped silently", () => {
     const loaded = loadScenario("scenarios/timeline-2020-2025.yaml", { days: 1600 });
     // 2020-08-01 + 1600 days = 2024-12-18: the blue-link and hybrid switches never come.
     expect(unusedSwitchWarnings(loaded.scenario)).toEqual([
       "policy: the timeline switch to blue_links on 2025-02-01 is on or after the run's end (2024-12-18), so it never applies",
       "policy: the timeline switch to hybrid on 2025-05-07 is on or after the run's end (2024-12-18), so it never applies",
+      "policy: the timeline switch to hybrid on 2025-06-01 is on or after the run's end (2024-12-18), so it never applies",
     ]);
     expect(unusedSwitchWarnings(loadScenario("scenarios/timeline-2020-2025.yaml").scenario)).toEqual([]);
     expect(unusedSwitchWarnings(loadScenario("scenarios/redcat-2025.yaml").scenario)).toEqual([]);

@@ -276,6 +276,10 @@ const passback = z
   })
   .prefault({});
 
+/** Retailers with a link-out programme: Red Cat (Tmall) and Red JD. */
+export const LINK_STORES = ["tmall", "jd"] as const;
+export type LinkStoreName = (typeof LINK_STORES)[number];
+
 const redcat = z
   .strictObject({
     windowDays: z.union([z.literal(7), z.literal(15), z.literal(30)], { error: "must be one of 7, 15, 30" }).default(7),
@@ -286,6 +290,17 @@ const redcat = z
       .max(CATEGORY_NAMES.length)
       .refine((list) => new Set(list).size === list.length, { message: "each category at most once" })
       .optional(),
+    /**
+     * The retailers whose brand stores an ad's link area may lead to: `tmall` (Red Cat, May
+     * 2025), `jd` (Red JD, June 2025, "the same with JD"). A brand qualifies at each store it
+     * runs, by the same score, budget and category rules; one that qualifies at both splits its
+     * link areas by `purchase.retailerWeights`.
+     */
+    stores: z
+      .array(z.enum(LINK_STORES))
+      .min(1, { message: "name at least one store (tmall, jd)" })
+      .refine((list) => new Set(list).size === list.length, { message: "each store at most once" })
+      .default(["tmall"]),
     passback,
   })
   .prefault({});

@@ -4,9 +4,9 @@ import { Kind, Platform } from "../events/enums.js";
 import { Observed } from "../events/observedAs.js";
 import { KeyedRandom, keyedUnit, streamSeed } from "../random/keyed.js";
 import { DAY_MS, HOUR_MS } from "../sim/kernel.js";
-import { regimeAt, type LinkPolicy, type Regime } from "../sim/policy.js";
+import { regimeAt, storeBit, type LinkPolicy, type Regime } from "../sim/policy.js";
 
-/** Kinds a retailer passes back under Red Cat when tagged with a click id inside the window. */
+/** Kinds a retailer passes back under Red Cat (or Red JD) when tagged with a click id inside the window. */
 const PASSBACK_KINDS = new Uint8Array(32);
 for (const k of [Kind.store_visit, Kind.retail_search, Kind.add_to_cart, Kind.purchase]) PASSBACK_KINDS[k] = 1;
 /** Of those, the interactions: passed back only within the regime's interaction window of the click. */
@@ -25,7 +25,7 @@ export interface ObserverScope {
  * when they arrive, and which arrive twice.
  * - On-platform events (own-shop orders included) arrive at once.
  * - Off-platform events are seen through CID passback when the regime in force passes back
- *   for their brand (Red Cat covers it): tagged with the id of an ad click made under a
+ *   for their brand at their store (Red Cat covers its Tmall store, Red JD its JD store): tagged with the id of an ad click made under a
  *   regime that passes back, whose time lies
  *   inside the window (orders) or the interaction window (store visits, searches,
  *   add-to-cart); hours to days late, so out of order; a share re-delivered (a duplicate
@@ -78,15 +78,15 @@ export class Observer {
       if (t < this.regime.fromMs || t >= this.regimeUntil) this.enterRegime(t);
       if (p === Platform.red || p === Platform.red_shop) {
         observed[i] = 1;
-        // Click ids are Red Cat's: an ad click's id, passed back only if its regime does.
+        // Click ids are Red Cat's (and Red JD's): an ad click's id, passed back only if its regime does.
         if (k === Kind.ad_click && this.regime.passbackWindowDays > 0) this.rememberClick(id[i]!, t);
         if (this.lastRead && k === Kind.read) this.lastRead[this.pair(user[i]!, brand[i]!)] = t;
         continue;
       }
       observed[i] = 0;
       const windowMs = INTERACTION_KINDS[k] === 1 ? this.interactionWindowMs : this.orderWindowMs;
-      // The regime in force decides: a brand Red Cat no longer covers is not passed back, whenever its click was.
-      if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0 && this.regime.redcatEligible[brand[i]!] === 1) {
+      // The regime in force decides: a brand whose store it no longer covers is not passed back, whenever its click was.
+      if (windowMs > 0 && PASSBACK_KINDS[k] === 1 && clickId[i] !== 0 && (this.regime.linkStores[brand[i]!]! & storeBit(p)) !== 0) {
         const clicked = this.clickTime.get(clickId[i]!);
         if (clicked !== undefined && t - clicked <= windowMs) {
           observed[i] = 1;

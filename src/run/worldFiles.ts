@@ -2,11 +2,14 @@ import { join } from "node:path";
 import { makeSchema, type RunIdentity } from "../arrow/columns.js";
 import { writeArrowFile, type WrittenFile } from "../arrow/fileSink.js";
 import { BRAND_SPECS, CREATOR_SPECS, NOTE_SPECS } from "../arrow/schemas/world.js";
-import type { LinkPolicy } from "../sim/policy.js";
+import { Platform } from "../events/enums.js";
+import { storeBit, type LinkPolicy } from "../sim/policy.js";
 import { brandNames, creatorNames } from "../world/names.js";
 import type { World } from "../world/world.js";
 
 const ids = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+/** 1 where a brand's link-store mask holds the platform's store. */
+const storeFlags = (linkStores: Uint8Array, platform: number) => linkStores.map((mask) => ((mask & storeBit(platform)) !== 0 ? 1 : 0));
 
 /** The entity tables of a run: brands, creators (with faker names) and notes. */
 export async function writeWorldFiles(dir: string, identity: RunIdentity, world: World, policy: LinkPolicy): Promise<WrittenFile[]> {
@@ -27,7 +30,8 @@ export async function writeWorldFiles(dir: string, identity: RunIdentity, world:
         experienceScore: brands.experienceScore,
         dailyAdBudgetYuan: brands.dailyAdBudgetYuan,
         priceYuan: brands.priceYuan,
-        redcatEligible: policy.redcatEligible,
+        redcatEligible: storeFlags(policy.linkStores, Platform.tmall),
+        redjdEligible: storeFlags(policy.linkStores, Platform.jd),
       },
       brands.count,
     ),

@@ -1,5 +1,10 @@
-import type { RegimeConfig, Scenario } from "../config/schema.js";
+import type { LinkStoreName, RegimeConfig, Scenario } from "../config/schema.js";
+import { Platform } from "../events/enums.js";
 import type { World } from "../world/world.js";
+
+/** A platform's bit in a brand's `linkStores` mask. */
+export const storeBit = (platform: number): number => 1 << platform;
+const STORE_PLATFORM: Readonly<Record<LinkStoreName, number>> = { tmall: Platform.tmall, jd: Platform.jd };
 
 /**
  * The scenario's link policy, resolved once: a list of regimes in time order (one for a
@@ -15,8 +20,11 @@ export interface Regime {
   readonly openLinkClick: number;
   /** Probability a reader taps a blue search link under the note. */
   readonly blueLinkClick: number;
-  /** Per brand: 1 when ad notes carry a Red Cat link area to the brand's Tmall store. */
-  readonly redcatEligible: Uint8Array;
+  /**
+   * Per brand: the stores its ad notes' link areas may lead to, one `storeBit` per platform
+   * (Red Cat: Tmall, Red JD: JD); 0 when its ads carry no link area. Passback covers the same.
+   */
+  readonly linkStores: Uint8Array;
   /** CID passback window in days (0 when nothing is passed back). */
   readonly passbackWindowDays: number;
   readonly passbackDelayMedianHours: number;
@@ -37,8 +45,8 @@ export interface LinkPolicy {
   readonly alliance: Alliance | null;
   /** Widest passback window of any regime (engines use it as the CID lookback). */
   readonly passbackWindowDays: number;
-  /** Per brand: eligible for Red Cat in any regime. */
-  readonly redcatEligible: Uint8Array;
+  /** Per brand: the union of its `linkStores` over every regime. */
+  readonly linkStores: Uint8Array;
 }
 
 export function regimeAt(policy: LinkPolicy, t: number): Regime {
@@ -50,18 +58,19 @@ export function regimeAt(policy: LinkPolicy, t: number): Regime {
 
 function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regime {
   const { brands, categories } = world;
-  const eligible = new Uint8Array(brands.count);
+  const linkStores = new Uint8Array(brands.count);
   let passback = { windowDays: 0, delayMedianHours: 0, duplicateRate: 0, interactionWindowHours: 0 };
   if (config.type === "redcat" || config.type === "hybrid") {
     const rc = config.redcat;
     const allowed = new Set<string>(rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
+    const runs: Readonly<Record<LinkStoreName, Uint8Array>> = { tmall: brands.hasTmall, jd: brands.hasJd };
     for (let b = 0; b < brands.count; b++) {
-      const ok =
-        brands.hasTmall[b] === 1 &&
+      const qualifies =
         brands.experienceScore[b]! >= rc.minExperienceScore &&
         brands.dailyAdBudgetYuan[b]! >= rc.minDailyBudgetYuan &&
         allowed.has(categories.names[brands.category[b]!]!);
-      eligible[b] = ok ? 1 : 0;
+      if (!qualifies) continue;
+      for (const store of rc.stores) if (runs[store][b] === 1) linkStores[b] = linkStores[b]! | storeBit(STORE_PLATFORM[store]);
     }
     passback = { windowDays: rc.windowDays, ...rc.passback };
   }
@@ -70,7 +79,7 @@ function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regi
     fromMs,
     openLinkClick: config.type === "open" ? config.open.clickAfterRead : 0,
     blueLinkClick: config.type === "blue_links" || config.type === "hybrid" ? config.blueLinks.clickAfterRead : 0,
-    redcatEligible: eligible,
+    linkStores,
     passbackWindowDays: passback.windowDays,
     passbackDelayMedianHours: passback.delayMedianHours,
     passbackInteractionWindowHours: passback.interactionWindowHours,
@@ -84,14 +93,14 @@ export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
     p.type === "timeline"
       ? p.switches.map((sw, i) => resolveRegime(sw.policy, i === 0 ? -Infinity : Date.parse(`${sw.from}T00:00:00Z`), world))
       : [resolveRegime(p, -Infinity, world)];
-  const anyEligible = new Uint8Array(world.brands.count);
-  for (const r of regimes) for (let b = 0; b < anyEligible.length; b++) anyEligible[b] = anyEligible[b]! | r.redcatEligible[b]!;
+  const anyRegime = new Uint8Array(world.brands.count);
+  for (const r of regimes) for (let b = 0; b < anyRegime.length; b++) anyRegime[b] = anyRegime[b]! | r.linkStores[b]!;
   return {
     type: p.type,
     regimes,
     alliance: p.alliance ?? null,
     passbackWindowDays: Math.max(...regimes.map((r) => r.passbackWindowDays)),
-    redcatEligible: anyEligible,
+    linkStores: anyRegime,
   };
 }
 

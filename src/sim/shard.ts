@@ -9,7 +9,7 @@ import type { World } from "../world/world.js";
 import { LatentAips } from "./aipsTruth.js";
 import { DueToday } from "./dueToday.js";
 import { DAY_MS, logNormalDensity } from "./kernel.js";
-import { regimeAt, type LinkPolicy, type Regime } from "./policy.js";
+import { regimeAt, storeBit, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
 import { TOUCHES_PER_PAIR, TouchHistory } from "./touchHistory.js";
 import { emptyTruth } from "./truth.js";
@@ -37,6 +37,8 @@ export const FACTUAL: Counterfactual = { removedChannel: -1 };
 export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
 const SECOND = 1000;
+const TMALL_BIT = storeBit(Platform.tmall);
+const JD_BIT = storeBit(Platform.jd);
 const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
 /** Sessions (their slots and search results) end this long before midnight. */
@@ -321,8 +323,10 @@ export class ShardSimulator {
     this.touch(pair, click, Kind.ad_click, Channel.ad, false);
     const clickTime = this.builder.cols.time[click]!;
     let back = clickTime;
-    if (this.regime.redcatEligible[brand] === 1 && this.links.reset(this.shard.firstUser + u, clickTime, Kind.ad_click).chance(this.s.behaviour.linkClickAfterAdClick)) {
-      back = this.followLink(u, note, pair, clickId, clickTime + 3 * SECOND, Platform.tmall);
+    const stores = this.regime.linkStores[brand]!;
+    if (stores !== 0) {
+      const rng = this.links.reset(this.shard.firstUser + u, clickTime, Kind.ad_click);
+      if (rng.chance(this.s.behaviour.linkClickAfterAdClick)) back = this.followLink(u, note, pair, clickId, clickTime + 3 * SECOND, this.linkStore(stores, rng));
     }
     return Math.max(t + 10 * SECOND, back);
   }
@@ -575,6 +579,14 @@ export class ShardSimulator {
       const share = this.queue.allocate(Math.round(t + rng.logNormal(3, 0.6) * DAY_MS), ScheduledType.postPurchaseShare, pair);
       this.schedule(share);
     }
+  }
+
+  /** The store an ad's link area leads to: the brand's only one, or Tmall or JD by the retailers' weights. */
+  private linkStore(stores: number, rng: KeyedRandom): number {
+    if (stores === TMALL_BIT) return Platform.tmall;
+    if (stores === JD_BIT) return Platform.jd;
+    const w = this.s.purchase.retailerWeights;
+    return rng.next() * (w.tmall + w.jd) < w.tmall ? Platform.tmall : Platform.jd;
   }
 
   private pickRetailer(brand: number, uniform: number): number {

@@ -12,7 +12,8 @@ export const BRAND_SPECS: readonly ColumnSpec[] = [
   { name: "experienceScore", kind: { type: "float32" }, description: "store experience score" },
   { name: "dailyAdBudgetYuan", kind: { type: "float32" }, description: "daily ad budget in yuan" },
   { name: "priceYuan", kind: { type: "float32" }, description: "order value of the brand's SPU" },
-  { name: "redcatEligible", kind: { type: "uint8" }, description: "1 if eligible for Red Cat in any policy regime of the run" },
+  { name: "redcatEligible", kind: { type: "uint8" }, description: "1 if eligible for Red Cat (ad link areas to its Tmall store) in any policy regime of the run" },
+  { name: "redjdEligible", kind: { type: "uint8" }, description: "1 if eligible for Red JD (ad link areas to its JD store) in any policy regime of the run" },
 ];
 
 /** `creators.arrow`: one row per creator. */
