@@ -5,6 +5,7 @@ import { measureDecisionCycles, type DecisionCycles } from "../src/report/decisi
 import { DAY_MS } from "../src/sim/kernel.js";
 import { emptyTruth } from "../src/sim/truth.js";
 import { simulateShardInMemory, smallScenario } from "./helpers.js";
+import { SEARCH_LAG_BINS } from "../src/sim/searchLag.js";
 
 
 describe("a purchase's decision cycle start (truth_purchases.cycleStart)", () => {
@@ -130,6 +131,7 @@ describe("decision cycle calibration rows", () => {
   const combined = {
     users: { total: 0, female: 0, after2000: 0, after1995: 0, tier12: 0, searchers: 0 },
     tally: { feedImpressions: zeros, feedReads: zeros, byKind: zeros, interactions: 0, smallCreatorImpressions: 0 },
+    searchLagHours: new Float64Array(SEARCH_LAG_BINS),
     purchases: emptyTruth().purchases,
   };
   const fmcg = { touchToPurchaseDays: 5, purchases: 400, medianDays: 15, lowDays: 13.5, highDays: 16 };

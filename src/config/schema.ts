@@ -258,6 +258,14 @@ const purchase = z
      * finds the store by search again.
      */
     linkStoreDays: days.default(30),
+    /**
+     * A planted purchase sends the user to search the brand on a retailer this long after the
+     * touch (log-normal: median days and sigma), when that comes before the purchase; a purchase
+     * found by search (spillover) has its own search just before the order either way. Purchases
+     * that come sooner cut the lags short, so the measured lag to a touch's first retailer search
+     * (calibration `retail.searchLagDays`, DOMAIN 3–5 d) is shorter: 4.5 days here measure about 4.
+     */
+    retailSearchLag: z.strictObject({ medianDays: days.default(4.5), sigma: positive.max(MAX_SIGMA).default(0.3) }).prefault({}),
     /** Where off-platform purchases happen, for brands with those stores. */
     retailerWeights: weights(["tmall", "taobao", "jd"], { tmall: 0.45, taobao: 0.25, jd: 0.3 }),
   })

@@ -34,7 +34,7 @@ export const EVENT_COLUMNS = {
   observed: Uint8Array,
   /** 1 for a re-delivered copy of an earlier event (same id). */
   duplicate: Uint8Array,
-  /** Truth: event id of the touch that caused a purchase; 0 for baseline demand and non-purchases. */
+  /** Truth: event id of the touch that caused a purchase, or planted the wish a retailer search comes from; 0 for baseline demand and other rows. */
   cause: Float64Array,
 } as const satisfies Record<string, TypedArrayCtor>;
 

@@ -40,6 +40,8 @@ export interface ShardResult {
   readonly credits: TruthCredits;
   /** Latent AIPS counts per day, `[day][brand * 6 + state]`. */
   readonly aipsDaily: Float64Array[];
+  /** Hours from a planting touch to the first retailer search it led to (SearchLagHistogram). */
+  readonly searchLagHours: Float64Array;
   readonly users: { female: number; after2000: number; after1995: number; tier12: number; searchers: number; total: number };
   readonly eventsFile: WrittenFile | null;
   /** One partial per engine, in `ctx.engines` order. */
@@ -118,6 +120,7 @@ export async function runShard(ctx: ShardContext, spec: ShardSpec, onDay?: (day:
     purchases: sim.truth.purchases,
     credits: sim.truth.credits,
     aipsDaily: sim.aipsDaily,
+    searchLagHours: sim.searchLag.hours,
     users: summariseUsers(sim),
     eventsFile,
     enginePartials: engines.map((e) => e.finish()),

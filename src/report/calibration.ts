@@ -2,6 +2,7 @@ import type { Scenario } from "../config/schema.js";
 import { Channel, Kind, Platform } from "../events/enums.js";
 import type { Combined } from "../run/combine.js";
 import { DAY_MS } from "../sim/kernel.js";
+import { medianLagDays, SEARCH_LAG_HORIZON_DAYS } from "../sim/searchLag.js";
 import type { DecisionCycles } from "./decisionCycles.js";
 
 /**
@@ -138,6 +139,12 @@ export function calibrate(s: Scenario, c: Combined, categoryNames: readonly stri
     );
   }
   rows.push(row("purchases.ownShopShare", ratio(causedInShop, caused), 0, 0.1, "DOMAIN: own shop well under a tenth of the buying the platform causes"));
+  const lag = medianLagDays(c.searchLagHours);
+  if (lag.medianDays !== null && lag.searches >= 50) {
+    rows.push(
+      row("retail.searchLagDays", lag.medianDays, 3, 5, `DOMAIN: branded search on the retailer lags a touch by 3–5 d (median of ${lag.searches} first searches after planting touches made ${SEARCH_LAG_HORIZON_DAYS}+ days before the run's end)`),
+    );
+  }
   rows.push(...cycleRows(cycles));
   // A figure with nothing to measure (no purchases, no reads in a tiny run) is not judged:
   // it is left out, as linkAfterDay7 is below 50 link purchases, rather than counted as a miss.

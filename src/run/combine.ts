@@ -2,6 +2,7 @@ import type { WrittenFile } from "../arrow/fileSink.js";
 import type { Engine } from "../engines/engine.js";
 import type { ShardResult } from "../pipeline/shardPipeline.js";
 import { addTally, emptyTally, type Tally } from "../pipeline/tally.js";
+import { SEARCH_LAG_BINS } from "../sim/searchLag.js";
 import { emptyTruth, type TruthCredits, type TruthPurchases } from "../sim/truth.js";
 
 /** Shard results combined in shard order: the order, not the worker, decides every byte. */
@@ -11,6 +12,7 @@ export interface Combined {
   readonly credits: TruthCredits;
   /** Latent AIPS counts per day, `[day][brand * 6 + state]`, summed over shards. */
   readonly aipsDaily: Float64Array[];
+  readonly searchLagHours: Float64Array;
   readonly users: ShardResult["users"];
 }
 
@@ -33,6 +35,7 @@ export class ShardCombiner {
   private readonly tally: Tally;
   private readonly truth = emptyTruth();
   private readonly aipsDaily: Float64Array[] = [];
+  private readonly searchLagHours = new Float64Array(SEARCH_LAG_BINS);
   private readonly users = { female: 0, after2000: 0, after1995: 0, tier12: 0, searchers: 0, total: 0 };
   private readonly partials: unknown[][];
   private nextShard = 0;
@@ -57,6 +60,7 @@ export class ShardCombiner {
       const acc = (this.aipsDaily[day] ??= new Float64Array(counts.length));
       for (let i = 0; i < counts.length; i++) acc[i] = acc[i]! + counts[i]!;
     });
+    r.searchLagHours.forEach((n, bin) => (this.searchLagHours[bin] = this.searchLagHours[bin]! + n));
     for (const key of Object.keys(this.users) as (keyof typeof this.users)[]) this.users[key] += r.users[key];
     this.engines.forEach((engine, i) => {
       const kept = this.partials[i]!;
@@ -67,7 +71,7 @@ export class ShardCombiner {
   }
 
   get combined(): Combined {
-    return { tally: this.tally, ...this.truth, aipsDaily: this.aipsDaily, users: this.users };
+    return { tally: this.tally, ...this.truth, aipsDaily: this.aipsDaily, searchLagHours: this.searchLagHours, users: this.users };
   }
 
   /** The engine's partials for `finalize`: one running merge, or every shard's in order. */

@@ -2,7 +2,7 @@ import { grown } from "../events/grow.js";
 
 /**
  * Event-time priority queue for scheduled future events (purchase candidates,
- * post-purchase shares). A binary min-heap of slot indices over typed-array payloads:
+ * post-purchase shares, retailer searches). A binary min-heap of slot indices over typed-array payloads:
  * no object per entry. Ties in time break on insertion sequence, which is itself
  * deterministic, so the pop order is a pure function of what was pushed.
  */
@@ -20,6 +20,8 @@ export class ScheduledQueue {
   sourceMass = new Float32Array(1024);
   sourceMedianDays = new Float32Array(1024);
   sourceCycleStart = new Float64Array(1024);
+  /** A purchase candidate: 1 when its touch already sent the user to search the brand on a retailer. */
+  searchedEarly = new Uint8Array(1024);
 
   private heap = new Int32Array(1024);
   private size = 0;
@@ -106,7 +108,8 @@ export class ScheduledQueue {
     this.sourceMass = grow(this.sourceMass);
     this.sourceMedianDays = grow(this.sourceMedianDays);
     this.sourceCycleStart = grow(this.sourceCycleStart);
+    this.searchedEarly = grow(this.searchedEarly);
   }
 }
 
-export const ScheduledType = { purchase: 0, postPurchaseShare: 1 } as const;
+export const ScheduledType = { purchase: 0, postPurchaseShare: 1, retailSearch: 2 } as const;

@@ -11,6 +11,7 @@ import { DueToday } from "./dueToday.js";
 import { DAY_MS, logNormalDensity } from "./kernel.js";
 import { regimeAt, storeBit, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
+import { SearchLagHistogram } from "./searchLag.js";
 import { TOUCHES_PER_PAIR, TouchHistory } from "./touchHistory.js";
 import { emptyTruth } from "./truth.js";
 
@@ -68,6 +69,8 @@ export class ShardSimulator {
   readonly truth = emptyTruth();
   /** Latent AIPS counts per day: `aipsDaily[day][brand * 6 + state]`. */
   readonly aipsDaily: Float64Array[] = [];
+  /** Hours from a planting touch to the first retailer search it led to. */
+  readonly searchLag: SearchLagHistogram;
 
   private readonly k: number;
   private readonly brandCount: number;
@@ -85,6 +88,7 @@ export class ShardSimulator {
   private readonly decide: KeyedRandom;
   private readonly plant: KeyedRandom;
   private readonly links: KeyedRandom;
+  private readonly retailSearches: KeyedRandom;
   private readonly convictionStream: number;
   private regime: Regime;
   private readonly massByKind = new Float64Array(32);
@@ -149,6 +153,8 @@ export class ShardSimulator {
     this.decide = new KeyedRandom(streamSeed(s.seed, "purchase"));
     this.plant = new KeyedRandom(streamSeed(s.seed, "purchase.plant"));
     this.links = new KeyedRandom(streamSeed(s.seed, "links"));
+    this.retailSearches = new KeyedRandom(streamSeed(s.seed, "retailSearch"));
+    this.searchLag = new SearchLagHistogram(this.endMs);
     this.regime = policy.regimes[0]!;
     this.convictionStream = streamSeed(s.seed, "aips.conviction");
     // Touch kinds that can plant a purchase are exactly the scenario's `touchMass` keys.
@@ -476,9 +482,15 @@ export class ShardSimulator {
     this.touches.add(pair, id, t, mass, median, kind, channel);
     if (!rng.chance(mass)) return;
     const due = Math.round(t + rng.logNormal(median, this.s.purchase.delaySigma) * DAY_MS);
+    // The wish to buy sends the user to search the brand on a retailer days later, if that comes first.
+    const lag = this.s.purchase.retailSearchLag;
+    const searchAt = Math.round(t + rng.logNormal(lag.medianDays, lag.sigma) * DAY_MS);
+    const searchesEarly = searchAt < due && searchAt < this.endMs;
+    if (searchesEarly) this.scheduleRetailSearch(pair, searchAt, id, t);
     if (due >= this.endMs) return;
     const slot = this.queue.allocate(due, ScheduledType.purchase, pair);
     const q = this.queue;
+    q.searchedEarly[slot] = searchesEarly ? 1 : 0;
     q.sourceId[slot] = id;
     q.sourceTime[slot] = t;
     q.sourceKind[slot] = kind;
@@ -503,6 +515,14 @@ export class ShardSimulator {
     q.sourceMass[slot] = 0;
     q.sourceMedianDays[slot] = 0;
     q.sourceCycleStart[slot] = 0;
+    q.searchedEarly[slot] = 0;
+    this.schedule(slot);
+  }
+
+  private scheduleRetailSearch(pair: number, t: number, touchId: number, touchTime: number): void {
+    const slot = this.queue.allocate(t, ScheduledType.retailSearch, pair);
+    this.queue.sourceId[slot] = touchId;
+    this.queue.sourceTime[slot] = touchTime;
     this.schedule(slot);
   }
 
@@ -517,7 +537,9 @@ export class ShardSimulator {
   private runDue(until: number): void {
     const q = this.queue;
     for (let slot = this.due.nextBefore(until); slot >= 0; slot = this.due.nextBefore(until)) {
-      if (q.type[slot] === ScheduledType.purchase) this.resolveCandidate(slot);
+      const type = q.type[slot];
+      if (type === ScheduledType.purchase) this.resolveCandidate(slot);
+      else if (type === ScheduledType.retailSearch) this.retailSearch(slot);
       else this.postPurchaseShare(slot);
       q.release(slot);
     }
@@ -543,8 +565,7 @@ export class ShardSimulator {
     // Where the purchase happens: own shop, the store a link led to, or a retailer found by search.
     let platform: number;
     let channel: number;
-    // A link's store is the route, and tags the order, only for linkStoreDays after its click.
-    const linkCid = t - this.lastLinkClickTime[pair]! <= this.s.purchase.linkStoreDays * DAY_MS ? this.lastLinkClick[pair]! : 0;
+    const linkCid = this.liveLinkClick(pair, t);
     if (brands.hasRedShop[brand] === 1 && rng.chance(this.s.purchase.redShopShare)) {
       platform = Platform.red_shop;
       channel = Channel.shop;
@@ -564,7 +585,9 @@ export class ShardSimulator {
       this.retailEvent(Kind.store_visit, u, pair, before(rng.exponential(10 * MINUTE) + MINUTE), channel, platform, clickId);
       if (rng.chance(0.5)) this.retailEvent(Kind.add_to_cart, u, pair, before(rng.exponential(2 * MINUTE) + 1), channel, platform, clickId);
     } else if (channel === Channel.spillover) {
-      this.retailEvent(Kind.retail_search, u, pair, before(rng.exponential(5 * MINUTE) + SECOND), channel, platform, clickId);
+      const search = this.retailEvent(Kind.retail_search, u, pair, before(rng.exponential(5 * MINUTE) + SECOND), channel, platform, clickId);
+      this.builder.cols.cause[search] = q.sourceId[slot]!;
+      if (q.sourceId[slot] !== 0 && q.searchedEarly[slot] === 0) this.searchLag.record(q.sourceTime[slot]!, this.builder.cols.time[search]!);
     }
     const row = this.retailEvent(Kind.purchase, u, pair, t, channel, platform, clickId);
     const value = Math.round(brands.priceYuan[brand]! * rng.logNormal(1, 0.25) * 100) / 100;
@@ -587,6 +610,31 @@ export class ShardSimulator {
     if (stores === JD_BIT) return Platform.jd;
     const w = this.s.purchase.retailerWeights;
     return rng.next() * (w.tmall + w.jd) < w.tmall ? Platform.tmall : Platform.jd;
+  }
+
+  /** The click id of the pair's last link: its store is the route, and tags orders, for linkStoreDays after the click. */
+  private liveLinkClick(pair: number, t: number): number {
+    return t - this.lastLinkClickTime[pair]! <= this.s.purchase.linkStoreDays * DAY_MS ? this.lastLinkClick[pair]! : 0;
+  }
+
+  /**
+   * A search for the brand on a retailer, days after the touch that planted a wish to buy it
+   * (its cause). The retailer tags a search in the store a link led to with the link's click
+   * id, as it tags orders there. It moves no latent state: it follows the interest, and the
+   * platform sees it only through passback.
+   */
+  private retailSearch(slot: number): void {
+    const q = this.queue;
+    const pair = q.pair[slot]!;
+    const t = q.time[slot]!;
+    const u = Math.floor(pair / this.brandCount);
+    const brand = pair - u * this.brandCount;
+    const platform = this.pickRetailer(brand, this.retailSearches.reset(this.shard.firstUser + u, t, brand).next());
+    const linkCid = this.liveLinkClick(pair, t);
+    const clickId = linkCid !== 0 && platform === this.lastLinkStore[pair] ? linkCid : 0;
+    const row = this.retailEvent(Kind.retail_search, u, pair, t, Channel.spillover, platform, clickId);
+    this.builder.cols.cause[row] = q.sourceId[slot]!;
+    this.searchLag.record(q.sourceTime[slot]!, t);
   }
 
   private pickRetailer(brand: number, uniform: number): number {
