@@ -8,14 +8,15 @@ import { smallScenario, tempDir } from "./helpers.js";
 const dir = tempDir("zhongcao-shard-size-");
 afterAll(() => dir.cleanup());
 
-/** A Red Cat world with enough link traffic that where purchases happen varies. */
+/** A Red Cat and Red JD world with enough link traffic that where purchases happen varies. */
 function manifestAt(shardUsers: number, passback: object = {}, days = 12, users = 1500): Promise<RunManifest> {
   const scenario = smallScenario({
     seed: 5,
     population: { users },
     simulation: { days, shardUsers },
     behaviour: { adLoad: 0.3, adCtr: 0.1 },
-    policy: { type: "redcat", redcat: { windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2, passback } },
+    // Both stores, so the draw between them for brands at both is covered too.
+    policy: { type: "redcat", redcat: { stores: ["tmall", "jd"], windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2, passback } },
   });
   const out = join(dir.path, `${shardUsers}-${JSON.stringify(passback)}-${days}-${users}`);
   return runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: out, events: false, report: false, workers: 0 }).then(() => JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest);

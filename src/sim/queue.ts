@@ -22,6 +22,8 @@ export class ScheduledQueue {
   sourceCycleStart = new Float64Array(1024);
   /** A purchase candidate: 1 when its touch already sent the user to search the brand on a retailer. */
   searchedEarly = new Uint8Array(1024);
+  /** The retailer a planted purchase's search goes to (and a purchase found by search is made at). */
+  searchStore = new Uint8Array(1024);
 
   private heap = new Int32Array(1024);
   private size = 0;
@@ -109,6 +111,7 @@ export class ScheduledQueue {
     this.sourceMedianDays = grow(this.sourceMedianDays);
     this.sourceCycleStart = grow(this.sourceCycleStart);
     this.searchedEarly = grow(this.searchedEarly);
+    this.searchStore = grow(this.searchStore);
   }
 }
 

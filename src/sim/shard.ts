@@ -88,6 +88,7 @@ export class ShardSimulator {
   private readonly decide: KeyedRandom;
   private readonly plant: KeyedRandom;
   private readonly links: KeyedRandom;
+  /** The lag and store of the retailer search a planted purchase leads to, keyed by its touch. */
   private readonly retailSearches: KeyedRandom;
   private readonly convictionStream: number;
   private regime: Regime;
@@ -482,15 +483,19 @@ export class ShardSimulator {
     this.touches.add(pair, id, t, mass, median, kind, channel);
     if (!rng.chance(mass)) return;
     const due = Math.round(t + rng.logNormal(median, this.s.purchase.delaySigma) * DAY_MS);
-    // The wish to buy sends the user to search the brand on a retailer days later, if that comes first.
+    // The wish to buy sends the user to search the brand on a retailer days later, if that
+    // comes first: the retailer where a purchase found by search will then be made.
     const lag = this.s.purchase.retailSearchLag;
-    const searchAt = Math.round(t + rng.logNormal(lag.medianDays, lag.sigma) * DAY_MS);
+    const searchRng = this.retailSearches.reset(user, t, kind);
+    const searchAt = Math.round(t + searchRng.logNormal(lag.medianDays, lag.sigma) * DAY_MS);
+    const searchStore = this.pickRetailer(brand, searchRng.next());
     const searchesEarly = searchAt < due && searchAt < this.endMs;
-    if (searchesEarly) this.scheduleRetailSearch(pair, searchAt, id, t);
+    if (searchesEarly) this.scheduleRetailSearch(pair, searchAt, id, t, searchStore);
     if (due >= this.endMs) return;
     const slot = this.queue.allocate(due, ScheduledType.purchase, pair);
     const q = this.queue;
     q.searchedEarly[slot] = searchesEarly ? 1 : 0;
+    q.searchStore[slot] = searchStore;
     q.sourceId[slot] = id;
     q.sourceTime[slot] = t;
     q.sourceKind[slot] = kind;
@@ -519,10 +524,11 @@ export class ShardSimulator {
     this.schedule(slot);
   }
 
-  private scheduleRetailSearch(pair: number, t: number, touchId: number, touchTime: number): void {
+  private scheduleRetailSearch(pair: number, t: number, touchId: number, touchTime: number, store: number): void {
     const slot = this.queue.allocate(t, ScheduledType.retailSearch, pair);
     this.queue.sourceId[slot] = touchId;
     this.queue.sourceTime[slot] = touchTime;
+    this.queue.searchStore[slot] = store;
     this.schedule(slot);
   }
 
@@ -573,7 +579,10 @@ export class ShardSimulator {
       platform = this.lastLinkStore[pair]!;
       channel = Channel.link;
     } else {
-      platform = this.pickRetailer(brand, rng.next());
+      // Drawn either way, so the draws after it stay the same.
+      const found = this.pickRetailer(brand, rng.next());
+      // A buyer who searched the brand on a retailer after the touch buys there.
+      platform = q.searchedEarly[slot] === 1 ? q.searchStore[slot]! : found;
       channel = Channel.spillover;
     }
     // The retailer tags any order in the linked store with the pair's last CID (last-click), while it lasts.
@@ -609,7 +618,9 @@ export class ShardSimulator {
     if (stores === TMALL_BIT) return Platform.tmall;
     if (stores === JD_BIT) return Platform.jd;
     const w = this.s.purchase.retailerWeights;
-    return rng.next() * (w.tmall + w.jd) < w.tmall ? Platform.tmall : Platform.jd;
+    // Weights of 0 for both (only taobao's must be above 0) split evenly.
+    const [tmall, both] = w.tmall + w.jd > 0 ? [w.tmall, w.tmall + w.jd] : [1, 2];
+    return rng.next() * both < tmall ? Platform.tmall : Platform.jd;
   }
 
   /** The click id of the pair's last link: its store is the route, and tags orders, for linkStoreDays after the click. */
@@ -619,17 +630,19 @@ export class ShardSimulator {
 
   /**
    * A search for the brand on a retailer, days after the touch that planted a wish to buy it
-   * (its cause). The retailer tags a search in the store a link led to with the link's click
-   * id, as it tags orders there. It moves no latent state: it follows the interest, and the
-   * platform sees it only through passback.
+   * (its cause), in the store where a purchase found by search will be made. None when the
+   * pair bought since the touch: the wish is spent, and its purchase candidate will be dropped.
+   * The retailer tags a search in the store a link led to with the link's click id, as it tags
+   * orders there. It moves no latent state: it follows the interest, and the platform sees it
+   * only through passback.
    */
   private retailSearch(slot: number): void {
     const q = this.queue;
     const pair = q.pair[slot]!;
+    if (this.lastPurchase[pair]! >= q.sourceTime[slot]!) return;
     const t = q.time[slot]!;
     const u = Math.floor(pair / this.brandCount);
-    const brand = pair - u * this.brandCount;
-    const platform = this.pickRetailer(brand, this.retailSearches.reset(this.shard.firstUser + u, t, brand).next());
+    const platform = q.searchStore[slot]!;
     const linkCid = this.liveLinkClick(pair, t);
     const clickId = linkCid !== 0 && platform === this.lastLinkStore[pair] ? linkCid : 0;
     const row = this.retailEvent(Kind.retail_search, u, pair, t, Channel.spillover, platform, clickId);
