@@ -260,8 +260,9 @@ const purchase = z
     linkStoreDays: days.default(30),
     /**
      * A planted purchase sends the user to search the brand on a retailer this long after the
-     * touch (log-normal: median days and sigma), when that comes before the purchase; a purchase
-     * found by search (spillover) has its own search just before the order either way. Purchases
+     * touch (log-normal: median days and sigma), when that comes before the purchase, at the
+     * retailer where a purchase found by search (spillover) is then made; such a purchase has a
+     * search of its own just before the order either way. Purchases
      * that come sooner cut the lags short, so the measured lag to a touch's first retailer search
      * (calibration `retail.searchLagDays`, DOMAIN 3–5 d) is shorter: 4.5 days here measure about 4.
      */

@@ -25,8 +25,8 @@ export interface ObserverScope {
  * when they arrive, and which arrive twice.
  * - On-platform events (own-shop orders included) arrive at once.
  * - Off-platform events are seen through CID passback when the regime in force passes back
- *   for their brand at their store (Red Cat covers its Tmall store, Red JD its JD store): tagged with the id of an ad click made under a
- *   regime that passes back, whose time lies
+ *   for their brand at their store (Red Cat covers its Tmall store, Red JD its JD store):
+ *   tagged with the id of an ad click made under a regime that passes back, whose time lies
  *   inside the window (orders) or the interaction window (store visits, searches,
  *   add-to-cart); hours to days late, so out of order; a share re-delivered (a duplicate
  *   row right after its original, same id).

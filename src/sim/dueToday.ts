@@ -1,8 +1,8 @@
 import type { ScheduledQueue } from "./queue.js";
 
 /**
- * The scheduled events (purchase candidates, post-purchase shares) falling due on the day
- * being simulated, handed out user by user in time order. Every scheduled event belongs to
+ * The scheduled events (purchase candidates, post-purchase shares, retailer searches)
+ * falling due on the day being simulated, handed out user by user in time order. Every scheduled event belongs to
  * one user's pair, and users share no state, so a day is simulated one user at a time with
  * that user's due events taken as the user's clock passes them: the user's purchases then
  * see exactly the touches before them.

@@ -2,8 +2,8 @@ import { grown } from "../events/grow.js";
 
 /**
  * Event-time priority queue for scheduled future events (purchase candidates,
- * post-purchase shares, retailer searches). A binary min-heap of slot indices over typed-array payloads:
- * no object per entry. Ties in time break on insertion sequence, which is itself
+ * post-purchase shares, retailer searches). A binary min-heap of slot indices over
+ * typed-array payloads: no object per entry. Ties in time break on insertion sequence, which is itself
  * deterministic, so the pop order is a pure function of what was pushed.
  */
 export class ScheduledQueue {

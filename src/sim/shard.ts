@@ -38,9 +38,9 @@ export const FACTUAL: Counterfactual = { removedChannel: -1 };
 export const REMOVABLE_CHANNELS = [...TOUCH_CHANNELS, "baseline"] as const satisfies readonly ChannelName[];
 
 const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const TMALL_BIT = storeBit(Platform.tmall);
 const JD_BIT = storeBit(Platform.jd);
-const MINUTE = 60 * SECOND;
 const STATE_COUNT = 6;
 /** Sessions (their slots and search results) end this long before midnight. */
 const SESSION_END_BEFORE_MIDNIGHT = 10 * MINUTE;

@@ -38,7 +38,7 @@ const DESCRIPTIONS: Record<EventColumnName, string> = {
   value: "purchases: order value in yuan",
   observed: "0 unseen; 1 seen by the platform as it happened (on the platform, or passed back under Red Cat); 2 matched by a data alliance: seen that the user bought, not its click id or route",
   duplicate: "1 for a re-delivered copy",
-  cause: "TRUTH: id of the touch that caused this purchase, or the purchase wish that led to this retailer search; 0 = baseline or neither",
+  cause: "TRUTH: id of the touch that caused this purchase, or that planted the purchase this retailer search comes from; 0 = baseline or neither",
 };
 
 export const EVENT_SPECS: readonly ColumnSpec[] = EVENT_COLUMN_NAMES.map((name) => ({
