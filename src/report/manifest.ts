@@ -51,6 +51,12 @@ export interface RunManifest {
     /** Null without ad spend: a return on nothing is not 0. */
     trueRoi: number | null;
     observedRoi: number | null;
+    /**
+     * Ad spend per new True Interest user, what advertisers buy: as the AIPS engine counts them
+     * (observed) and in the latent truth. Null without ad spend or without a new TI user.
+     */
+    observedCostPerNewTiYuan: number | null;
+    trueCostPerNewTiYuan: number | null;
   };
   timing: {
     seconds: number;
@@ -98,6 +104,8 @@ export function buildManifest(input: {
   batchRows: number;
   removedChannel?: string | null;
   adSpendYuan: number;
+  /** New True Interest users over the run, as the AIPS engine counts them and in the truth. */
+  newTiUsers: { readonly engine: number; readonly truth: number };
   accuracy?: Record<string, unknown>;
   warnings?: string[];
 }): RunManifest {
@@ -138,7 +146,7 @@ export function buildManifest(input: {
       creditTruncated,
       decisionCycles: input.decisionCycles,
     },
-    economics: economics(c, input.adSpendYuan),
+    economics: economics(c, input.adSpendYuan, input.newTiUsers),
     timing: {
       seconds: round(input.seconds, 3),
       simulateSeconds: round(input.simulatedSeconds, 3),
@@ -154,7 +162,7 @@ export function buildManifest(input: {
   };
 }
 
-function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
+function economics(c: Combined, adSpendYuan: number, newTi: { readonly engine: number; readonly truth: number }): RunManifest["economics"] {
   let trueValue = 0;
   let incremental = 0;
   const p = c.purchases;
@@ -172,6 +180,8 @@ function economics(c: Combined, adSpendYuan: number): RunManifest["economics"] {
     observedValueYuan: round(observed, 2),
     trueRoi: spent ? round(incremental / adSpendYuan, 6) : null,
     observedRoi: spent ? round(observed / adSpendYuan, 6) : null,
+    observedCostPerNewTiYuan: spent && newTi.engine > 0 ? round(adSpendYuan / newTi.engine, 6) : null,
+    trueCostPerNewTiYuan: spent && newTi.truth > 0 ? round(adSpendYuan / newTi.truth, 6) : null,
   };
 }
 

@@ -15,9 +15,11 @@ import { calibrate } from "../report/calibration.js";
 import { writeRunReport } from "../report/html/runReport.js";
 import { buildManifest, type RunManifest } from "../report/manifest.js";
 import { resolveLinkPolicy, unusedSwitchWarnings } from "../sim/policy.js";
+import { dailyAdSpendYuan } from "../world/adSpend.js";
 import { buildWorld, worldWarnings, type World } from "../world/world.js";
 import { AtomicDir } from "./atomicDir.js";
 import { writeWorldFiles } from "./worldFiles.js";
+import type { AipsAccuracy } from "../engines/aips/accuracy.js";
 import { ENGINES } from "../engines/registry.js";
 import { ShardCombiner, type Combined } from "./combine.js";
 import { PeakRss } from "./peakRss.js";
@@ -155,6 +157,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       batchRows,
       removedChannel: options.removeChannel ?? null,
       adSpendYuan: adSpend(world, scenario.simulation.days, scenario.population.users),
+      newTiUsers: (accuracy.aips as AipsAccuracy).newTi,
     });
     const removedNothing = nothingRemovedWarning(options.removeChannel, manifest.events.byKind);
     if (removedNothing) manifest.warnings.push(removedNothing);
@@ -185,18 +188,9 @@ function nothingRemovedWarning(channel: ChannelName | undefined, byKind: Record<
   return `--remove-channel ${channel}: the run has no ${kind} events, so the channel had no touches to remove and this twin run equals the run without --remove-channel`;
 }
 
-/**
- * Ad spend over the run: brands with sponsored notes spend their daily budget, scaled to
- * the simulated population (budgets are set for the platform's whole audience of
- * PLATFORM_USERS), so ROI compares across population sizes.
- */
-const PLATFORM_USERS = 300_000_000;
+/** Ad spend over the run, in the simulated population (see dailyAdSpendYuan). */
 function adSpend(world: World, days: number, users: number): number {
-  const sponsors = new Uint8Array(world.brands.count);
-  for (let n = 0; n < world.notes.count; n++) if (world.notes.sponsored[n] === 1) sponsors[world.notes.brand[n]!] = 1;
-  let daily = 0;
-  for (let b = 0; b < world.brands.count; b++) if (sponsors[b] === 1) daily += world.brands.dailyAdBudgetYuan[b]!;
-  return (daily * days * users) / PLATFORM_USERS;
+  return dailyAdSpendYuan(world, users).reduce((a, b) => a + b, 0) * days;
 }
 
 async function writeTruthFiles(dirPath: string, identity: RunIdentity, c: Combined, brandCount: number): Promise<WrittenFile[]> {

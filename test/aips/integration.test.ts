@@ -6,22 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateScenario } from "../../src/config/load.js";
 import type { AipsAccuracy } from "../../src/engines/aips/accuracy.js";
 import { AIPS_STATES } from "../../src/events/enums.js";
+import type { RunManifest } from "../../src/report/manifest.js";
 import { runScenario } from "../../src/run/runScenario.js";
+import { buildWorld, type World } from "../../src/world/world.js";
 import { DAY_MS } from "../../src/sim/kernel.js";
 
 const USERS = 2000;
 const DAYS = 20;
 const root = mkdtempSync(join(tmpdir(), "zhongcao-aips-"));
 
-async function runPolicy(policy: "redcat" | "closed"): Promise<{ dir: string; accuracy: AipsAccuracy; brands: number }> {
+async function runPolicy(policy: "redcat" | "closed"): Promise<{ dir: string; accuracy: AipsAccuracy; brands: number; economics: RunManifest["economics"]; world: World }> {
   const scenario = validateScenario(
     { name: `aips-${policy}`, population: { users: USERS }, simulation: { days: DAYS, shardUsers: 1000 }, policy: { type: policy } },
     "test",
   );
   const dir = join(root, policy);
   await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: dir, events: false });
-  const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { accuracy: { aips: AipsAccuracy } };
-  return { dir, accuracy: manifest.accuracy.aips, brands: scenario.brands.count };
+  const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunManifest & { accuracy: { aips: AipsAccuracy } };
+  return { dir, accuracy: manifest.accuracy.aips, brands: scenario.brands.count, economics: manifest.economics, world: buildWorld(scenario) };
 }
 
 const read = (dir: string, name: string): Table => tableFromIPC(readFileSync(join(dir, name)));
@@ -77,18 +79,31 @@ describe("AIPS in a full run", () => {
     expect(from).toContain("none");
   });
 
-  it("prices each new TI user at the brand's daily budget over that day's new TI users", () => {
+  it("prices each new TI user at the brand's ad spend in the simulated population over that day's new TI users, engine's and truth's", () => {
     const t = read(redcat.dir, "aips_new_ti.arrow");
     expect(t.numRows).toBeGreaterThan(0);
+    const brand = column(t, "brand") as number[];
     const users = column(t, "new_ti_users") as number[];
-    const budget = column(t, "ad_budget_yuan") as number[];
+    const spend = column(t, "ad_spend_yuan") as number[];
     const cost = column(t, "cost_per_new_ti_yuan") as number[];
+    const trueCost = column(t, "true_cost_per_new_ti_yuan") as number[];
     const truth = column(t, "new_ti_users_truth") as number[];
+    const { brands, notes } = redcat.world;
+    const sponsors = new Set(notes.brand.filter((_, n) => notes.sponsored[n] === 1));
     users.forEach((n, i) => {
       expect(n + truth[i]!).toBeGreaterThan(0);
-      if (n > 0) expect(cost[i]).toBeCloseTo(budget[i]! / n, 9);
+      // A brand's daily budget is for the platform's 300 M users; the run has USERS of them.
+      expect(spend[i]).toBeCloseTo(sponsors.has(brand[i]!) ? (brands.dailyAdBudgetYuan[brand[i]!]! * USERS) / 300_000_000 : 0, 12);
+      if (n > 0) expect(cost[i]).toBeCloseTo(spend[i]! / n, 12);
       else expect(cost[i]).toBeNaN();
+      if (truth[i]! > 0) expect(trueCost[i]).toBeCloseTo(spend[i]! / truth[i]!, 12);
+      else expect(trueCost[i]).toBeNaN();
     });
+    expect(spend.some((x) => x > 0)).toBe(true);
+    // run.json: the whole run's spend over its new TI users.
+    const e = redcat.economics;
+    expect(e.observedCostPerNewTiYuan).toBeCloseTo(e.adSpendYuan / redcat.accuracy.newTi.engine, 5);
+    expect(e.trueCostPerNewTiYuan).toBeCloseTo(e.adSpendYuan / redcat.accuracy.newTi.truth, 5);
     expect(users.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.engine);
     // Days where only the truth moved have rows too, so the file adds up to run.json's truth.
     expect(truth.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.truth);

@@ -17,7 +17,7 @@ export const aipsEngine: Engine<AipsPartial> = {
     const combined = combineAips(partials);
     // Loaded here, on the main thread only: worker threads never load the Arrow writer.
     const { writeAipsFiles } = await import("./writeOutputs.js");
-    const files = await writeAipsFiles(ctx.dir, ctx.identity, combined, ctx.world);
+    const files = await writeAipsFiles(ctx.dir, ctx.identity, combined, ctx.world, ctx.scenario.population.users);
     const accuracy = summariseAccuracy(combined, ctx.scenario, ctx.world);
     const { lateDropped, afterEnd } = combined.counters;
     const warnings: string[] = [];

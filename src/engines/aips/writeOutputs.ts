@@ -5,18 +5,19 @@ import { AIPS_ACCURACY_SPECS } from "../../arrow/schemas/aipsAccuracy.js";
 import { AIPS_DAILY_SPECS } from "../../arrow/schemas/aipsDaily.js";
 import { AIPS_FLOWS_SPECS } from "../../arrow/schemas/aipsFlows.js";
 import { AIPS_NEW_TI_SPECS } from "../../arrow/schemas/aipsNewTi.js";
+import { dailyAdSpendYuan } from "../../world/adSpend.js";
 import type { World } from "../../world/world.js";
 import { allCategories, isNewTiCell } from "./accuracy.js";
 import type { CombinedAips } from "./combine.js";
 import { CELLS, STATES } from "./partial.js";
 
 /** Writes the AIPS Arrow files into `dir`. */
-export async function writeAipsFiles(dir: string, identity: RunIdentity, c: CombinedAips, world: World): Promise<WrittenFile[]> {
+export async function writeAipsFiles(dir: string, identity: RunIdentity, c: CombinedAips, world: World, users: number): Promise<WrittenFile[]> {
   const write = (name: string, specs: readonly ColumnSpec[], cols: Record<string, ColumnValues>, rows: number) =>
     writeArrowFile(join(dir, name), makeSchema(specs, identity), specs, cols, rows);
   const daily = dailyColumns(c);
   const flows = flowColumns(c);
-  const newTi = newTiColumns(c, world);
+  const newTi = newTiColumns(c, dailyAdSpendYuan(world, users));
   const accuracy = accuracyColumns(c, world);
   return [
     await write("aips_daily.arrow", AIPS_DAILY_SPECS, daily.cols, daily.rows),
@@ -69,24 +70,33 @@ function flowColumns(c: CombinedAips): Table {
   };
 }
 
-function newTiColumns(c: CombinedAips, world: World): Table {
+function newTiColumns(c: CombinedAips, dailySpend: Float64Array): Table {
   const perDay = Array.from({ length: c.days }, () => new Float64Array(c.brandCount));
   c.flows.cell.forEach((cell, i) => {
     if (isNewTiCell(cell)) perDay[c.flows.day[i]!]![Math.floor(cell / CELLS)]! += c.flows.users[i]!;
   });
-  const cols = { day: [] as number[], brand: [] as number[], new_ti_users: [] as number[], new_ti_users_truth: [] as number[], ad_budget_yuan: [] as number[], cost_per_new_ti_yuan: [] as number[] };
+  const cols = {
+    day: [] as number[],
+    brand: [] as number[],
+    new_ti_users: [] as number[],
+    new_ti_users_truth: [] as number[],
+    ad_spend_yuan: [] as number[],
+    cost_per_new_ti_yuan: [] as number[],
+    true_cost_per_new_ti_yuan: [] as number[],
+  };
   perDay.forEach((users, day) => {
     users.forEach((n, brand) => {
       const truth = c.truthNewTi[day]![brand]!;
       // Days where only the truth moved count too, or the file's truth total falls short.
       if (n === 0 && truth === 0) return;
-      const budget = world.brands.dailyAdBudgetYuan[brand]!;
+      const spend = dailySpend[brand]!;
       cols.day.push(day);
       cols.brand.push(brand);
       cols.new_ti_users.push(n);
       cols.new_ti_users_truth.push(truth);
-      cols.ad_budget_yuan.push(budget);
-      cols.cost_per_new_ti_yuan.push(n > 0 ? budget / n : Number.NaN);
+      cols.ad_spend_yuan.push(spend);
+      cols.cost_per_new_ti_yuan.push(n > 0 ? spend / n : Number.NaN);
+      cols.true_cost_per_new_ti_yuan.push(truth > 0 ? spend / truth : Number.NaN);
     });
   });
   return { cols, rows: cols.day.length };

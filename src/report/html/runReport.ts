@@ -81,6 +81,9 @@ ${facts([
   ["observed purchases", `${formatNumber(m.purchases.observed)} (${percent(m.purchases.observed / m.purchases.total)})`],
   ["true ROI: value of touch-caused purchases ÷ ad spend", formatNumber(m.economics.trueRoi ?? Number.NaN)],
   ["observed ROI: value of observed purchases ÷ ad spend", formatNumber(m.economics.observedRoi ?? Number.NaN)],
+  // Runs of earlier releases have no cost per new TI user.
+  ["true cost per new TI user: ad spend ÷ new TI users, yuan", formatNumber(m.economics.trueCostPerNewTiYuan ?? Number.NaN)],
+  ["observed cost per new TI user, as the AIPS engine counts them", formatNumber(m.economics.observedCostPerNewTiYuan ?? Number.NaN)],
 ])}
 <p class="sub">${escapeHtml(`${m.tool} ${m.version} · scenario sha256 ${m.scenario.sha256.slice(0, 12)}…${removed === null ? "" : ` · counterfactual: ${removed} touches plant no purchases`}`)}</p>
 <details><summary>policy settings</summary><pre>${escapeHtml(JSON.stringify(s.policy, null, 2))}</pre></details>`;
