@@ -94,9 +94,9 @@ describe("AIPS in a full run", () => {
       expect(n + truth[i]!).toBeGreaterThan(0);
       // A brand's daily budget is for the platform's 300 M users; the run has USERS of them.
       expect(spend[i]).toBeCloseTo(sponsors.has(brand[i]!) ? (brands.dailyAdBudgetYuan[brand[i]!]! * USERS) / 300_000_000 : 0, 12);
-      if (n > 0) expect(cost[i]).toBeCloseTo(spend[i]! / n, 12);
+      if (n > 0 && spend[i]! > 0) expect(cost[i]).toBeCloseTo(spend[i]! / n, 12);
       else expect(cost[i]).toBeNaN();
-      if (truth[i]! > 0) expect(trueCost[i]).toBeCloseTo(spend[i]! / truth[i]!, 12);
+      if (truth[i]! > 0 && spend[i]! > 0) expect(trueCost[i]).toBeCloseTo(spend[i]! / truth[i]!, 12);
       else expect(trueCost[i]).toBeNaN();
     });
     expect(spend.some((x) => x > 0)).toBe(true);
@@ -108,6 +108,18 @@ describe("AIPS in a full run", () => {
     // Days where only the truth moved have rows too, so the file adds up to run.json's truth.
     expect(truth.reduce((a, b) => a + b, 0)).toBe(redcat.accuracy.newTi.truth);
     expect(users.some((n) => n === 0)).toBe(true);
+  });
+
+  it("prices nothing where nothing was spent: no cost in the file, null in run.json", async () => {
+    const scenario = validateScenario({ name: "aips-unsponsored", population: { users: 1000 }, simulation: { days: 10 }, notes: { sponsoredShare: 0 } }, "test");
+    const dir = join(root, "unsponsored");
+    await runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: dir, events: false, report: false });
+    const t = read(dir, "aips_new_ti.arrow");
+    expect(t.numRows).toBeGreaterThan(0);
+    expect(column(t, "ad_spend_yuan").every((x) => x === 0)).toBe(true);
+    for (const name of ["cost_per_new_ti_yuan", "true_cost_per_new_ti_yuan"]) expect(column(t, name).every((x) => Number.isNaN(x))).toBe(true);
+    const { economics } = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunManifest;
+    expect(economics).toMatchObject({ adSpendYuan: 0, observedCostPerNewTiYuan: null, trueCostPerNewTiYuan: null });
   });
 
   it("writes the confusion matrix for all brands and per category, consistent with run.json", () => {

@@ -95,8 +95,9 @@ function newTiColumns(c: CombinedAips, dailySpend: Float64Array): Table {
       cols.new_ti_users.push(n);
       cols.new_ti_users_truth.push(truth);
       cols.ad_spend_yuan.push(spend);
-      cols.cost_per_new_ti_yuan.push(n > 0 ? spend / n : Number.NaN);
-      cols.true_cost_per_new_ti_yuan.push(truth > 0 ? spend / truth : Number.NaN);
+      // A brand that spent nothing bought no TI user: no cost, as run.json's null says.
+      cols.cost_per_new_ti_yuan.push(n > 0 && spend > 0 ? spend / n : Number.NaN);
+      cols.true_cost_per_new_ti_yuan.push(truth > 0 && spend > 0 ? spend / truth : Number.NaN);
     });
   });
   return { cols, rows: cols.day.length };
