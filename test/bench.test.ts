@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bracket } from "../src/bench/brackets.js";
@@ -292,6 +292,21 @@ describe("zhongcao bench (CLI)", () => {
     const longest = join(dir.path, `${"n".repeat(250)}.json`);
     await saveResult(longest, report);
     expect(JSON.parse(readFileSync(longest, "utf8"))).toEqual(report);
+  });
+
+  it("keeps an earlier file's permission bits when it saves over it, and a new file takes the default", async () => {
+    const report = JSON.parse(savedWith(["markov-solve"])) as BenchReport;
+    const file = join(dir.path, "private.json");
+    writeFileSync(file, "earlier\n");
+    chmodSync(file, 0o600);
+    await saveResult(file, report);
+    expect(statSync(file).mode & 0o7777).toBe(0o600);
+    chmodSync(file, 0o664);
+    await saveResult(file, report);
+    expect(statSync(file).mode & 0o7777).toBe(0o664);
+    const fresh = join(dir.path, "fresh.json");
+    await saveResult(fresh, report);
+    expect(statSync(fresh).mode & 0o7777).toBe(0o666 & ~process.umask());
   });
 
   it("--json prints one JSON document, { report, comparison }, and nothing else on stdout", async () => {

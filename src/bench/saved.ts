@@ -1,4 +1,4 @@
-import { lstat, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
@@ -125,13 +125,19 @@ async function savedLocation(path: string): Promise<string> {
   return realpath(path).catch(() => path);
 }
 
-/** Written beside the target and renamed over it: a failed write leaves the earlier file whole, never a half-written one. */
+/**
+ * Written beside the target and renamed over it: a failed write leaves the earlier file whole,
+ * never a half-written one. The new file keeps an earlier file's permission bits; being a new
+ * file, it is no longer one of an earlier file's hard links.
+ */
 export async function saveResult(path: string, report: BenchReport): Promise<void> {
   const target = await savedLocation(path);
+  const earlier = await stat(target).catch(() => null);
   // A short name of its own: the target's name with a suffix could pass the file system's limit.
   const temp = join(dirname(target), `.zhongcao-save-${process.pid}.tmp`);
   try {
     await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
+    if (earlier) await chmod(temp, earlier.mode & 0o7777);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
