@@ -280,6 +280,24 @@ describe("link policies", () => {
     expect(matched).toBeGreaterThan(20);
   });
 
+  it("alliance matching covers every reader of a pilot industry's brands, whatever the sample", () => {
+    const matchedCategories = (alliance: object) => {
+      const { events: e, world } = simulateShardInMemory(scenario({ type: "closed", alliance: { windowDays: 30, ...alliance } }));
+      const matched: string[] = [];
+      for (let i = 0; i < e.length; i++) {
+        if (e.kind[i] === Kind.purchase && e.observed[i] === Observed.matched) matched.push(world.categories.names[world.brands.category[e.brand[i]!]!]!);
+      }
+      return matched;
+    };
+    expect(matchedCategories({ sampleRate: 0 })).toEqual([]);
+    const pilot = matchedCategories({ sampleRate: 0, pilotCategories: ["beauty", "fmcg"] });
+    expect(pilot.length).toBeGreaterThan(20);
+    expect(new Set(pilot)).toEqual(new Set(["beauty", "fmcg"]));
+    // With the whole sample, the pilot industries' matches are the same ones.
+    const all = matchedCategories({ sampleRate: 1 });
+    expect(all.filter((c) => c === "beauty" || c === "fmcg")).toEqual(pilot);
+  });
+
   it("removing a channel removes the purchases it caused and keeps baseline demand's draws", () => {
     const s = scenario({ type: "redcat", redcat: { categories: ALL_CATEGORIES } });
     const factual = simulateShardInMemory(s).truth.purchases;

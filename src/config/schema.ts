@@ -338,6 +338,12 @@ const alliance = z.strictObject({
   windowDays: z.union([z.literal(15), z.literal(30)], { error: "must be one of 15, 30" }).default(30),
   /** Matching runs in batches: results arrive this many days after the order (median). */
   delayMedianDays: days.default(2),
+  /** Pilot industries, whose readers are all matched, whatever the sample (DOMAIN: 100 % in pilot industries). */
+  pilotCategories: z
+    .array(z.enum(CATEGORY_NAMES))
+    .max(CATEGORY_NAMES.length)
+    .refine((list) => new Set(list).size === list.length, { message: "each category at most once" })
+    .default([]),
 });
 
 /** A single link regime: what users can do and what the platform observes. */

@@ -30,7 +30,8 @@ export interface ObserverScope {
  *   inside the window (orders) or the interaction window (store visits, searches,
  *   add-to-cart); hours to days late, so out of order; a share re-delivered (a duplicate
  *   row right after its original, same id).
- * - Alliance matching (if configured) reveals off-platform orders of sampled users who read
+ * - Alliance matching (if configured) reveals off-platform orders of sampled users (every
+ *   user, for brands of the alliance's pilot industries) who read
  *   the brand within its window — that they bought, not which touch caused it — days later:
  *   `observed` is then Observed.matched, and engines see the row without its click id and
  *   route (see platformRoute).
@@ -126,7 +127,8 @@ export class Observer {
     const a = this.policy.alliance;
     if (!a || !this.lastRead) return;
     const u = batch.user[i]!;
-    if (keyedUnit(this.allianceStream, u) >= a.sampleRate) return;
+    // Readers of a pilot industry's brands are all matched; others by the user's sample draw.
+    if (a.matchesEveryReader[batch.brand[i]!] !== 1 && keyedUnit(this.allianceStream, u) >= a.sampleRate) return;
     const t = batch.time[i]!;
     if (t - this.lastRead[this.pair(u, batch.brand[i]!)]! > a.windowDays * DAY_MS) return;
     batch.observed[i] = Observed.matched;

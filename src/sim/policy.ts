@@ -37,6 +37,8 @@ export interface Alliance {
   readonly sampleRate: number;
   readonly windowDays: number;
   readonly delayMedianDays: number;
+  /** Per brand: 1 when its category is a pilot industry, whose readers are all matched. */
+  readonly matchesEveryReader: Uint8Array;
 }
 
 export interface LinkPolicy {
@@ -98,10 +100,17 @@ export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
   return {
     type: p.type,
     regimes,
-    alliance: p.alliance ?? null,
+    alliance: p.alliance ? resolveAlliance(p.alliance, world) : null,
     passbackWindowDays: Math.max(...regimes.map((r) => r.passbackWindowDays)),
     linkStores: anyRegime,
   };
+}
+
+function resolveAlliance(config: NonNullable<Scenario["policy"]["alliance"]>, world: World): Alliance {
+  const { brands, categories } = world;
+  const pilot = new Set<string>(config.pilotCategories);
+  const matchesEveryReader = Uint8Array.from({ length: brands.count }, (_, b) => (pilot.has(categories.names[brands.category[b]!]!) ? 1 : 0));
+  return { sampleRate: config.sampleRate, windowDays: config.windowDays, delayMedianDays: config.delayMedianDays, matchesEveryReader };
 }
 
 /**
