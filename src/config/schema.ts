@@ -285,6 +285,12 @@ const passback = z
   })
   .prefault({});
 
+/** A list of categories, each at most once. */
+const categoryList = z
+  .array(z.enum(CATEGORY_NAMES))
+  .max(CATEGORY_NAMES.length)
+  .refine((list) => new Set(list).size === list.length, { message: "each category at most once" });
+
 /** Retailers with a link-out programme: Red Cat (Tmall) and Red JD. */
 export const LINK_STORES = ["tmall", "jd"] as const;
 export type LinkStoreName = (typeof LINK_STORES)[number];
@@ -294,11 +300,7 @@ const redcat = z
     windowDays: z.union([z.literal(7), z.literal(15), z.literal(30)], { error: "must be one of 7, 15, 30" }).default(7),
     minExperienceScore: positive.max(5).default(4.5),
     minDailyBudgetYuan: nonNegative.max(MAX_YUAN).default(5_000),
-    categories: z
-      .array(z.enum(CATEGORY_NAMES))
-      .max(CATEGORY_NAMES.length)
-      .refine((list) => new Set(list).size === list.length, { message: "each category at most once" })
-      .optional(),
+    categories: categoryList.optional(),
     /**
      * The retailers whose brand stores an ad's link area may lead to: `tmall` (Red Cat, May
      * 2025), `jd` (Red JD, June 2025, "the same with JD"). A brand qualifies at each store it
@@ -339,11 +341,7 @@ const alliance = z.strictObject({
   /** Matching runs in batches: results arrive this many days after the order (median). */
   delayMedianDays: days.default(2),
   /** Pilot industries, whose readers are all matched, whatever the sample (DOMAIN: 100 % in pilot industries). */
-  pilotCategories: z
-    .array(z.enum(CATEGORY_NAMES))
-    .max(CATEGORY_NAMES.length)
-    .refine((list) => new Set(list).size === list.length, { message: "each category at most once" })
-    .default([]),
+  pilotCategories: categoryList.default([]),
 });
 
 /** A single link regime: what users can do and what the platform observes. */

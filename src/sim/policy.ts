@@ -64,13 +64,13 @@ function resolveRegime(config: RegimeConfig, fromMs: number, world: World): Regi
   let passback = { windowDays: 0, delayMedianHours: 0, duplicateRate: 0, interactionWindowHours: 0 };
   if (config.type === "redcat" || config.type === "hybrid") {
     const rc = config.redcat;
-    const allowed = new Set<string>(rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
+    const allowed = inCategories(world, rc.categories ?? categories.names.filter((_, i) => categories.redcatPilot[i] === 1));
     const runs: Readonly<Record<LinkStoreName, Uint8Array>> = { tmall: brands.hasTmall, jd: brands.hasJd };
     for (let b = 0; b < brands.count; b++) {
       const qualifies =
         brands.experienceScore[b]! >= rc.minExperienceScore &&
         brands.dailyAdBudgetYuan[b]! >= rc.minDailyBudgetYuan &&
-        allowed.has(categories.names[brands.category[b]!]!);
+        allowed[b] === 1;
       if (!qualifies) continue;
       for (const store of rc.stores) if (runs[store][b] === 1) linkStores[b] = linkStores[b]! | storeBit(STORE_PLATFORM[store]);
     }
@@ -107,10 +107,14 @@ export function resolveLinkPolicy(s: Scenario, world: World): LinkPolicy {
 }
 
 function resolveAlliance(config: NonNullable<Scenario["policy"]["alliance"]>, world: World): Alliance {
+  return { sampleRate: config.sampleRate, windowDays: config.windowDays, delayMedianDays: config.delayMedianDays, matchesEveryReader: inCategories(world, config.pilotCategories) };
+}
+
+/** Per brand: 1 when its category is one of `names`. */
+function inCategories(world: World, names: readonly string[]): Uint8Array {
   const { brands, categories } = world;
-  const pilot = new Set<string>(config.pilotCategories);
-  const matchesEveryReader = Uint8Array.from({ length: brands.count }, (_, b) => (pilot.has(categories.names[brands.category[b]!]!) ? 1 : 0));
-  return { sampleRate: config.sampleRate, windowDays: config.windowDays, delayMedianDays: config.delayMedianDays, matchesEveryReader };
+  const listed = new Set(names);
+  return Uint8Array.from({ length: brands.count }, (_, b) => (listed.has(categories.names[brands.category[b]!]!) ? 1 : 0));
 }
 
 /**
