@@ -60,6 +60,22 @@ describe("scenario validation", () => {
     expect(scenario.policy.type === "hybrid" && scenario.policy.redcat.stores).toEqual(["tmall"]);
   });
 
+  it("takes a lift study's ad holdout as a share below 1, none by default", () => {
+    const problemsOf = (experiment: unknown) => {
+      try {
+        validateScenario({ experiment }, "s.yaml");
+      } catch (e) {
+        return (e as InputError).problems;
+      }
+      return [];
+    };
+    expect(validateScenario({}, "s.yaml").experiment).toEqual({ adHoldoutShare: 0 });
+    expect(problemsOf({ adHoldoutShare: 0.1 })).toEqual([]);
+    expect(problemsOf({ adHoldoutShare: 1 })).toEqual(["experiment.adHoldoutShare: must be below 1 (holding out every user leaves no one who sees ads)"]);
+    expect(problemsOf({ adHoldoutShare: -0.1 })).toEqual([expect.stringMatching(/^experiment\.adHoldoutShare: Too small/)]);
+    expect(problemsOf({ holdout: 0.1 })).toEqual([expect.stringMatching(/^experiment\.holdout: unknown key/)]);
+  });
+
   it("shows an empty key (YAML `\"\":`, or `null:`) as \"\", not as nothing", () => {
     expect([...problemsOf({ "": 1, population: { "": 2 } })].sort()).toEqual(['"": unknown key', 'population."": unknown key']);
   });

@@ -17,6 +17,8 @@ function manifestAt(shardUsers: number, passback: object = {}, days = 12, users 
     behaviour: { adLoad: 0.3, adCtr: 0.1 },
     // Both stores, so the draw between them for brands at both is covered too.
     policy: { type: "redcat", redcat: { stores: ["tmall", "jd"], windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2, passback } },
+    // A lift study, whose groups and counts must not depend on the shard either.
+    experiment: { adHoldoutShare: 0.3 },
   });
   const out = join(dir.path, `${shardUsers}-${JSON.stringify(passback)}-${days}-${users}`);
   return runScenario({ path: "test", sha256: "0".repeat(64), scenario }, { outDir: out, events: false, report: false, workers: 0 }).then(() => JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunManifest);
@@ -45,8 +47,8 @@ describe("shard size", () => {
     const [whole, split] = await Promise.all([manifestAt(3000, passback, 30, 3000), manifestAt(300, passback, 30, 3000)]);
     expect(whole.events.total).toBeGreaterThan(2 ** 18);
     const counters = (m: RunManifest) => {
-      const { aips, attribution } = m.accuracy as { aips: { events: unknown }; attribution: { observedConversions: number; duplicatesDropped: number } };
-      return { aips: aips.events, observedConversions: attribution.observedConversions, duplicatesDropped: attribution.duplicatesDropped };
+      const { aips, attribution, lift } = m.accuracy as { aips: { events: unknown }; attribution: { observedConversions: number; duplicatesDropped: number }; lift: { observed: unknown } };
+      return { aips: aips.events, observedConversions: attribution.observedConversions, duplicatesDropped: attribution.duplicatesDropped, lift: lift.observed };
     };
     expect(whole.events.duplicates).toBeGreaterThan(50);
     expect(counters(split)).toEqual(counters(whole));

@@ -27,6 +27,7 @@ const SCENARIO = {
   notes: { count: 1000 },
   behaviour: { adLoad: 0.3, adCtr: 0.1 },
   policy: { type: "redcat", redcat: { stores: ["tmall", "jd"], windowDays: 15, minDailyBudgetYuan: 1000, minExperienceScore: 4.2 } },
+  experiment: { adHoldoutShare: 0.2 },
 };
 
 const dir = tempDir();

@@ -13,6 +13,16 @@ export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER
   };
 }
 
+/** Commander parser for a share that must stay below 1 (`--ad-holdout`); a bad value is a usage error (exit 2) naming the flag. */
+export function shareBelowOne(flag: string): (value: string) => number {
+  return (value: string) => {
+    const trimmed = value.trim();
+    const n = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${flag} must be a decimal from 0 up to but not including 1, got '${value}'`);
+    return n;
+  };
+}
+
 /** `text` as a decimal number in (0, max], or NaN. */
 export function positiveDecimal(text: string, max: number): number {
   const trimmed = text.trim();

@@ -9,7 +9,8 @@ import type { RunManifest } from "../report/manifest.js";
 import { parseThreshold } from "../compare/thresholds.js";
 import { InputError } from "../errors.js";
 import { counted } from "../plural.js";
-import { integer } from "./options.js";
+import { integer, shareBelowOne } from "./options.js";
+import type { LiftAccuracy, LiftEstimate } from "../engines/lift/index.js";
 import { failOnThresholds, verdictLines } from "./verdicts.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
@@ -20,6 +21,7 @@ interface RunFlags {
   seed?: number;
   users?: number;
   days?: number;
+  adHoldout?: number;
   out?: string;
   events?: boolean;
   json?: boolean;
@@ -38,6 +40,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     .option("--seed <n>", "override the scenario seed", integer("--seed", 0, 2 ** 32 - 1))
     .option("--users <n>", "override population.users", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days", integer("--days", 1, 3650))
+    .option("--ad-holdout <share>", "run a lift study: hold this share of users out of every ad (experiment.adHoldoutShare; results in run.json accuracy.lift)", shareBelowOne("--ad-holdout"))
     .option("--out <dir>", "run directory (default: reports/<scenario>-<seed>, with -without-<channel> for --remove-channel)")
     .option("--workers <n>", `worker threads (default: available cores; 0 = inline, for debugging). When they fill every core and the run has at least ${MIN_RELAUNCH_USER_DAYS / 1e6} M user-days (users × days), it starts itself again with V8's helper threads off: faster, and more memory`, integer("--workers", 0, 256))
     .addOption(new Option("--remove-channel <name>", "twin run: this channel's touches (or baseline demand) plant no purchases (true incrementality)").choices(REMOVABLE_CHANNELS))
@@ -61,6 +64,7 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
       if (flags.seed !== undefined) overrides.seed = flags.seed;
       if (flags.users !== undefined) overrides.users = flags.users;
       if (flags.days !== undefined) overrides.days = flags.days;
+      if (flags.adHoldout !== undefined) overrides.adHoldout = flags.adHoldout;
       const loaded = loadScenario(scenarioPath, overrides);
       await relaunchIfSaturated(launch, argv, workerThreadsFor(loaded.scenario, flags.workers), userDays(loaded.scenario), [loaded]);
       const suffix = flags.removeChannel ? `-without-${flags.removeChannel}` : "";
@@ -101,6 +105,16 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     });
 }
 
+/** The lift study's answer in a line: what the ads added, as the platform sees it and over every purchase. */
+function liftLines({ lift }: { lift?: LiftAccuracy }): string[] {
+  if (!lift) return [];
+  const range = (e: LiftEstimate) => `${e.incrementalPurchases.toFixed(0)} (95 % ${e.incrementalLow.toFixed(0)} to ${e.incrementalHigh.toFixed(0)})`;
+  const share = lift.visibleShareOfLift === null ? "" : `, ${(100 * lift.visibleShareOfLift).toFixed(0)} % of it visible`;
+  return [
+    `lift study  ${(100 * lift.settings.adHoldoutShare).toPrecision(3)} % held out of ads: they added ${range(lift.observed)} observed purchases, ${range(lift.allPurchases)} in all${share}`,
+  ];
+}
+
 function summary(m: RunManifest, outDir: string): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const lines = [
@@ -109,6 +123,7 @@ function summary(m: RunManifest, outDir: string): string {
     `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
     `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy${m.timing.v8HelperThreads ? "" : ", V8 helper threads off"})`,
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,
+    ...liftLines(m.accuracy),
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),
     // The outputs listed in run.json, run.json itself and report.html.

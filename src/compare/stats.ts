@@ -33,3 +33,31 @@ export function meanInterval(values: readonly number[], level = 0.95): Interval 
 export function noSpread(i: Interval): boolean {
   return i.n >= 2 && i.low === i.high && i.mean !== 0;
 }
+
+/** Count, sum and sum of squares of a sample: what a mean and its variance need, summed over shards. */
+export interface Moments {
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSq: number;
+}
+
+/**
+ * Difference of two sample means, a − b, with a two-sided Welch t interval (unequal
+ * variances, Welch–Satterthwaite degrees of freedom). Bounds are NaN when a sample has fewer
+ * than two values; two samples without spread give an interval of no width.
+ */
+export function meanDifference(a: Moments, b: Moments, level = 0.95): Interval {
+  const meanA = a.n > 0 ? a.sum / a.n : Number.NaN;
+  const meanB = b.n > 0 ? b.sum / b.n : Number.NaN;
+  const diff = meanA - meanB;
+  const n = a.n + b.n;
+  if (a.n < 2 || b.n < 2) return { mean: diff, low: Number.NaN, high: Number.NaN, n };
+  // Variance from the sums, clamped: rounding can leave a tiny negative where all values are equal.
+  const variance = (m: Moments) => Math.max(0, (m.sumSq - (m.sum * m.sum) / m.n) / (m.n - 1));
+  const va = variance(a) / a.n;
+  const vb = variance(b) / b.n;
+  if (va + vb === 0) return { mean: diff, low: diff, high: diff, n };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  const half = tQuantile(1 - (1 - level) / 2, df) * Math.sqrt(va + vb);
+  return { mean: diff, low: diff - half, high: diff + half, n };
+}

@@ -36,6 +36,8 @@ export interface ScenarioOverrides {
   seed?: number;
   users?: number;
   days?: number;
+  /** `experiment.adHoldoutShare`: a lift study on a scenario that has none. */
+  adHoldout?: number;
 }
 
 /** What a scenario file adds to its problems: where each was written, and the keys a misspelt one may have meant. */
@@ -242,16 +244,17 @@ export function validateScenario(raw: unknown, where: string, overrides: Scenari
   return result.data;
 }
 
-/** Where each override flag writes in the scenario. */
-const OVERRIDE_PATHS: readonly (readonly [keyof ScenarioOverrides, string])[] = [
-  ["seed", "seed"],
-  ["users", "population.users"],
-  ["days", "simulation.days"],
+/** Where each override writes in the scenario, and the flag that sets it. */
+const OVERRIDE_PATHS: readonly (readonly [keyof ScenarioOverrides, string, string])[] = [
+  ["seed", "seed", "--seed"],
+  ["users", "population.users", "--users"],
+  ["days", "simulation.days", "--days"],
+  ["adHoldout", "experiment.adHoldoutShare", "--ad-holdout"],
 ];
 
 /** The flags that changed the file, for a message: a problem may be theirs (` with --users 2000000`). */
 function withFlags(o: ScenarioOverrides): string {
-  const flags = (["seed", "users", "days"] as const).filter((k) => o[k] !== undefined).map((k) => `--${k} ${o[k]}`);
+  const flags = OVERRIDE_PATHS.filter(([k]) => o[k] !== undefined).map(([k, , flag]) => `${flag} ${o[k]}`);
   return flags.length === 0 ? "" : ` with ${flags.join(" ")}`;
 }
 
@@ -268,6 +271,7 @@ function applyOverrides(raw: unknown, o: ScenarioOverrides): unknown {
   if (o.seed !== undefined) doc.seed = o.seed;
   if (o.users !== undefined) set("population", "users", o.users);
   if (o.days !== undefined) set("simulation", "days", o.days);
+  if (o.adHoldout !== undefined) set("experiment", "adHoldoutShare", o.adHoldout);
   return doc;
 }
 
@@ -317,7 +321,7 @@ export function loadScenario(path: string = DEFAULT_SCENARIO_PATH, overrides: Sc
  * records what `run s.yaml` does.
  */
 export function changedOverrides(file: ScenarioFile): ScenarioOverrides {
-  const paths = Object.fromEntries(OVERRIDE_PATHS) as Record<keyof ScenarioOverrides, string>;
+  const paths = Object.fromEntries(OVERRIDE_PATHS.map(([key, path]) => [key, path])) as Record<keyof ScenarioOverrides, string>;
   const changed: ScenarioOverrides = {};
   for (const key of Object.keys(paths) as (keyof ScenarioOverrides)[]) {
     const value = file.overrides[key];

@@ -412,6 +412,20 @@ const aips = z
   })
   .prefault({});
 
+/**
+ * A conversion lift study the platform runs on its own ads: a random share of users is held
+ * out of every ad (ghost ads), and the purchases of the two groups are compared.
+ */
+const experiment = z
+  .strictObject({
+    /**
+     * Share of users held out of every ad: their ad slots stay empty (no ad impression, click
+     * or Red Cat link). 0 runs no experiment. Assignment is by user, from the seed.
+     */
+    adHoldoutShare: z.number().min(0).lt(1, "must be below 1 (holding out every user leaves no one who sees ads)").default(0),
+  })
+  .prefault({});
+
 export const scenarioSchema = z.strictObject({
   name: z
     .string()
@@ -451,6 +465,7 @@ export const scenarioSchema = z.strictObject({
   policy: policy.prefault({ type: "redcat" }),
   aipsTruth,
   aips,
+  experiment,
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -12,6 +12,7 @@ import { DAY_MS, logNormalDensity } from "./kernel.js";
 import { regimeAt, storeBit, type LinkPolicy, type Regime } from "./policy.js";
 import { ScheduledQueue, ScheduledType } from "./queue.js";
 import { SearchLagHistogram } from "./searchLag.js";
+import { AdHoldout } from "./holdout.js";
 import { TOUCHES_PER_PAIR, TouchHistory } from "./touchHistory.js";
 import { emptyTruth } from "./truth.js";
 
@@ -113,6 +114,8 @@ export class ShardSimulator {
   private readonly slots = new Int32Array(TOUCHES_PER_PAIR);
   /** The first category with brands: where the draws of a category without any go. */
   private readonly fallbackCategory: number;
+  /** Per shard user, 1 when a lift study holds the user out of every ad; null without one. */
+  private readonly heldOutOfAds: Uint8Array | null;
   private readonly due: DueToday;
   /** The current user's session starts for the day, in order (scratch). */
   private sessionStarts = new Float64Array(16);
@@ -157,6 +160,7 @@ export class ShardSimulator {
     this.retailSearches = new KeyedRandom(streamSeed(s.seed, "retailSearch"));
     this.searchLag = new SearchLagHistogram(this.endMs);
     this.regime = policy.regimes[0]!;
+    this.heldOutOfAds = new AdHoldout(s).flags(shard.firstUser, shard.userCount);
     this.convictionStream = streamSeed(s.seed, "aips.conviction");
     // Touch kinds that can plant a purchase are exactly the scenario's `touchMass` keys.
     for (const [kind, mass] of Object.entries(s.purchase.touchMass)) this.massByKind[Kind[kind as keyof typeof Kind]] = mass;
@@ -318,6 +322,12 @@ export class ShardSimulator {
     const sampler = this.world.notes.adsByCategory[cat];
     if (!sampler) return this.feedSlot(u, cat, t, rng, Channel.organic_feed, 1);
     const note = sampler.sample(rng.next());
+    if (this.heldOutOfAds !== null && this.heldOutOfAds[u] === 1) {
+      // A ghost ad: the slot stays empty. Its click draw is made and thrown away, so the rest
+      // of the session draws the numbers it would have drawn with the ad.
+      rng.next();
+      return t;
+    }
     const brand = this.world.notes.brand[note]!;
     const pair = u * this.brandCount + brand;
     const impression = this.noteEvent(Kind.ad_impression, u, note, t, Channel.ad);

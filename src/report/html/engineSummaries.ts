@@ -37,6 +37,23 @@ export const aipsSummary = z.object({
 });
 export type AipsSummary = z.infer<typeof aipsSummary>;
 
+const liftEstimate = z.object({
+  treatmentPerUser: z.number().nullable(),
+  controlPerUser: z.number().nullable(),
+  incrementalPurchases: z.number().nullable(),
+  incrementalLow: z.number().nullable(),
+  incrementalHigh: z.number().nullable(),
+});
+
+export const liftSummary = z.object({
+  settings: z.object({ adHoldoutShare: z.number() }),
+  users: z.object({ treatment: z.number(), control: z.number() }),
+  observed: liftEstimate,
+  allPurchases: liftEstimate,
+  visibleShareOfLift: z.number().nullable(),
+});
+export type LiftSummary = z.infer<typeof liftSummary>;
+
 export function parseSummary<T>(schema: z.ZodType<T>, value: unknown): T | null {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;

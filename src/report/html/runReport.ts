@@ -13,7 +13,7 @@ import { throughput } from "./charts/throughput.js";
 import { readAipsDaily, readAipsFlows } from "./data/aipsTables.js";
 import { eventPartPaths } from "./data/dailyPurchases.js";
 import { readTruthPurchases } from "./data/truthPurchases.js";
-import { aipsSummary, attributionSummary, parseSummary, type AipsSummary, type AttributionSummary } from "./engineSummaries.js";
+import { aipsSummary, attributionSummary, liftSummary, parseSummary, type AipsSummary, type AttributionSummary, type LiftSummary } from "./engineSummaries.js";
 import { escapeHtml, facts, formatNumber, htmlDocument, percent, table, verdict, warnings, type Cell } from "./page.js";
 
 export const REPORT_FILE = "report.html";
@@ -34,6 +34,7 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
   const truth = readTruthPurchases(dir);
   const attribution = parseSummary(attributionSummary, m.accuracy.attribution);
   const aips = parseSummary(aipsSummary, m.accuracy.aips);
+  const lift = parseSummary(liftSummary, m.accuracy.lift);
   const body = [
     `<div class="top"><div>${header(m)}${warnings(m.warnings)}${thresholdTable(m)}</div><div><h3>Calibration</h3>${calibrationTable(m.calibration)}</div></div>`,
     `<h2>Attribution</h2>`,
@@ -47,6 +48,7 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
     aips ? aipsTable(aips) : "",
     await figure(aipsFlows(readAipsFlows(dir))),
     await figure(aipsStates(readAipsDaily(dir), sim.start)),
+    lift ? liftSection(lift) : "",
     `<h2>Throughput</h2>`,
     await figure(throughput(m)),
   ];
@@ -129,6 +131,19 @@ function attributionTable(a: AttributionSummary): string {
     s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : `${(100 * s.channelShareMAE).toFixed(1)} pp`,
   ]);
   return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE, percentage points)"], [truthRow, ...models]);
+}
+
+/** The lift study: what holding users out of ads shows, as the platform sees purchases and over all of them. */
+function liftSection(l: LiftSummary): string {
+  const n = (x: number | null) => (x === null ? "n/a" : formatNumber(x));
+  const row = (name: string, e: LiftSummary["observed"]): Cell[] => [name, n(e.treatmentPerUser), n(e.controlPerUser), n(e.incrementalPurchases), `${n(e.incrementalLow)} – ${n(e.incrementalHigh)}`];
+  const note = `${percent(l.settings.adHoldoutShare)} of users (${formatNumber(l.users.control)}) were held out of every ad; ${formatNumber(l.users.treatment)} saw them. ${
+    l.visibleShareOfLift === null ? "The lift over all purchases is not told apart from nothing here." : `The platform sees ${percent(l.visibleShareOfLift)} of the purchases the ads added.`
+  }`;
+  return (
+    `<h2>Lift study</h2><p class="sub">${escapeHtml(note)}</p>` +
+    table(["purchases counted", "per user, saw ads", "per user, held out", "added by ads", "95 % interval"], [row("observed by the platform", l.observed), row("all (truth)", l.allPurchases)])
+  );
 }
 
 function aipsTable(a: AipsSummary): string {
