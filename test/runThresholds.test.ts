@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runMetrics } from "../src/compare/metrics.js";
+import { isSetting, runMetrics } from "../src/compare/metrics.js";
 import { judgeRun, parseThreshold } from "../src/compare/thresholds.js";
 import type { RunManifest } from "../src/report/manifest.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -143,5 +143,28 @@ describe("runMetrics", () => {
     expect(runMetrics(manifest)["purchases.decisionCycleDays.fmcg"]).toBe(9.5);
     expect("purchases.decisionCycleDays.baby" in runMetrics(manifest)).toBe(false);
     expect(runMetrics(manifest, { keepNonFinite: true })["purchases.decisionCycleDays.baby"]).toBeNaN();
+    // A threshold on it fails, saying why this metric in particular was not measured.
+    const [verdict] = judgeRun(manifest, [parseThreshold("purchases.decisionCycleDays.baby<100")]);
+    expect(verdict).toMatchObject({ ok: false, reason: "not measured in this run: no decision cycle of the category within the run's horizon, which a run no longer than its burn-in does not have" });
+  });
+
+  it("says a lift study's visible share is unmeasured while the lift over all purchases cannot be told from nothing", () => {
+    const manifest = {
+      scenario: { resolved: { population: { users: 10 } } },
+      events: { total: 5, observed: 5 },
+      purchases: { total: 1, observed: 0, byChannel: {}, observedByChannel: {}, byCauseChannel: {} },
+      economics: {},
+      accuracy: { lift: { visibleShareOfLift: null, allPurchases: { relativeLift: 0.02 } } },
+    } as unknown as RunManifest;
+    const [share, relative] = judgeRun(manifest, [parseThreshold("accuracy.lift.visibleShareOfLift>0.1"), parseThreshold("accuracy.lift.allPurchases.relativeLift>0.01")]);
+    expect(share).toMatchObject({ ok: false, reason: "not measured in this run: the lift over all purchases is not told apart from nothing (its interval holds 0)" });
+    expect(relative).toMatchObject({ ok: true, actual: 0.02 });
+  });
+});
+
+describe("isSetting", () => {
+  it("takes what the scenarios fix (engine settings, the AIPS engine's lateness, users) as settings, and no measured figure", () => {
+    for (const m of ["users", "accuracy.attribution.settings.cidWindowDays", "accuracy.lift.settings.adHoldoutShare", "accuracy.aips.allowedLatenessHours"]) expect(isSetting(m)).toBe(true);
+    for (const m of ["accuracy.aips.tiPrecision", "accuracy.lift.users.control", "purchases.true", "events.total"]) expect(isSetting(m)).toBe(false);
   });
 });

@@ -53,12 +53,13 @@ export function absentMeansZero(metric: string): boolean {
 }
 
 /**
- * Engine settings reported beside the figures (`accuracy.<engine>.settings.*`), which the
- * scenarios fix: they differ between A and B by a fixed amount by design, so an interval
- * with no width says nothing about replications there.
+ * Figures the scenarios fix: engine settings reported beside the figures
+ * (`accuracy.<engine>.settings.*`, and the AIPS engine's allowed lateness, which it reports
+ * on its own), and the number of users. They differ between A and B by a fixed amount by
+ * design, so an interval with no width says nothing about replications there.
  */
 export function isSetting(metric: string): boolean {
-  return /^accuracy\.[^.]+\.settings\./.test(metric);
+  return /^(accuracy\.[^.]+\.settings\.|accuracy\.aips\.allowedLatenessHours$|users$)/.test(metric);
 }
 
 /** A metric whose interval has no width by chance, where more replications would show the spread (see noSpread): not a setting. */

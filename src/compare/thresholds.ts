@@ -54,6 +54,13 @@ export interface Verdict {
   reason?: string;
 }
 
+/** Why a metric the run reports as null was not measured: a ratio of nothing, unless the metric says otherwise. */
+function whyNotMeasured(metric: string): string {
+  if (metric.startsWith("purchases.decisionCycleDays.")) return "no decision cycle of the category within the run's horizon, which a run no longer than its burn-in does not have";
+  if (metric === "accuracy.lift.visibleShareOfLift") return "the lift over all purchases is not told apart from nothing (its interval holds 0)";
+  return "a ratio of nothing";
+}
+
 /**
  * Thresholds on one run's own metrics (the names compare reports for each side). A metric
  * a run lists only when it is not zero (see absentMeansZero) is 0 where absent, as in
@@ -67,7 +74,7 @@ export function judgeRun(manifest: RunManifest, thresholds: readonly Threshold[]
     // As compare does: a count or share a run lists only when non-zero is 0 where absent.
     if (actual === undefined && absentMeansZero(t.metric)) return { threshold: t.source, actual: 0, ok: holds(t, 0), reason: "zero: not listed by this run" };
     if (actual === undefined) return { threshold: t.source, actual: Number.NaN, ok: false, reason: "not reported by this run" };
-    if (Number.isNaN(actual)) return { threshold: t.source, actual, ok: false, reason: "not measured in this run: a ratio of nothing" };
+    if (Number.isNaN(actual)) return { threshold: t.source, actual, ok: false, reason: `not measured in this run: ${whyNotMeasured(t.metric)}` };
     return { threshold: t.source, actual, ok: holds(t, actual) };
   });
 }
