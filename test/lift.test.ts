@@ -206,6 +206,7 @@ describe("the lift study in a run", () => {
     const report = readFileSync(join(out, "report.html"), "utf8");
     expect(report).toContain("<h2>Lift study</h2>");
     expect(report).toContain("not told apart from nothing");
+    expect(report).toContain('<figure class="chart" data-chart="lift-over-time">');
     for (const bad of ["1", "-0.1", "half"]) {
       const refused = await runCli(["run", file, "--out", join(dir.path, "refused"), "--ad-holdout", bad]);
       expect(refused.code).toBe(2);

@@ -11,6 +11,8 @@ import { lagHistogram } from "./charts/lagHistogram.js";
 import { purchasesOverTime } from "./charts/purchasesOverTime.js";
 import { throughput } from "./charts/throughput.js";
 import { readAipsDaily, readAipsFlows } from "./data/aipsTables.js";
+import { readLiftDaily } from "./data/liftDaily.js";
+import { liftOverTime } from "./charts/liftOverTime.js";
 import { eventPartPaths } from "./data/dailyPurchases.js";
 import { readTruthPurchases } from "./data/truthPurchases.js";
 import { aipsSummary, attributionSummary, liftSummary, parseSummary, type AipsSummary, type AttributionSummary, type LiftSummary } from "./engineSummaries.js";
@@ -49,6 +51,7 @@ export async function runReport(dir: string, m: RunManifest): Promise<string> {
     await figure(aipsFlows(readAipsFlows(dir))),
     await figure(aipsStates(readAipsDaily(dir), sim.start)),
     lift ? liftSection(lift) : "",
+    lift ? await liftFigure(dir, sim.start) : "",
     `<h2>Throughput</h2>`,
     await figure(throughput(m)),
   ];
@@ -131,6 +134,11 @@ function attributionTable(a: AttributionSummary): string {
     s.channelShareMAE === undefined ? "" : s.channelShareMAE === null ? "n/a (credited nothing)" : `${(100 * s.channelShareMAE).toFixed(1)} pp`,
   ]);
   return table(["model", "conversions credited", "of true conversions", "channel-share error (MAE, percentage points)"], [truthRow, ...models]);
+}
+
+async function liftFigure(dir: string, start: string): Promise<string> {
+  const chart = liftOverTime(readLiftDaily(dir), start);
+  return chart === null ? "" : figure(chart);
 }
 
 /** The lift study: what holding users out of ads shows, as the platform sees purchases and over all of them. */
