@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Int32, makeData, RecordBatch, Schema, Field, Struct, tableFromArrays, tableToIPC, Table } from "apache-arrow";
+import { Dictionary, Int32, makeData, RecordBatch, Schema, Field, Struct, tableFromArrays, tableToIPC, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cannotRead, openIpcFile, readInputFile, readIpcBytes } from "../src/arrow/readInput.js";
 import { InputError } from "../src/errors.js";
@@ -71,6 +71,37 @@ describe("reading input files", () => {
     const message = `${path}: not an Arrow IPC file (truncated or corrupt: a record batch of 5 rows holds fewer values than that)`;
     expect(() => readIpcBytes(bytes, path)).toThrow(message);
     await expect(readAll(path)).rejects.toThrow(message);
+  });
+
+  it("refuses string offsets, a dictionary's too, that run backwards or past their bytes, which would decode into wrong strings", async () => {
+    // Where a little-endian int32 run sits in the bytes: the column buffer to damage.
+    const find = (bytes: Uint8Array, values: number[]) => {
+      const needle = new Uint8Array(Int32Array.from(values).buffer);
+      const hits: number[] = [];
+      for (let at = 0; at + needle.length <= bytes.length; at++) if (needle.every((b, k) => bytes[at + k] === b)) hits.push(at);
+      expect(hits).toHaveLength(1);
+      return hits[0]!;
+    };
+    const damaged = (bytes: Uint8Array, at: number, value: number) => {
+      const copy = Uint8Array.from(bytes);
+      new DataView(copy.buffer).setInt32(at, value, true);
+      return copy;
+    };
+    const names = tableToIPC(tableFromArrays({ name: ["alpha", "beta", "gamma"] }), "file");
+    expect(readIpcBytes(names, "names.arrow").batches[0]!.getChild("name")!.toArray()).toEqual(["alpha", "beta", "gamma"]);
+    const offsets = find(names, [0, 5, 9, 14]);
+    for (const [why, value] of [["backwards", 12], ["past the bytes", 0x7fffff7f]] as const) {
+      const bad = damaged(names, offsets + (why === "backwards" ? 4 : 12), value);
+      const path = await file(`names-${why.replace(/ /g, "-")}.arrow`, bad);
+      const message = `${path}: not an Arrow IPC file (truncated or corrupt: column name has string offsets out of range)`;
+      expect(() => readIpcBytes(bad, path)).toThrow(message);
+      await expect(readAll(path)).rejects.toThrow(message);
+    }
+    const category = vectorFromArray(["sun", "rain", "rain", "sun", "rain"], new Dictionary(new Utf8(), new Int32()));
+    const categories = tableToIPC(new Table({ category }), "file");
+    expect(readIpcBytes(categories, "categories.arrow").batches[0]!.getChild("category")!.toArray()).toEqual(["sun", "rain", "rain", "sun", "rain"]);
+    const bad = damaged(categories, find(categories, [0, 3, 7]) + 8, 99);
+    expect(() => readIpcBytes(bad, "category.arrow")).toThrow("column category has string offsets out of range");
   });
 
   // The same catch turns EACCES into bad input; EISDIR can be provoked as any user, root included.

@@ -1,5 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
-import { DataType, type RecordBatch } from "apache-arrow";
+import { DataType, type Data, type RecordBatch } from "apache-arrow";
 import { ByteBuffer } from "flatbuffers";
 import { DictionaryBatch as FbDictionaryBatch } from "apache-arrow/fb/dictionary-batch";
 import type { Field as FbField } from "apache-arrow/fb/field";
@@ -124,25 +124,52 @@ function checkMessage(metadata: Uint8Array): { header: MessageHeader; bodyLength
 
 /**
  * A decoded batch whose columns hold fewer values than its length (a damaged field node
- * or buffer length the framing check cannot see without the schema). Fixed-width columns
- * must hold `length × stride` values past their offset, variable-width ones `length + 1`
- * offsets, and a null bitmap in use a bit a row.
+ * or buffer length the framing check cannot see without the schema), or whose strings point
+ * outside their bytes. Fixed-width columns must hold `length × stride`
+ * values past their offset, variable-width ones `length + 1` offsets, and a null bitmap in use
+ * a bit a row.
  */
 export function checkDecodedBatch(batch: RecordBatch): void {
-  for (const data of batch.data.children) {
-    const end = data.offset + data.length;
-    // `values` is typed by the column's type, unknown here: only its length is read.
-    const values = data.values as ArrayLike<unknown> & { byteLength: number } | undefined;
-    const t = data.type;
-    let enough = data.length === batch.numRows;
-    if (DataType.isUtf8(t) || DataType.isBinary(t)) enough &&= ((data.valueOffsets as ArrayLike<number> | undefined)?.length ?? 0) >= end + 1;
-    else if (DataType.isBool(t)) enough &&= (values?.byteLength ?? 0) * 8 >= end;
-    else if (DataType.isInt(t) || DataType.isFloat(t) || DataType.isTimestamp(t) || DataType.isDate(t) || DataType.isTime(t) || DataType.isDictionary(t) || DataType.isDecimal(t)) {
-      enough &&= (values?.length ?? 0) >= end * data.stride;
-    }
-    if (data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.byteLength > 0) enough &&= data.nullBitmap.byteLength * 8 >= end;
-    if (!enough) throw new CorruptIpc(`a record batch of ${batch.numRows} rows holds fewer values than that`);
+  for (const [i, data] of batch.data.children.entries()) {
+    if (!holdsItsRows(data, batch.numRows)) throw new CorruptIpc(`a record batch of ${batch.numRows} rows holds fewer values than that`);
+    if (!stringsInRange(data)) throw new CorruptIpc(`column ${batch.schema.fields[i]?.name ?? i} has string offsets out of range`);
   }
+}
+
+/** The column holds `rows` values past its offset (see checkDecodedBatch). */
+function holdsItsRows(data: Data, rows: number): boolean {
+  const end = data.offset + data.length;
+  // `values` is typed by the column's type, unknown here: only its length is read.
+  const values = data.values as ArrayLike<unknown> & { byteLength: number } | undefined;
+  const t = data.type;
+  let enough = data.length === rows;
+  if (DataType.isUtf8(t) || DataType.isBinary(t)) enough &&= ((data.valueOffsets as ArrayLike<number> | undefined)?.length ?? 0) >= end + 1;
+  else if (DataType.isBool(t)) enough &&= (values?.byteLength ?? 0) * 8 >= end;
+  else if (DataType.isInt(t) || DataType.isFloat(t) || DataType.isTimestamp(t) || DataType.isDate(t) || DataType.isTime(t) || DataType.isDictionary(t) || DataType.isDecimal(t)) {
+    enough &&= (values?.length ?? 0) >= end * data.stride;
+  }
+  if (data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.byteLength > 0) enough &&= data.nullBitmap.byteLength * 8 >= end;
+  return enough;
+}
+
+/**
+ * String offsets that run backwards or past the column's bytes, in the column or in its
+ * dictionary: damage inside a column that decodes without an error, into wrong strings (a
+ * category read as "") rather than a failure. (Dictionary keys past the dictionary decode
+ * as undefined, which the readers of event parts name row by row.)
+ */
+function stringsInRange(data: Data): boolean {
+  const t = data.type;
+  if (DataType.isUtf8(t) || DataType.isBinary(t)) {
+    const end = data.offset + data.length;
+    const offsets = data.valueOffsets as ArrayLike<number>;
+    const bytes = (data.values as { byteLength: number } | undefined)?.byteLength ?? 0;
+    if (end > data.offset && (offsets[data.offset]! < 0 || offsets[end]! > bytes)) return false;
+    for (let i = data.offset; i < end; i++) if (offsets[i]! > offsets[i + 1]!) return false;
+  } else if (DataType.isDictionary(t) && data.dictionary !== undefined) {
+    for (const chunk of data.dictionary.data as Data[]) if (!stringsInRange(chunk)) return false;
+  }
+  return true;
 }
 
 interface Block {
