@@ -40,7 +40,7 @@ export function registerCompare(program: Command, launch: LaunchContext = {}, ar
     .option("--replications <k>", "replications with different seeds: replication r runs both sides with A's seed + r (B's seed is not used)", integer("--replications", 1, 1000), 5)
     .option("--users <n>", "override population.users on both sides", integer("--users", 1, MAX_USERS))
     .option("--days <n>", "override simulation.days on both sides", integer("--days", 1, 3650))
-    .option("--ad-holdout <share>", "run a lift study: hold this share of users out of every ad (experiment.adHoldoutShare on both sides; results in run.json accuracy.lift)", shareBelowOne("--ad-holdout"))
+    .option("--ad-holdout <share>", "run a lift study: hold this share of users out of every ad (experiment.adHoldoutShare on both sides; compared as the accuracy.lift.* metrics)", shareBelowOne("--ad-holdout"))
     .option("--workers <n>", `worker threads per run (default: available cores; 0 = inline). Filling every core in a comparison of at least ${MIN_RELAUNCH_USER_DAYS / 1e6} M user-days (summed over its runs) turns V8's helper threads off, as for run`, integer("--workers", 0, 256))
     .option("--incrementality", "also measure each touch channel's true incremental purchases with a twin run without it, and score each model's credit shares against the channels' parts of that lift")
     .option("--threshold <expr>", "fail with exit 3 unless it holds, on B − A: METRIC<VALUE (or <=, >, >=) tests the mean difference, low(METRIC) and high(METRIC) its 95 % interval's bounds, e.g. 'low(purchases.observed)>0' (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
