@@ -3,13 +3,14 @@ import type { ColumnSpec } from "../columns.js";
 export const LIFT_BASES = ["observed", "all"] as const;
 
 /**
- * `lift_daily.arrow` (a run with a lift study): the study as it would read at each day's end,
- * over the purchases made up to then. Two rows a day: over the purchases the platform
- * observes (by the day they were made, however late they arrived) and over every purchase.
+ * `lift_daily.arrow` (a run with a lift study): the study as it would read at each day's end.
+ * Two rows a day: over the purchases the platform had received by then (passback and alliance
+ * matches arrive late, so a purchase counts from the day it arrived), and over every purchase
+ * made by then (truth).
  */
 export const LIFT_DAILY_SPECS: readonly ColumnSpec[] = [
-  { name: "day", kind: { type: "uint32" }, description: "simulation day: purchases made up to its end" },
-  { name: "basis", kind: { type: "enum", labels: LIFT_BASES }, description: "observed: purchases the platform sees; all: every purchase (truth)" },
+  { name: "day", kind: { type: "uint32" }, description: "simulation day: the reading at its end" },
+  { name: "basis", kind: { type: "enum", labels: LIFT_BASES }, description: "observed: purchases the platform had received by the day's end; all: every purchase made by then (truth)" },
   { name: "treatment_users", kind: { type: "uint32" }, description: "users who see ads" },
   { name: "control_users", kind: { type: "uint32" }, description: "users held out of every ad" },
   { name: "treatment_purchases", kind: { type: "uint32" }, description: "purchases of the treatment group so far" },

@@ -66,7 +66,8 @@ async function summariseLift(partials: readonly (LiftPartial | null)[], ctx: Fin
   const present = partials.filter((p): p is LiftPartial => p !== null);
   if (!holdout.active || present.length === 0) return { files: [], accuracy: undefined, warnings: [] };
   const { observed } = present.reduce(mergeLift);
-  const last = ctx.scenario.simulation.days - 1;
+  // Everything the platform got, however late, as the other engines count it.
+  const last = ctx.scenario.simulation.days;
   const users = [momentsAt(observed, last, TREATMENT).n, momentsAt(observed, last, CONTROL).n] as const;
   const all = truePurchaseMoments(ctx, holdout, users);
   const seen = estimate(momentsAt(observed, last, TREATMENT), momentsAt(observed, last, CONTROL));

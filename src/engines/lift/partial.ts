@@ -7,9 +7,10 @@ export const TREATMENT = 0;
 export const CONTROL = 1;
 
 /**
- * Per group and day, the moments of each user's purchases up to that day's end:
+ * Per group and day, the moments of each user's purchases counted by that day's end:
  * `[(day * 2 + group) * 3 + k]` with k = 0 users, 1 purchases, 2 the sum of squared per-user
- * counts. Moments add over users, so shards' arrays add up to the run's.
+ * counts. Moments add over users, so shards' arrays add up to the run's. One slot past the
+ * run's days (day = days) counts everything, what came after the last day's end included.
  */
 export type DailyMoments = Float64Array;
 
@@ -19,18 +20,20 @@ export interface LiftPartial {
 }
 
 /**
- * Daily moments of per-user purchase counts. `usersByGroup` counts each group's users (those
- * without purchases included); `purchases` gives each purchase's user and day (0-based, any
- * order); `group(user)` the user's group.
+ * Daily moments of per-user purchase counts over `days` days and the slot after them.
+ * `usersByGroup` counts each group's users (those without purchases included); `purchases`
+ * gives each purchase's user and the day it is counted on (0-based, any order; `days` or
+ * later: after the run); `group(user)` the user's group.
  */
 export function dailyMoments(days: number, usersByGroup: ByGroup<number>, purchases: Iterable<readonly [user: number, day: number]>, group: (user: number) => number): DailyMoments {
-  const byDay: number[][] = Array.from({ length: days }, () => []);
-  for (const [user, day] of purchases) byDay[day]!.push(user);
-  const out = new Float64Array(days * 6);
+  const slots = days + 1;
+  const byDay: number[][] = Array.from({ length: slots }, () => []);
+  for (const [user, day] of purchases) byDay[Math.min(day, days)]!.push(user);
+  const out = new Float64Array(slots * 6);
   const count = new Map<number, number>();
   const sum = [0, 0];
   const sumSq = [0, 0];
-  for (let d = 0; d < days; d++) {
+  for (let d = 0; d < slots; d++) {
     for (const user of byDay[d]!) {
       const g = group(user);
       const before = count.get(user) ?? 0;
@@ -51,7 +54,7 @@ export function addDaily(a: DailyMoments, b: DailyMoments): DailyMoments {
   return out;
 }
 
-/** A group's moments at the end of `day`. */
+/** A group's moments at the end of `day` (`days`: everything counted, after the run too). */
 export function momentsAt(m: DailyMoments, day: number, group: number): Moments {
   const at = (day * 2 + group) * 3;
   return { n: m[at]!, sum: m[at + 1]!, sumSq: m[at + 2]! };

@@ -7,8 +7,9 @@ import { CONTROL, dailyMoments, TREATMENT, type LiftPartial } from "./partial.js
 
 /**
  * A shard's half of the lift study: the purchases the platform sees (own-shop orders, orders
- * passed back, alliance matches), each once however often it was delivered, by the day it was
- * made. The platform knows its own holdout, so the group is no truth.
+ * passed back, alliance matches), each once however often it was delivered, on the day it
+ * arrived: a day's reading has what the platform had by then. Those arriving after the last
+ * day count in the slot after it. The platform knows its own holdout, so the group is no truth.
  */
 export class LiftShardEngine implements ShardEngine<LiftPartial> {
   private readonly holdout: AdHoldout;
@@ -27,11 +28,11 @@ export class LiftShardEngine implements ShardEngine<LiftPartial> {
   }
 
   consume(batch: ObservedBatch): void {
-    const { kind, id, user, time } = batch;
+    const { kind, id, user, arrival } = batch;
     for (let i = 0; i < batch.length; i++) {
       if (kind[i] !== Kind.purchase || this.seen.has(id[i]!)) continue;
       this.seen.add(id[i]!);
-      this.purchases.push([user[i]!, Math.floor((time[i]! - this.startMs) / DAY_MS)]);
+      this.purchases.push([user[i]!, Math.floor((arrival[i]! - this.startMs) / DAY_MS)]);
     }
   }
 
