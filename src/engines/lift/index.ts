@@ -1,4 +1,4 @@
-import { meanDifference, type Interval, type Moments } from "../../compare/stats.js";
+import type { Interval, Moments } from "../../compare/stats.js";
 import { AdHoldout } from "../../sim/holdout.js";
 import type { Engine, EngineOutput, FinalizeContext } from "../engine.js";
 import { DAY_MS } from "../../sim/kernel.js";
@@ -37,7 +37,7 @@ export interface LiftAccuracy {
   readonly visibleShareOfLift: number | null;
 }
 
-function estimate(treatment: Moments, control: Moments): LiftEstimate {
+function estimate(meanDifference: (a: Moments, b: Moments) => Interval, treatment: Moments, control: Moments): LiftEstimate {
   const d: Interval = meanDifference(treatment, control);
   const controlPerUser = control.n > 0 ? control.sum / control.n : Number.NaN;
   return {
@@ -70,8 +70,10 @@ async function summariseLift(partials: readonly (LiftPartial | null)[], ctx: Fin
   const last = ctx.scenario.simulation.days;
   const users = [momentsAt(observed, last, TREATMENT).n, momentsAt(observed, last, CONTROL).n] as const;
   const all = truePurchaseMoments(ctx, holdout, users);
-  const seen = estimate(momentsAt(observed, last, TREATMENT), momentsAt(observed, last, CONTROL));
-  const truth = estimate(momentsAt(all, last, TREATMENT), momentsAt(all, last, CONTROL));
+  // Loaded here, on the main thread only: worker threads never load the statistics packages.
+  const { meanDifference } = await import("../../compare/stats.js");
+  const seen = estimate(meanDifference, momentsAt(observed, last, TREATMENT), momentsAt(observed, last, CONTROL));
+  const truth = estimate(meanDifference, momentsAt(all, last, TREATMENT), momentsAt(all, last, CONTROL));
   const accuracy: LiftAccuracy = {
     settings: { adHoldoutShare: holdout.share },
     users: { treatment: users[TREATMENT], control: users[CONTROL] },
