@@ -11,7 +11,7 @@ const LABELS = { observed: "observed", all: "all (truth)" } as const;
 /** The lift study's running estimate with its 95 % interval, over observed and over all purchases. */
 export function liftOverTime(days: LiftDay[] | null, start: string): ReportChart | null {
   if (days === null) return null;
-  // Days before either group has two users' worth of spread have no interval: they are left out.
+  // A day without an interval (a group of fewer than two users) is left out.
   const rows = days
     .filter((d) => Number.isFinite(d.low) && Number.isFinite(d.high))
     .map((d) => ({ date: Date.parse(`${start}T00:00:00Z`) + d.day * DAY_MS, counted: LABELS[d.basis], incremental: d.incremental, low: d.low, high: d.high }));
