@@ -220,6 +220,11 @@ describe("the lift study in a run", () => {
     expect(report).toContain("<h2>Lift study</h2>");
     expect(report).toContain("not told apart from nothing");
     expect(report).toContain('<figure class="chart" data-chart="lift-over-time">');
+    // inspect gives the same line from run.json, where the figures are read back from disk.
+    const inspected = await runCli(["inspect", out]);
+    expect(inspected.code).toBe(0);
+    const line = /^lift study {2}(.*)$/m.exec(r.stdout)![1]!;
+    expect(inspected.stdout).toContain(`lift study: ${line}\n`);
     for (const bad of ["1", "-0.1", "half"]) {
       const refused = await runCli(["run", file, "--out", join(dir.path, "refused"), "--ad-holdout", bad]);
       expect(refused.code).toBe(2);

@@ -9,6 +9,7 @@ import type { CalibrationRow } from "../report/calibration.js";
 import type { DecisionCycles } from "../report/decisionCycles.js";
 import type { RunManifest } from "../report/manifest.js";
 import { readManifest } from "../report/readManifest.js";
+import { liftLine } from "./liftLine.js";
 import { verdictLines } from "./verdicts.js";
 
 interface FileSummary {
@@ -173,6 +174,8 @@ function renderDirectory(r: DirectoryResult): string {
   // Runs written before decision cycles were measured have none (readManifest checked its form).
   const cycles = m?.purchases.decisionCycles;
   if (cycles) parts.push(renderDecisionCycles(cycles));
+  const lift = m ? liftLine(m.accuracy) : null;
+  if (lift !== null) parts.push(`lift study: ${lift}\n`);
   // What `run --threshold` judged, as run.json recorded it.
   if (m?.thresholds) parts.push(`${verdictLines(m.thresholds).slice(1).join("\n")}\n`);
   return `${parts.join("\n")}`;

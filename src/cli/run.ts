@@ -10,7 +10,7 @@ import { parseThreshold } from "../compare/thresholds.js";
 import { InputError } from "../errors.js";
 import { counted } from "../plural.js";
 import { integer, shareBelowOne } from "./options.js";
-import type { LiftAccuracy, LiftEstimate } from "../engines/lift/index.js";
+import { liftLine } from "./liftLine.js";
 import { failOnThresholds, verdictLines } from "./verdicts.js";
 import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
@@ -105,16 +105,6 @@ export function registerRun(program: Command, launch: LaunchContext = {}, argv: 
     });
 }
 
-/** The lift study's answer in a line: what the ads added, as the platform sees it and over every purchase. */
-function liftLines({ lift }: { lift?: LiftAccuracy }): string[] {
-  if (!lift) return [];
-  const range = (e: LiftEstimate) => `${e.incrementalPurchases.toFixed(0)} (95 % ${e.incrementalLow.toFixed(0)} to ${e.incrementalHigh.toFixed(0)})`;
-  const share = lift.visibleShareOfLift === null ? "" : `, ${(100 * lift.visibleShareOfLift).toFixed(0)} % of it visible`;
-  return [
-    `lift study  ${(100 * lift.settings.adHoldoutShare).toPrecision(3)} % held out of ads: they added ${range(lift.observed)} observed purchases, ${range(lift.allPurchases)} in all${share}`,
-  ];
-}
-
 function summary(m: RunManifest, outDir: string): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const lines = [
@@ -123,7 +113,7 @@ function summary(m: RunManifest, outDir: string): string {
     `purchases   ${m.purchases.total.toLocaleString("en-US")} true, ${m.purchases.observed.toLocaleString("en-US")} observed`,
     `speed       ${m.timing.eventsPerSecond.toLocaleString("en-US")} events/s over ${m.timing.seconds} s (${m.workers === 0 ? "inline" : `${m.workers} worker${m.workers === 1 ? "" : "s"}`}, CPU ${m.timing.cpuSeconds.toFixed(1)} s: ${(m.timing.cpuSeconds / m.timing.seconds).toFixed(2)} cores busy${m.timing.v8HelperThreads ? "" : ", V8 helper threads off"})`,
     `peak RSS    ${mib(m.memory.peakRssBytes)}`,
-    ...liftLines(m.accuracy),
+    ...[liftLine(m.accuracy)].filter((line) => line !== null).map((line) => `lift study  ${line}`),
     `calibration ${m.calibration.filter((r) => r.ok).length}/${m.calibration.length} within target (zhongcao inspect ${outDir})`,
     ...m.warnings.map((w) => `warning     ${w}`),
     // The outputs listed in run.json, run.json itself and report.html.
