@@ -40,6 +40,8 @@ describe("Welch's difference of means", () => {
     expect(a.mean).toBe(2);
     expect(a.low).toBeCloseTo(0.06510346744076201, 12);
     expect(a.high).toBeCloseTo(3.9348965325592378, 12);
+    // 80 % power: (t.ppf(0.975, df) + t.ppf(0.8, df)) × se, df 4.1538, se √0.5, in scipy.
+    expect(a.minimumDetectable).toBeCloseTo(2.597411292824152, 10);
     // Counts per user, as the lift study has them: (-0.23651692528218304, 1.3508026395678974)
     const b = meanDifference(moments([3, 0, 0, 1, 0, 2, 0, 0, 0, 1]), moments([0, 1, 0, 0, 0, 0, 0]));
     expect(b.low).toBeCloseTo(-0.23651692528218304, 12);
@@ -50,7 +52,8 @@ describe("Welch's difference of means", () => {
     const one = meanDifference(moments([1]), moments([0, 0]));
     expect(one.mean).toBe(1);
     expect(Number.isNaN(one.low) && Number.isNaN(one.high)).toBe(true);
-    expect(meanDifference(moments([2, 2, 2]), moments([1, 1]))).toEqual({ mean: 1, low: 1, high: 1, n: 5 });
+    expect(meanDifference(moments([2, 2, 2]), moments([1, 1]))).toEqual({ mean: 1, low: 1, high: 1, n: 5, minimumDetectable: 0 });
+    expect(one.minimumDetectable).toBeNaN();
   });
 });
 
@@ -194,6 +197,10 @@ describe("the lift study in a run", () => {
       expect(caused).toBeGreaterThan(300);
       expect(lift.allPurchases.incrementalLow).toBeLessThanOrEqual(caused);
       expect(lift.allPurchases.incrementalHigh).toBeGreaterThanOrEqual(caused);
+      // Detecting an effect four times in five takes more than the interval's half-width.
+      const half = (lift.allPurchases.incrementalHigh - lift.allPurchases.incrementalLow) / 2;
+      expect(lift.allPurchases.minimumDetectablePurchases).toBeGreaterThan(1.3 * half);
+      expect(lift.allPurchases.minimumDetectablePurchases).toBeLessThan(1.5 * half);
       // The platform sees a fraction of it: own-shop and passed-back orders, no spillover.
       expect(lift.visibleShareOfLift).toBeGreaterThan(0);
       expect(lift.visibleShareOfLift).toBeLessThan(0.5);

@@ -43,6 +43,8 @@ const liftEstimate = z.object({
   incrementalPurchases: z.number().nullable(),
   incrementalLow: z.number().nullable(),
   incrementalHigh: z.number().nullable(),
+  // Runs of the release that introduced the study have none.
+  minimumDetectablePurchases: z.number().nullable().optional(),
 });
 
 export const liftSummary = z.object({

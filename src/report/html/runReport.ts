@@ -144,13 +144,13 @@ async function liftFigure(dir: string, start: string): Promise<string> {
 /** The lift study: what holding users out of ads shows, as the platform sees purchases and over all of them. */
 function liftSection(l: LiftSummary): string {
   const n = (x: number | null) => (x === null ? "n/a" : formatNumber(x));
-  const row = (name: string, e: LiftSummary["observed"]): Cell[] => [name, n(e.treatmentPerUser), n(e.controlPerUser), n(e.incrementalPurchases), `${n(e.incrementalLow)} – ${n(e.incrementalHigh)}`];
+  const row = (name: string, e: LiftSummary["observed"]): Cell[] => [name, n(e.treatmentPerUser), n(e.controlPerUser), n(e.incrementalPurchases), `${n(e.incrementalLow)} – ${n(e.incrementalHigh)}`, n(e.minimumDetectablePurchases ?? null)];
   const note = `${percent(l.settings.adHoldoutShare)} of users (${formatNumber(l.users.control)}) were held out of every ad; ${formatNumber(l.users.treatment)} saw them. ${
     l.visibleShareOfLift === null ? "The lift over all purchases is not told apart from nothing here." : `The platform sees ${percent(l.visibleShareOfLift)} of the purchases the ads added.`
   }`;
   return (
     `<h2>Lift study</h2><p class="sub">${escapeHtml(note)}</p>` +
-    table(["purchases counted", "per user, saw ads", "per user, held out", "added by ads", "95 % interval"], [row("observed by the platform", l.observed), row("all (truth)", l.allPurchases)])
+    table(["purchases counted", "per user, saw ads", "per user, held out", "added by ads", "95 % interval", "smallest it would detect (80 % power)"], [row("observed by the platform", l.observed), row("all (truth)", l.allPurchases)])
   );
 }
 
